@@ -1,0 +1,223 @@
+/**
+ * The content-addressed store under `out/cache/`: one directory per cache key, holding the stage's
+ * files and a manifest with every file's SHA-256 and size. Entries are built in `.tmp/` and renamed
+ * into place only when complete, so a crash never leaves an entry that a later run trusts.
+ */
+import { join } from "node:path";
+import type { CodeFingerprint } from "./code_hash.ts";
+import { exists, listFiles, removeAll, writeFileAtomic } from "./fs.ts";
+import { type Json, sha256File } from "./hash.ts";
+
+/** Bumped when the entry layout or the key material changes; it enters every key. */
+export const FORMAT_VERSION = 1;
+
+/** Everything a cache key is computed from. */
+export interface KeyMaterial {
+  format: number;
+  id: string;
+  params: Json;
+  code: CodeFingerprint;
+  /** Input name to the cache key of the stage that provides it. */
+  inputs: Record<string, string>;
+}
+
+/** One output file as recorded in an entry's manifest. */
+export interface FileRecord {
+  path: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** `out/cache/<key>/manifest.json`. */
+export interface EntryManifest {
+  format: number;
+  key: string;
+  material: KeyMaterial;
+  files: FileRecord[];
+  startedAt: string;
+  endedAt: string;
+  tools: Record<string, string>;
+}
+
+/** What `check` found for a key. */
+export type EntryState =
+  | { state: "valid"; manifest: EntryManifest }
+  | { state: "missing" }
+  | { state: "corrupt"; reason: string };
+
+/** The latest entry built for a stage id, kept to explain why a stage reruns. */
+export interface IndexRecord {
+  key: string;
+  material: KeyMaterial;
+  builtAt: string;
+}
+
+/** A cache store rooted at an `out/` directory. */
+export class Store {
+  readonly out: string;
+  readonly cacheDir: string;
+  readonly tmpDir: string;
+
+  constructor(out: string) {
+    this.out = out;
+    this.cacheDir = join(out, "cache");
+    this.tmpDir = join(this.cacheDir, ".tmp");
+  }
+
+  entryDir(key: string): string {
+    return join(this.cacheDir, key);
+  }
+
+  /** Where a stage's output files live inside an entry. */
+  filesDir(key: string): string {
+    return join(this.cacheDir, key, "files");
+  }
+
+  /** Scratch space that survives interrupted attempts of one key (checkpoints). */
+  workDir(key: string): string {
+    return join(this.out, "work", key);
+  }
+
+  /**
+   * Check an entry. The quick check compares size and modification time and rehashes a file only
+   * when they differ; `full` rehashes every file.
+   */
+  async check(key: string, full = false): Promise<EntryState> {
+    const dir = this.entryDir(key);
+    let manifest: EntryManifest;
+    try {
+      manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        return (await exists(dir))
+          ? { state: "corrupt", reason: "manifest.json is missing" }
+          : { state: "missing" };
+      }
+      return { state: "corrupt", reason: `manifest.json is unreadable (${(e as Error).message})` };
+    }
+    if (manifest.format !== FORMAT_VERSION || manifest.key !== key) {
+      return { state: "corrupt", reason: "manifest.json belongs to another key or format" };
+    }
+    const listed = new Set(manifest.files.map((f) => f.path));
+    for (const path of await listFiles(join(dir, "files")).catch(() => [])) {
+      if (!listed.has(path)) {
+        return { state: "corrupt", reason: `"${path}" is not in the manifest` };
+      }
+    }
+    for (const f of manifest.files) {
+      const path = join(dir, "files", f.path);
+      let info: Deno.FileInfo;
+      try {
+        info = await Deno.stat(path);
+      } catch {
+        return { state: "corrupt", reason: `"${f.path}" is missing` };
+      }
+      if (info.size !== f.size) {
+        return {
+          state: "corrupt",
+          reason: `"${f.path}" has ${info.size} bytes, expected ${f.size}`,
+        };
+      }
+      if (full || info.mtime?.getTime() !== f.mtimeMs) {
+        const actual = await sha256File(path);
+        if (actual !== f.sha256) {
+          return {
+            state: "corrupt",
+            reason: `"${f.path}" has SHA-256 ${actual.slice(0, 12)}…, expected ${
+              f.sha256.slice(0, 12)
+            }…`,
+          };
+        }
+      }
+    }
+    return { state: "valid", manifest };
+  }
+
+  /** A fresh temporary entry; the stage writes into its `files/`. */
+  async begin(key: string): Promise<string> {
+    const tmp = join(this.tmpDir, `${key}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}`);
+    await Deno.mkdir(join(tmp, "files"), { recursive: true });
+    return tmp;
+  }
+
+  /** Hash a finished temporary entry, write its manifest, and rename it into place. */
+  async commit(
+    tmp: string,
+    info: Omit<EntryManifest, "files" | "format" | "key"> & { key: string },
+  ): Promise<EntryManifest> {
+    const files: FileRecord[] = [];
+    for (const path of await listFiles(join(tmp, "files"))) {
+      const full = join(tmp, "files", path);
+      await Deno.chmod(full, 0o444);
+      const st = await Deno.stat(full);
+      files.push({
+        path,
+        sha256: await sha256File(full),
+        size: st.size,
+        mtimeMs: st.mtime?.getTime() ?? 0,
+      });
+    }
+    const manifest: EntryManifest = { format: FORMAT_VERSION, ...info, files };
+    await Deno.writeTextFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    const dest = this.entryDir(info.key);
+    if (await exists(dest)) await this.#discard(dest);
+    await Deno.rename(tmp, dest);
+    await this.writeIndex(info.material.id, {
+      key: info.key,
+      material: info.material,
+      builtAt: info.endedAt,
+    });
+    return manifest;
+  }
+
+  /** Move a bad entry aside so that it is never reused; it is deleted by `gc`. */
+  async quarantine(key: string): Promise<string> {
+    const dest = join(this.cacheDir, ".corrupt", `${key}.${Date.now()}`);
+    await Deno.mkdir(join(this.cacheDir, ".corrupt"), { recursive: true });
+    await Deno.rename(this.entryDir(key), dest);
+    return dest;
+  }
+
+  async #discard(dir: string): Promise<void> {
+    const trash = join(this.tmpDir, `trash.${crypto.randomUUID().slice(0, 8)}`);
+    await Deno.mkdir(this.tmpDir, { recursive: true });
+    await Deno.rename(dir, trash);
+    await removeAll(trash);
+  }
+
+  /** Keys of all entries in the store. */
+  async keys(): Promise<string[]> {
+    const keys: string[] = [];
+    try {
+      for await (const e of Deno.readDir(this.cacheDir)) {
+        if (e.isDirectory && /^[0-9a-f]{64}$/.test(e.name)) keys.push(e.name);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return keys.sort();
+  }
+
+  /** Remove an entry for good. */
+  async remove(key: string): Promise<void> {
+    await this.#discard(this.entryDir(key));
+  }
+
+  /** Delete leftovers of interrupted runs. Only call while holding the lock. */
+  async cleanTmp(): Promise<void> {
+    await removeAll(this.tmpDir);
+  }
+
+  async readIndex(id: string): Promise<IndexRecord | null> {
+    try {
+      return JSON.parse(await Deno.readTextFile(join(this.cacheDir, ".index", `${id}.json`)));
+    } catch {
+      return null;
+    }
+  }
+
+  async writeIndex(id: string, record: IndexRecord): Promise<void> {
+    await writeFileAtomic(join(this.cacheDir, ".index", `${id}.json`), JSON.stringify(record));
+  }
+}

@@ -1,0 +1,121 @@
+/** Command-line parsing (node:util parseArgs; @std/cli is JSR-only and JSR is unreachable here). */
+import { parseArgs } from "node:util";
+import { UsageError } from "./errors.ts";
+
+export type Command = "run" | "verify" | "gc" | "key";
+
+export interface CliOptions {
+  command: Command;
+  dag: string;
+  out: string;
+  scale?: string;
+  ep?: string;
+  only: string[];
+  force: string[];
+  set: string[];
+  jobs: number;
+  dryRun: boolean;
+  json: boolean;
+  keepGoing: boolean;
+  wait: boolean;
+  yes: boolean;
+  help: boolean;
+}
+
+export const USAGE = `Usage: pipeline <command> [options] [target...]
+
+Commands:
+  run      Run the DAG (default). Targets (stage ids or names like figure3) select what to build.
+  verify   Rehash every cache entry; quarantine corrupt ones so that they are rebuilt.
+  gc       List cache entries no scale of the current DAG reaches; delete them with --yes.
+  key      Print one SHA-256 over the keys of the planned stages (a CI cache key).
+
+Options:
+  --dag FILE          DAG module exporting pipeline(), scales, eps (default stages/mod.ts)
+  --out DIR           output directory (default out)
+  --scale NAME        preset: smoke | default | paper (as the DAG declares)
+  --ep NAME           execution provider: cpu | webgpu | cuda (as the DAG declares)
+  --only ID           build only this stage or target and its ancestors (repeatable, or a,b)
+  --force ID          rerun this stage even if cached (repeatable)
+  --set S.P=V         override param P of stage S (S may use *; V is JSON, or text for strings)
+  --jobs N            run up to N threads of stages at once (default: number of cores)
+  --dry-run           print every stage with cached or run and the reason; run nothing
+  --json              with --dry-run: print one JSON document on stdout
+  --keep-going        after a failure, still run stages that do not depend on it
+  --no-wait           if another run holds out/, stop instead of waiting
+  --yes               with gc: delete
+  -h, --help          this help
+
+Exit codes: 0 success, 1 a stage failed, 2 bad usage or configuration.`;
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+}
+
+/** Parse argv; throws UsageError naming the bad flag or value. */
+export function parseCli(args: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        dag: { type: "string", default: "stages/mod.ts" },
+        out: { type: "string", default: "out" },
+        scale: { type: "string" },
+        ep: { type: "string" },
+        only: { type: "string", multiple: true },
+        force: { type: "string", multiple: true },
+        set: { type: "string", multiple: true },
+        jobs: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        "keep-going": { type: "boolean", default: false },
+        "no-wait": { type: "boolean", default: false },
+        yes: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const commands = ["run", "verify", "gc", "key"];
+  let command: Command = "run";
+  if (positionals.length > 0 && commands.includes(positionals[0])) {
+    command = positionals.shift() as Command;
+  }
+  let jobs = navigator.hardwareConcurrency || 1;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) {
+      throw new UsageError(`Expected --jobs to be a positive integer but found "${values.jobs}"`);
+    }
+  }
+  if (values.json && !values["dry-run"]) {
+    throw new UsageError("Expected --json together with --dry-run");
+  }
+  if (positionals.length > 0 && command !== "run") {
+    throw new UsageError(
+      `Expected no targets for "${command}" but found "${positionals.join(" ")}"`,
+    );
+  }
+  return {
+    command,
+    dag: values.dag,
+    out: values.out,
+    scale: values.scale,
+    ep: values.ep,
+    only: [...list(values.only), ...positionals],
+    force: list(values.force),
+    set: values.set ?? [],
+    jobs,
+    dryRun: values["dry-run"],
+    json: values.json,
+    keepGoing: values["keep-going"],
+    wait: !values["no-wait"],
+    yes: values.yes,
+    help: values.help,
+  };
+}

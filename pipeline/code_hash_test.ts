@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL as toFileUrl } from "node:url";
+import { CodeHasher, scanImports } from "./code_hash.ts";
+
+Deno.test("scanImports() finds static, re-export, side-effect and dynamic imports, not type-only ones", () => {
+  const src = `import a from "./a.ts";
+import {
+  b,
+  c,
+} from "../b.ts";
+import "./side.ts";
+export * from "./re.ts";
+import type { T } from "./types.ts";
+const s = "not an import from './no.ts'";
+const m = await import("./lazy.ts");
+import vega from "vega";`;
+  assert.deepEqual(scanImports(src), [
+    "./a.ts",
+    "../b.ts",
+    "./side.ts",
+    "./re.ts",
+    "vega",
+    "./lazy.ts",
+  ]);
+});
+
+async function makeRepo(): Promise<string> {
+  const root = await Deno.makeTempDir();
+  await Deno.mkdir(join(root, "stages"));
+  await Deno.mkdir(join(root, "models"));
+  await Deno.writeTextFile(join(root, "deno.json"), '{"imports":{"vega":"npm:vega@6.4.0"}}');
+  await Deno.writeTextFile(
+    join(root, "stages", "a.ts"),
+    'import { f } from "../models/f.ts";\nexport const x = async () => (await import("./lazy.ts")).y;\n',
+  );
+  await Deno.writeTextFile(
+    join(root, "stages", "lazy.ts"),
+    'import "vega";\nexport const y = 1;\n',
+  );
+  await Deno.writeTextFile(join(root, "models", "f.ts"), "export const f = 1;\n");
+  await Deno.writeTextFile(join(root, "models", "unrelated.ts"), "export const u = 1;\n");
+  return root;
+}
+
+Deno.test("CodeHasher.fingerprint() covers the import closure and pinned externals", async () => {
+  const root = await makeRepo();
+  const fp = new CodeHasher(root).fingerprint(toFileUrl(join(root, "stages", "a.ts")).href);
+  assert.deepEqual(Object.keys(fp.files), ["models/f.ts", "stages/a.ts", "stages/lazy.ts"]);
+  assert.deepEqual(fp.externals, ["npm:vega@6.4.0"]);
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("CodeHasher.fingerprint() changes with an imported file, not with an unrelated one", async () => {
+  const root = await makeRepo();
+  const url = toFileUrl(join(root, "stages", "a.ts")).href;
+  const before = new CodeHasher(root).fingerprint(url);
+  await Deno.writeTextFile(join(root, "models", "unrelated.ts"), "export const u = 2;\n");
+  assert.deepEqual(new CodeHasher(root).fingerprint(url), before);
+  await Deno.writeTextFile(join(root, "models", "f.ts"), "export const f = 2;\n");
+  const after = new CodeHasher(root).fingerprint(url);
+  assert.notEqual(after.files["models/f.ts"], before.files["models/f.ts"]);
+  assert.equal(after.files["stages/a.ts"], before.files["stages/a.ts"]);
+  await Deno.remove(root, { recursive: true });
+});

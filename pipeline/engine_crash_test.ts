@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { makeToyRepo } from "./testdata/toy_repo.ts";
+
+async function waitFor(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function tmpEntries(out: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(join(out, "cache", ".tmp"))) names.push(e.name);
+  } catch { /* none yet */ }
+  return names;
+}
+
+Deno.test("run killed with SIGKILL mid-write leaves no trusted entry; the next run redoes the stage", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  const child = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
+  await waitFor(async () => {
+    for (const t of await tmpEntries(repo.out)) {
+      const text = await Deno.readTextFile(join(repo.out, "cache", ".tmp", t, "files", "big.txt"))
+        .catch(() => "");
+      if (text.includes("line 1")) return true;
+    }
+    return false;
+  }, "the slow stage to write half its output");
+  child.kill("SIGKILL");
+  await child.status;
+  child.stdout.cancel();
+  child.stderr.cancel();
+  const [slow] = await repo.plan(["--only", "slow"]);
+  assert.equal(slow.status, "run");
+  assert.equal(slow.reason, "new stage (never built)");
+  await Deno.remove(hold);
+  const r = await repo.run(["run", "--only", "slow"]);
+  assert.equal(r.code, 0, r.stderr);
+  const text = await Deno.readTextFile(join(repo.out, "cache", slow.key, "files", "big.txt"));
+  assert.equal(text, "line 0\nline 1\nline 2\nline 3\n");
+  assert.deepEqual(await tmpEntries(repo.out), []);
+  assert.equal((await repo.run(["verify"])).code, 0);
+  await repo.dispose();
+});
+
+Deno.test("verify catches a flipped byte that kept size and mtime; the stage then reruns", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  const [other] = await repo.plan(["--only", "other"]);
+  const file = join(repo.out, "cache", other.key, "files", "other.txt");
+  const before = await Deno.stat(file);
+  await Deno.chmod(file, 0o644);
+  const bytes = await Deno.readFile(file);
+  bytes[0] ^= 0x01;
+  await Deno.writeFile(file, bytes);
+  await Deno.utime(file, before.atime!, before.mtime!); // defeat the quick size+mtime check
+  const v = await repo.run(["verify"]);
+  assert.equal(v.code, 1);
+  assert.match(v.stderr, /corrupt .*"other\.txt" has SHA-256 .* expected/);
+  const [again] = await repo.plan(["--only", "other"]);
+  assert.equal(again.status, "run");
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  assert.equal((await repo.runs()).other, 2);
+  assert.equal(
+    await Deno.readTextFile(join(repo.out, "cache", other.key, "files", "other.txt")),
+    "1 a\n",
+  );
+  assert.equal((await repo.run(["verify"])).code, 0);
+  await repo.dispose();
+});
+
+Deno.test("run notices an edited cached file without verify and reruns the stage", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  const [other] = await repo.plan(["--only", "other"]);
+  const file = join(repo.out, "cache", other.key, "files", "other.txt");
+  await Deno.chmod(file, 0o644);
+  await Deno.writeTextFile(file, "2 a\n");
+  const [edited] = await repo.plan(["--only", "other"]);
+  assert.equal(edited.status, "run");
+  assert.match(edited.reason, /cache entry is corrupt: "other\.txt" has SHA-256/);
+  await repo.dispose();
+});
+
+Deno.test("two concurrent runs on one out/ do not corrupt it and build each stage once", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  const args = ["run", "--only", "totals,slow"];
+  const first = repo.spawn(args, { TOY_HOLD: hold });
+  await waitFor(async () => (await tmpEntries(repo.out)).length > 0, "the first run to start");
+  const second = repo.spawn(args, { TOY_HOLD: hold });
+  await new Promise((r) => setTimeout(r, 300));
+  await Deno.remove(hold);
+  const [a, b] = await Promise.all([first.output(), second.output()]);
+  const err = new TextDecoder().decode(b.stderr);
+  assert.equal(a.code, 0, new TextDecoder().decode(a.stderr));
+  assert.equal(b.code, 0, err);
+  assert.match(err, /Waiting for .* held by pid \d+ \(run, since/);
+  assert.match(err, /0 ran, 4 cached/);
+  assert.deepEqual(await repo.runs(), { source: 1, double: 1, sum: 1, slow: 1 });
+  assert.equal((await repo.run(["verify"])).code, 0);
+  await repo.dispose();
+});
+
+Deno.test("run --no-wait stops with a clear message when out/ is in use", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  const first = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
+  await waitFor(async () => (await tmpEntries(repo.out)).length > 0, "the first run to start");
+  const r = await repo.run(["run", "--only", "other", "--no-wait"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /to be free but it is in use by pid \d+/);
+  await Deno.remove(hold);
+  assert.equal((await first.output()).code, 0);
+  await repo.dispose();
+});

@@ -1,0 +1,77 @@
+/** Why a stage must run: the first difference between its key material and the last build's. */
+import type { IndexRecord, KeyMaterial } from "./cache.ts";
+import { canonicalJson } from "./hash.ts";
+
+/** The part of a planned stage that explaining a downstream stage needs. */
+interface Upstream {
+  stage: { id: string };
+  key: string;
+  status: "cached" | "run";
+  reason: string;
+}
+
+const MAX_ITEMS = 3;
+
+function list(items: string[]): string {
+  const shown = items.slice(0, MAX_ITEMS).join(", ");
+  return items.length > MAX_ITEMS ? `${shown} and ${items.length - MAX_ITEMS} more` : shown;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "(none)";
+  const text = canonicalJson(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/**
+ * Explain a stage whose key has no cache entry, comparing with the latest entry built for the same
+ * stage id: new, then params, then code, then external packages, then inputs.
+ */
+export function explain(
+  material: KeyMaterial,
+  key: string,
+  previous: IndexRecord | null,
+  upstream: Map<string, Upstream>,
+): string {
+  if (!previous) return "new stage (never built)";
+  if (previous.key === key) return "cache entry missing (deleted or garbage-collected)";
+  const old = previous.material;
+  if (old.format !== material.format) {
+    return `engine format version changed: ${old.format} -> ${material.format}`;
+  }
+  const oldParams = (old.params ?? {}) as Record<string, unknown>;
+  const newParams = (material.params ?? {}) as Record<string, unknown>;
+  const names = [...new Set([...Object.keys(oldParams), ...Object.keys(newParams)])].sort();
+  const changed = names.filter((n) => !same(oldParams[n], newParams[n]));
+  if (changed.length > 0) {
+    const what = changed.map((n) => `${n}: ${show(oldParams[n])} -> ${show(newParams[n])}`);
+    return `${changed.length === 1 ? "param" : "params"} ${list(what)}`;
+  }
+  const files = [...new Set([...Object.keys(old.code.files), ...Object.keys(material.code.files)])]
+    .sort()
+    .filter((f) => old.code.files[f] !== material.code.files[f])
+    .map((f) =>
+      old.code.files[f] === undefined ? `+${f}` : material.code.files[f] === undefined ? `-${f}` : f
+    );
+  if (files.length > 0) return `code changed: ${list(files)}`;
+  if (canonicalJson(old.code.externals) !== canonicalJson(material.code.externals)) {
+    const gone = old.code.externals.filter((e) => !material.code.externals.includes(e));
+    const added = material.code.externals.filter((e) => !old.code.externals.includes(e));
+    return `packages changed: ${list([...gone.map((e) => `-${e}`), ...added.map((e) => `+${e}`)])}`;
+  }
+  for (const [name, inputKey] of Object.entries(material.inputs)) {
+    if (old.inputs[name] === inputKey) continue;
+    const up = [...upstream.values()].find((u) => u.key === inputKey);
+    if (!up) return `input "${name}" changed`;
+    const how = up.status === "run" ? `reruns (${up.reason})` : "changed to a cached version";
+    return `input "${name}" changed: upstream "${up.stage.id}" ${how}`;
+  }
+  const gone = Object.keys(old.inputs).filter((n) => !(n in material.inputs));
+  if (gone.length > 0) return `inputs removed: ${list(gone)}`;
+  return "key changed";
+}

@@ -1,0 +1,17 @@
+/** The message between the runner and a stage worker. */
+import type { BuildOptions, Params } from "./stage.ts";
+
+/** What the runner sends. */
+export interface Job {
+  dag: string;
+  build: BuildOptions;
+  id: string;
+  params: Params;
+  inputs: Record<string, string>;
+  outDir: string;
+  workDir: string;
+  threads: number;
+}
+
+/** Marks a progress line on the worker's stdout. */
+export const PROGRESS_MARK = "\x1e";

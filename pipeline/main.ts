@@ -1,0 +1,179 @@
+/**
+ * The pipeline command: plan, run, verify and collect garbage for a DAG module.
+ *
+ * @example
+ * ```sh
+ * deno run -A pipeline/main.ts run --dag stages/mod.ts --scale smoke --dry-run
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { Store } from "./cache.ts";
+import { type CliOptions, parseCli, USAGE } from "./cli.ts";
+import { CodeHasher } from "./code_hash.ts";
+import { UsageError } from "./errors.ts";
+import { hashJson } from "./hash.ts";
+import { buildDag, loadDag, type LoadedDag } from "./load.ts";
+import { acquireLock, LockBusyError } from "./lock.ts";
+import { collectGarbage, verifyStore } from "./maintenance.ts";
+import { type PlannedStage, planRun } from "./plan.ts";
+import { formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
+import { toolVersions, writeRunManifest } from "./provenance.ts";
+import { publish } from "./publish.ts";
+import { executePlan } from "./run.ts";
+
+const encoder = new TextEncoder();
+const err = (s: string) => Deno.stderr.writeSync(encoder.encode(s));
+const say = (line: string) => err(line + "\n");
+
+async function plan(dag: LoadedDag, o: CliOptions, store: Store) {
+  const { build, def } = buildDag(dag, o, o.set);
+  const stages = await planRun(def, store, new CodeHasher(dag.root), {
+    only: o.only,
+    force: o.force,
+  });
+  return { build, def, stages };
+}
+
+function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): void {
+  const selected = stages.filter((p) => p.selected);
+  if (o.json) {
+    const doc = {
+      stages: selected.map((p) => ({
+        id: p.stage.id,
+        key: p.key,
+        status: p.status,
+        reason: p.reason,
+      })),
+    };
+    console.log(JSON.stringify(doc));
+    return;
+  }
+  const width = Math.max(...selected.map((p) => p.stage.id.length), 2);
+  const toRun = selected.filter((p) => p.status === "run").length;
+  console.log(`${header}: ${selected.length} stages, ${toRun} to run`);
+  for (const p of selected) {
+    const why = p.status === "run" ? p.reason : "";
+    console.log(`  ${p.status.padEnd(6)} ${p.stage.id.padEnd(width)}  ${why}`.trimEnd());
+  }
+}
+
+async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
+  if (o.dryRun) {
+    const { build, stages } = await plan(dag, o, store);
+    printDryRun(stages, o, `plan (scale ${build.scale}, ep ${build.ep})`);
+    return 0;
+  }
+  using _lock = await acquireLock(store.out, {
+    command: "run",
+    wait: o.wait,
+    onWait: (holder) => say(`Waiting for ${store.out}/ held by ${holder}...`),
+  });
+  await store.cleanTmp();
+  const startedAt = new Date();
+  const { build, stages } = await plan(dag, o, store);
+  const selected = stages.filter((p) => p.selected);
+  const toRun = selected.filter((p) => p.status === "run");
+  const reporter: Reporter = Deno.stderr.isTerminal()
+    ? new TtyReporter(toRun.length, err, Deno.consoleSize?.().columns ?? 100)
+    : new PlainReporter(toRun.length, err);
+  reporter.message(
+    `scale ${build.scale}, ep ${build.ep}: ${selected.length} stages, ${toRun.length} to run, ` +
+      `${selected.length - toRun.length} cached`,
+  );
+  const tools = { ...toolVersions(dag.root), ep: build.ep };
+  let results;
+  try {
+    results = await executePlan(stages, store, {
+      dag: dag.url,
+      build,
+      jobs: o.jobs,
+      keepGoing: o.keepGoing,
+      reporter,
+      config: join(dag.root, "deno.json"),
+      tools,
+    });
+  } finally {
+    reporter.close();
+  }
+  for (const p of selected) {
+    const outcome = results.get(p.stage.id)?.outcome;
+    if ((outcome === "ran" || outcome === "cached") && p.stage.publish.length > 0) {
+      await publish(store.filesDir(p.key), p.stage.publish, store.out);
+    }
+  }
+  await writeRunManifest(store.out, stages, results, {
+    dag: dag.url,
+    build,
+    tools,
+    startedAt: startedAt.toISOString(),
+  });
+  const count = (what: string) => [...results.values()].filter((r) => r.outcome === what).length;
+  const failed = count("failed");
+  say(
+    `${failed > 0 ? "FAILED" : "done"}: ${count("ran")} ran, ${count("cached")} cached, ` +
+      `${failed} failed, ${count("skipped")} skipped in ${
+        formatDuration(Date.now() - startedAt.getTime())
+      }; ` +
+      `manifest: ${join(store.out, "manifest.json")}`,
+  );
+  return failed > 0 || count("skipped") > 0 ? 1 : 0;
+}
+
+async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
+  const reachable = new Set<string>();
+  const scales = o.scale ? [o.scale] : dag.mod.scales;
+  for (const scale of scales) {
+    for (const p of (await plan(dag, { ...o, scale, only: [], force: [] }, store)).stages) {
+      reachable.add(p.key);
+    }
+  }
+  const lock = o.yes ? await acquireLock(store.out, { command: "gc", wait: o.wait }) : null;
+  try {
+    const { entries, bytes } = await collectGarbage(store, reachable, o.yes, say);
+    const verb = o.yes ? "deleted" : "unreachable (run gc --yes to delete)";
+    say(`${entries} entries, ${(bytes / 2 ** 20).toFixed(1)} MiB ${verb}`);
+  } finally {
+    lock?.release();
+  }
+  return 0;
+}
+
+async function main(args: string[]): Promise<number> {
+  const o = parseCli(args);
+  if (o.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const store = new Store(o.out);
+  if (o.command === "verify") {
+    using _lock = await acquireLock(store.out, { command: "verify", wait: o.wait });
+    const { ok, bad } = await verifyStore(store, say);
+    say(`${ok} entries intact, ${bad} corrupt or incomplete`);
+    return bad > 0 ? 1 : 0;
+  }
+  const dag = await loadDag(o.dag);
+  if (o.command === "gc") return await gcCommand(dag, o, store);
+  if (o.command === "key") {
+    const { stages } = await plan(dag, o, store);
+    console.log(hashJson(stages.filter((p) => p.selected).map((p) => p.key)));
+    return 0;
+  }
+  return await runCommand(dag, o, store);
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      say(`error: ${e.message}`);
+      code = 2;
+    } else if (e instanceof LockBusyError) {
+      say(`error: ${e.message}`);
+      code = 1;
+    } else throw e;
+  }
+  Deno.exit(code);
+}

@@ -1,0 +1,64 @@
+/** `--set stage.param=value`: validated parameter overrides. */
+import { UsageError } from "./errors.ts";
+import type { Json } from "./hash.ts";
+import type { Stage } from "./stage.ts";
+
+function kind(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+function parseValue(text: string, current: Json, where: string): Json {
+  if (typeof current === "string") return text;
+  let value: Json;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`Expected --set ${where} to be a ${kind(current)} but found "${text}"`);
+  }
+  if (current !== null && kind(value) !== kind(current)) {
+    throw new UsageError(`Expected --set ${where} to be a ${kind(current)} but found "${text}"`);
+  }
+  return value;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * Apply overrides of the form `stage.param=value` (the stage part may use `*` as a wildcard, which
+ * sets the param on every matching stage that has it; the param is after the last dot). Values are JSON, except for string params, which take the
+ * text as it is. Returns new stage objects; throws UsageError naming what is wrong.
+ */
+export function applySets(stages: Stage[], sets: string[]): Stage[] {
+  const out = stages.map((s) => ({ ...s, params: { ...s.params } }));
+  for (const set of sets) {
+    const eq = set.indexOf("=");
+    const dot = set.lastIndexOf(".", eq < 0 ? undefined : eq);
+    if (eq < 0 || dot <= 0 || dot > eq) {
+      throw new UsageError(`Expected --set in the form stage.param=value but found "${set}"`);
+    }
+    const pattern = set.slice(0, dot);
+    const param = set.slice(dot + 1, eq);
+    const text = set.slice(eq + 1);
+    const re = globToRegExp(pattern);
+    let matched = out.filter((s) => re.test(s.id));
+    if (matched.length === 0) throw new UsageError(`Unknown stage "${pattern}" in --set "${set}"`);
+    if (pattern.includes("*") && matched.some((s) => param in s.params)) {
+      matched = matched.filter((s) => param in s.params); // a pattern sets the param where it exists
+    }
+    for (const s of matched) {
+      if (!(param in s.params)) {
+        const known = Object.keys(s.params).sort().join(", ") || "none";
+        throw new UsageError(
+          `Stage "${s.id}" has no param "${param}" (its params: ${known}) in --set "${set}"`,
+        );
+      }
+      s.params[param] = parseValue(text, s.params[param], `${s.id}.${param}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+/**
+ * Planning: validate the DAG, order it, compute every stage's cache key and decide, with a reason,
+ * which stages run.
+ *
+ *   fetch ──► train(σ=1) ──┐
+ *        └──► train(σ=2) ──┴──► figure ──► report
+ *
+ * key(stage) = SHA-256(canonical JSON {format, id, params, code fingerprint, input keys})
+ */
+import { type EntryState, FORMAT_VERSION, type KeyMaterial, type Store } from "./cache.ts";
+import type { CodeHasher } from "./code_hash.ts";
+import { UsageError } from "./errors.ts";
+import { hashJson } from "./hash.ts";
+import { explain } from "./explain.ts";
+import type { PipelineDef, Stage } from "./stage.ts";
+
+/** A stage with its key and the decision taken for it. */
+export interface PlannedStage {
+  stage: Stage;
+  key: string;
+  material: KeyMaterial;
+  /** Input name to the id of the stage providing it. */
+  inputIds: Record<string, string>;
+  selected: boolean;
+  status: "cached" | "run";
+  reason: string;
+}
+
+export interface PlanOptions {
+  only?: string[];
+  force?: string[];
+}
+
+/** Check ids and inputs, then order stages so that every stage follows its inputs. */
+export function orderStages(stages: Stage[]): Stage[] {
+  const byId = new Map<string, Stage>();
+  for (const s of stages) {
+    if (byId.has(s.id)) throw new UsageError(`Stage id "${s.id}" is declared twice`);
+    byId.set(s.id, s);
+  }
+  const deps = (s: Stage) =>
+    Object.entries(s.inputs).map(([name, input]) => {
+      const id = typeof input === "string" ? input : input.id;
+      if (!byId.has(id)) {
+        throw new UsageError(`Stage "${s.id}" has input "${name}" from unknown stage "${id}"`);
+      }
+      return id;
+    });
+  const state = new Map<string, "visiting" | "done">();
+  const order: Stage[] = [];
+  const visit = (s: Stage, path: string[]) => {
+    if (state.get(s.id) === "done") return;
+    if (state.get(s.id) === "visiting") {
+      const cycle = [...path.slice(path.indexOf(s.id)), s.id].join(" -> ");
+      throw new UsageError(`The DAG has a cycle: ${cycle}`);
+    }
+    state.set(s.id, "visiting");
+    for (const d of deps(s)) visit(byId.get(d)!, [...path, s.id]);
+    state.set(s.id, "done");
+    order.push(s);
+  };
+  for (const s of stages) visit(s, []);
+  return order;
+}
+
+/** The ids selected by `--only` names (stage ids or targets) together with their ancestors. */
+export function selectStages(def: PipelineDef, ordered: Stage[], only: string[]): Set<string> {
+  const ids = new Set(ordered.map((s) => s.id));
+  if (only.length === 0) return ids;
+  const wanted: string[] = [];
+  for (const name of only) {
+    if (ids.has(name)) wanted.push(name);
+    else if (def.targets[name]) wanted.push(...def.targets[name]);
+    else {
+      const known = [...Object.keys(def.targets)].sort().join(", ");
+      throw new UsageError(
+        `Expected --only to name a stage or a target (${known}) but found "${name}"`,
+      );
+    }
+  }
+  const byId = new Map(ordered.map((s) => [s.id, s]));
+  const selected = new Set<string>();
+  const add = (id: string) => {
+    const s = byId.get(id);
+    if (!s) throw new UsageError(`Target lists unknown stage "${id}"`);
+    if (selected.has(id)) return;
+    selected.add(id);
+    for (const input of Object.values(s.inputs)) add(typeof input === "string" ? input : input.id);
+  };
+  wanted.forEach(add);
+  return selected;
+}
+
+/** Compute keys and statuses for the whole DAG, in dependency order. */
+export async function planRun(
+  def: PipelineDef,
+  store: Store,
+  hasher: CodeHasher,
+  options: PlanOptions = {},
+): Promise<PlannedStage[]> {
+  const ordered = orderStages(def.stages);
+  const selected = selectStages(def, ordered, options.only ?? []);
+  const force = new Set(options.force ?? []);
+  for (const id of force) {
+    if (!ordered.some((s) => s.id === id)) {
+      throw new UsageError(`Expected --force to name a stage but found "${id}"`);
+    }
+  }
+  checkPublish(ordered);
+  const planned = new Map<string, PlannedStage>();
+  for (const stage of ordered) {
+    const inputIds: Record<string, string> = {};
+    const inputKeys: Record<string, string> = {};
+    for (const [name, input] of Object.entries(stage.inputs)) {
+      inputIds[name] = typeof input === "string" ? input : input.id;
+      inputKeys[name] = planned.get(inputIds[name])!.key;
+    }
+    const material: KeyMaterial = {
+      format: FORMAT_VERSION,
+      id: stage.id,
+      params: stage.params,
+      code: hasher.fingerprint(stage.module),
+      inputs: inputKeys,
+    };
+    const key = hashJson(material);
+    let state: EntryState = { state: "missing" };
+    if (!force.has(stage.id)) state = await store.check(key);
+    const p: PlannedStage = {
+      stage,
+      key,
+      material,
+      inputIds,
+      selected: selected.has(stage.id),
+      status: state.state === "valid" ? "cached" : "run",
+      reason: "up to date",
+    };
+    if (force.has(stage.id)) p.reason = "forced with --force";
+    else if (state.state === "corrupt") p.reason = `cache entry is corrupt: ${state.reason}`;
+    else if (state.state === "missing") {
+      p.reason = explain(material, key, await store.readIndex(stage.id), planned);
+    }
+    planned.set(stage.id, p);
+  }
+  return [...planned.values()];
+}
+
+function checkPublish(stages: Stage[]): void {
+  const owner = new Map<string, string>();
+  for (const s of stages) {
+    for (const path of s.publish) {
+      if (path.startsWith("/") || path.split("/").includes("..") || path.startsWith("cache")) {
+        throw new UsageError(
+          `Stage "${s.id}" publishes "${path}": expected a relative path in out/`,
+        );
+      }
+      const other = owner.get(path);
+      if (other) throw new UsageError(`Stages "${other}" and "${s.id}" both publish "${path}"`);
+      owner.set(path, s.id);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Progress display: a live view on a terminal (stage i/n, running stages, bars with ETA), plain
+ * timestamped lines otherwise (CI logs).
+ */
+import type { Progress } from "./stage.ts";
+
+/** Outcome of one stage in a run. */
+export type Outcome = "cached" | "ran" | "failed" | "skipped";
+
+/** Receives the runner's events. */
+export interface Reporter {
+  start(id: string, reason: string): void;
+  progress(id: string, p: Progress): void;
+  end(id: string, outcome: Outcome, ms: number, detail?: string): void;
+  message(text: string): void;
+  close(): void;
+}
+
+/** "1h02m", "3m05s", "12s". */
+export function formatDuration(ms: number): string {
+  if (ms < 9950) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+function formatCount(n: number, unit?: string): string {
+  if (unit === "bytes") {
+    if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
+    if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+    return `${(n / 1024).toFixed(0)} KiB`;
+  }
+  return `${n}${unit ? ` ${unit}` : ""}`;
+}
+
+interface Running {
+  id: string;
+  startedAt: number;
+  p?: Progress;
+  /** When the first progress report arrived, with its `done`, for a rate that ignores set-up. */
+  base?: { at: number; done: number };
+}
+
+/** Percent, counts and ETA of a running stage, e.g. "45% 450/1000 steps ETA 1m20s". */
+export function describeProgress(r: Running, now: number): string {
+  if (!r.p || r.p.total <= 0) return `running ${formatDuration(now - r.startedAt)}`;
+  const { done, total, unit } = r.p;
+  const pct = Math.floor((100 * done) / total);
+  let eta = "";
+  if (r.base && done > r.base.done) {
+    const rate = (done - r.base.done) / (now - r.base.at);
+    eta = ` ETA ${formatDuration((total - done) / rate)}`;
+  }
+  return `${pct}% ${formatCount(done, unit)}/${formatCount(total, unit)}${eta}`;
+}
+
+function bar(p: Progress | undefined, width: number): string {
+  const f = p && p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  const n = Math.round(f * width);
+  return `[${"#".repeat(n)}${".".repeat(width - n)}]`;
+}
+
+abstract class BaseReporter implements Reporter {
+  protected running = new Map<string, Running>();
+  protected finished = 0;
+  protected started = 0;
+  constructor(protected total: number, protected write: (s: string) => void) {}
+  start(id: string, _reason: string): void {
+    this.started++;
+    this.running.set(id, { id, startedAt: Date.now() });
+  }
+  progress(id: string, p: Progress): void {
+    const r = this.running.get(id);
+    if (!r) return;
+    r.p = p;
+    r.base ??= { at: Date.now(), done: p.done };
+  }
+  end(id: string, _outcome: Outcome, _ms: number, _detail?: string): void {
+    this.running.delete(id);
+    this.finished++;
+  }
+  protected stamp(): string {
+    return new Date().toISOString().slice(11, 19);
+  }
+  abstract message(text: string): void;
+  abstract close(): void;
+}
+
+/** Plain lines with a timestamp; progress at most every `every` ms per stage. */
+export class PlainReporter extends BaseReporter {
+  #lastShown = new Map<string, number>();
+  constructor(total: number, write: (s: string) => void, private every = 10_000) {
+    super(total, write);
+  }
+  override start(id: string, reason: string): void {
+    super.start(id, reason);
+    this.write(`${this.stamp()} [${this.started}/${this.total}] start ${id}: ${reason}\n`);
+  }
+  override progress(id: string, p: Progress): void {
+    super.progress(id, p);
+    const now = Date.now();
+    const r = this.running.get(id);
+    if (!r || now - (this.#lastShown.get(id) ?? r.startedAt) < this.every) return;
+    this.#lastShown.set(id, now);
+    this.write(`${this.stamp()}       ${id} ${describeProgress(r, now)}\n`);
+  }
+  override end(id: string, outcome: Outcome, ms: number, detail?: string): void {
+    super.end(id, outcome, ms);
+    const extra = detail ? `: ${detail}` : "";
+    this.write(`${this.stamp()}       ${outcome} ${id} (${formatDuration(ms)})${extra}\n`);
+  }
+  message(text: string): void {
+    this.write(`${this.stamp()} ${text}\n`);
+  }
+  close(): void {}
+}
+
+/** A live view redrawn in place on a terminal. */
+export class TtyReporter extends BaseReporter {
+  #lines = 0;
+  #timer: ReturnType<typeof setInterval>;
+  constructor(total: number, write: (s: string) => void, private columns = 100) {
+    super(total, write);
+    this.#timer = setInterval(() => this.#draw(), 250);
+    this.#timer.unref(); // the display never keeps the process alive
+  }
+  #clear(): void {
+    if (this.#lines > 0) this.write(`\x1b[${this.#lines}F\x1b[J`);
+    this.#lines = 0;
+  }
+  #draw(): void {
+    this.#clear();
+    const now = Date.now();
+    const rows = [`[${this.finished}/${this.total}] ${this.running.size} running`];
+    for (const r of this.running.values()) {
+      const line = `  ${r.id} ${bar(r.p, 20)} ${describeProgress(r, now)}`;
+      rows.push(line.length > this.columns ? line.slice(0, this.columns - 1) : line);
+    }
+    this.write(rows.join("\n") + "\n");
+    this.#lines = rows.length;
+  }
+  override start(id: string, reason: string): void {
+    super.start(id, reason);
+    this.#clear();
+    this.write(`start ${id}: ${reason}\n`);
+    this.#draw();
+  }
+  override end(id: string, outcome: Outcome, ms: number, detail?: string): void {
+    super.end(id, outcome, ms);
+    this.#clear();
+    this.write(`${outcome} ${id} (${formatDuration(ms)})${detail ? `: ${detail}` : ""}\n`);
+    this.#draw();
+  }
+  message(text: string): void {
+    this.#clear();
+    this.write(text + "\n");
+    this.#draw();
+  }
+  close(): void {
+    clearInterval(this.#timer);
+    this.#clear();
+  }
+}

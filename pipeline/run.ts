@@ -1,0 +1,202 @@
+/**
+ * Execution: run the planned stages in dependency order, each in its own process, at most
+ * `jobs` threads' worth at a time; commit each success to the store; stop after a failure
+ * (or, with `keepGoing`, run whatever does not depend on it).
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Store } from "./cache.ts";
+import { removeAll } from "./fs.ts";
+import type { PlannedStage } from "./plan.ts";
+import type { Outcome, Reporter } from "./progress.ts";
+import type { BuildOptions } from "./stage.ts";
+import { type Job, PROGRESS_MARK } from "./job.ts";
+
+/** What happened to one stage. */
+export interface StageResult {
+  outcome: Outcome | "not-selected";
+  startedAt?: string;
+  durationMs?: number;
+  detail?: string;
+}
+
+export interface ExecuteOptions {
+  /** The DAG module's file: URL, which the worker imports. */
+  dag: string;
+  build: BuildOptions;
+  jobs: number;
+  keepGoing: boolean;
+  reporter: Reporter;
+  /** Deno config file the workers run with. */
+  config: string;
+  tools: Record<string, string>;
+}
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const LOG_TAIL_LINES = 20;
+
+/** Run every selected stage whose status is "run"; return a result for every stage. */
+export async function executePlan(
+  plan: PlannedStage[],
+  store: Store,
+  options: ExecuteOptions,
+): Promise<Map<string, StageResult>> {
+  const results = new Map<string, StageResult>();
+  for (const p of plan) {
+    if (!p.selected) results.set(p.stage.id, { outcome: "not-selected" });
+    else if (p.status === "cached") results.set(p.stage.id, { outcome: "cached" });
+  }
+  const pending = plan.filter((p) => p.selected && p.status === "run");
+  const running = new Map<string, Promise<void>>();
+  let used = 0;
+  let stopped = false;
+  const threadsOf = (p: PlannedStage) =>
+    Math.max(1, Math.min(p.stage.resources.threads, options.jobs));
+
+  const launch = (p: PlannedStage) => {
+    const threads = threadsOf(p);
+    used += threads;
+    const task = runOne(p, store, options, threads).then((r) => {
+      results.set(p.stage.id, r);
+      used -= threads;
+      running.delete(p.stage.id);
+      if (r.outcome === "failed" && !options.keepGoing) stopped = true;
+    });
+    running.set(p.stage.id, task);
+  };
+
+  while (pending.length > 0 || running.size > 0) {
+    for (let i = 0; i < pending.length && !stopped; i++) {
+      const p = pending[i];
+      const inputs = Object.values(p.inputIds).map((id) => results.get(id)?.outcome);
+      const blocked = inputs.find((o) => o === "failed" || o === "skipped");
+      if (blocked) {
+        results.set(p.stage.id, { outcome: "skipped", detail: "an input failed" });
+        options.reporter.end(p.stage.id, "skipped", 0, "an input failed");
+        pending.splice(i--, 1);
+        continue;
+      }
+      if (!inputs.every((o) => o === "cached" || o === "ran")) continue;
+      if (running.size > 0 && used + threadsOf(p) > options.jobs) continue;
+      pending.splice(i--, 1);
+      launch(p);
+    }
+    if (stopped && running.size === 0) break;
+    if (running.size > 0) await Promise.race(running.values());
+    else if (pending.length > 0 && !stopped) {
+      throw new Error(`Stages ${pending.map((p) => `"${p.stage.id}"`).join(", ")} cannot start`);
+    }
+  }
+  for (const p of pending) {
+    const inputFailed = Object.values(p.inputIds).some((id) =>
+      ["failed", "skipped"].includes(results.get(id)?.outcome ?? "")
+    );
+    const detail = inputFailed ? "an input failed" : "stopped after a failure";
+    results.set(p.stage.id, { outcome: "skipped", detail });
+    options.reporter.end(p.stage.id, "skipped", 0, detail);
+  }
+  return results;
+}
+
+async function runOne(
+  p: PlannedStage,
+  store: Store,
+  options: ExecuteOptions,
+  threads: number,
+): Promise<StageResult> {
+  const id = p.stage.id;
+  const started = new Date();
+  options.reporter.start(id, p.reason);
+  const tmp = await store.begin(p.key);
+  const workDir = store.workDir(p.key);
+  await Deno.mkdir(workDir, { recursive: true });
+  const logPath = join(store.out, "logs", `${id}.log`);
+  await Deno.mkdir(join(store.out, "logs"), { recursive: true });
+  const job: Job = {
+    dag: options.dag,
+    build: options.build,
+    id,
+    params: p.stage.params,
+    inputs: Object.fromEntries(
+      Object.keys(p.inputIds).map((name) => [
+        name,
+        store.filesDir(p.material.inputs[name]),
+      ]),
+    ),
+    outDir: join(tmp, "files"),
+    workDir,
+    threads,
+  };
+  const code = await spawnWorker(
+    job,
+    logPath,
+    options,
+    (prog) => options.reporter.progress(id, prog),
+  );
+  const ms = Date.now() - started.getTime();
+  const result: StageResult = { outcome: "ran", startedAt: started.toISOString(), durationMs: ms };
+  try {
+    if (code !== 0) throw new Error(`exit code ${code}`);
+    await store.commit(tmp, {
+      key: p.key,
+      material: p.material,
+      startedAt: started.toISOString(),
+      endedAt: new Date().toISOString(),
+      tools: options.tools,
+    });
+    await removeAll(workDir);
+  } catch (e) {
+    await removeAll(tmp);
+    const tail = await logTail(logPath);
+    result.outcome = "failed";
+    result.detail = `${(e as Error).message}; log: ${logPath}`;
+    options.reporter.end(id, "failed", ms, result.detail);
+    options.reporter.message(`--- last lines of ${logPath} ---\n${tail}`);
+    return result;
+  }
+  options.reporter.end(id, "ran", ms);
+  return result;
+}
+
+async function spawnWorker(
+  job: Job,
+  logPath: string,
+  options: ExecuteOptions,
+  onProgress: (p: { done: number; total: number; unit?: string }) => void,
+): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", options.config, WORKER],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+  }).spawn();
+  const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
+  const writer = log.writable.getWriter(); // closing the writer closes the file
+  const encoder = new TextEncoder();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let buffer = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.startsWith(PROGRESS_MARK)) onProgress(JSON.parse(line.slice(1)));
+        else await writer.write(encoder.encode(line + "\n"));
+      }
+    }
+    if (buffer) await writer.write(encoder.encode(buffer + "\n"));
+  };
+  const stdin = child.stdin.getWriter();
+  await stdin.write(encoder.encode(JSON.stringify(job) + "\n"));
+  const [status] = await Promise.all([child.status, pump(child.stdout), pump(child.stderr)]);
+  await stdin.close().catch(() => {});
+  await writer.close();
+  return status.code;
+}
+
+async function logTail(path: string): Promise<string> {
+  const text = await Deno.readTextFile(path).catch(() => "");
+  return text.trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n");
+}

@@ -1,0 +1,88 @@
+// A toy DAG for the engine's tests. It is copied into a temporary directory by the tests, which
+// rewrite the import of stage.ts to an absolute path.
+//
+//   source ─► double ─► sum (published)      other      slow      failing
+import type { DagModule, Stage, StageContext } from "../../stage.ts";
+import { scale } from "./helper.ts";
+
+export const scales = ["default", "smoke"] as const;
+export const defaultScale = "default";
+export const eps = ["cpu", "webgpu"] as const;
+
+const here = import.meta.url;
+const count = async (id: string) => {
+  const dir = Deno.env.get("TOY_COUNTER_DIR");
+  if (dir) await Deno.writeTextFile(`${dir}/${id}`, "x", { append: true });
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function stage(
+  id: string,
+  params: Stage["params"],
+  inputs: Stage["inputs"],
+  run: (ctx: StageContext) => Promise<void>,
+  publish: string[] = [],
+): Stage {
+  return {
+    id,
+    module: here,
+    params,
+    inputs,
+    resources: { device: "cpu", threads: 1, memoryMiB: 64 },
+    publish,
+    description: id,
+    run: async (ctx) => {
+      await count(id);
+      await run(ctx);
+    },
+  };
+}
+
+export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
+  const n = preset === "smoke" ? 2 : 3;
+  const source = stage("source", { n }, {}, async (ctx) => {
+    const values = Array.from({ length: ctx.params.n as number }, (_, i) => i + 1);
+    await Deno.writeTextFile(`${ctx.outDir}/values.json`, JSON.stringify(values));
+  });
+  const double = stage("double", { factor: 2 }, { src: source }, async (ctx) => {
+    const values = JSON.parse(await Deno.readTextFile(`${ctx.inputs.src}/values.json`));
+    const out = scale(values, ctx.params.factor as number);
+    await Deno.writeTextFile(`${ctx.outDir}/values.json`, JSON.stringify(out));
+  });
+  const sum = stage("sum", {}, { values: double }, async (ctx) => {
+    const values: number[] = JSON.parse(
+      await Deno.readTextFile(`${ctx.inputs.values}/values.json`),
+    );
+    await Deno.mkdir(`${ctx.outDir}/toy`);
+    await Deno.writeTextFile(`${ctx.outDir}/toy/sum.txt`, `${values.reduce((a, b) => a + b)}\n`);
+  }, ["toy"]);
+  const other = stage("other", { x: 1, label: "a" }, {}, async (ctx) => {
+    await Deno.writeTextFile(`${ctx.outDir}/other.txt`, `${ctx.params.x} ${ctx.params.label}\n`);
+  });
+  // Writes half its output, then waits while the file named by TOY_HOLD exists.
+  const slow = stage("slow", { steps: 4 }, {}, async (ctx) => {
+    const file = await Deno.open(`${ctx.outDir}/big.txt`, { write: true, create: true });
+    const total = ctx.params.steps as number;
+    for (let i = 0; i < total; i++) {
+      await file.write(new TextEncoder().encode(`line ${i}\n`));
+      ctx.progress({ done: i + 1, total, unit: "steps" });
+      const hold = Deno.env.get("TOY_HOLD");
+      while (hold && i === 1 && (await Deno.stat(hold).then(() => true, () => false))) {
+        await sleep(50);
+      }
+    }
+    file.close();
+  });
+  const failing = stage("failing", { fail: false }, {}, async (ctx) => {
+    ctx.log("about to decide");
+    if (ctx.params.fail) throw new Error("toy failure on purpose");
+    await Deno.writeTextFile(`${ctx.outDir}/ok.txt`, "ok\n");
+  });
+  const after = stage("after-failing", {}, { f: failing }, async (ctx) => {
+    await Deno.writeTextFile(`${ctx.outDir}/after.txt`, "after\n");
+  });
+  return {
+    stages: [source, double, sum, other, slow, failing, after],
+    targets: { totals: ["sum"], all: ["sum", "other", "slow", "after-failing"] },
+  };
+};
