@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { createRng, deriveSeed } from "./_rng.ts";
+
+Deno.test("createRng() is deterministic per seed and differs across seeds", () => {
+  const a = createRng(42);
+  const b = createRng(42);
+  const c = createRng(43);
+  const xs = Array.from({ length: 5 }, () => a.nextU32());
+  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.nextU32()));
+  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.nextU32()));
+});
+
+Deno.test("createRng() gives uniform, integer and normal draws with the right moments", () => {
+  const rng = createRng(1);
+  const n = 20000;
+  let su = 0, sn = 0, sn2 = 0;
+  const counts = new Array(5).fill(0);
+  for (let i = 0; i < n; i++) {
+    const u = rng.uniform();
+    assert.ok(u >= 0 && u < 1);
+    su += u;
+    counts[rng.int(5)]++;
+    const z = rng.normal();
+    sn += z;
+    sn2 += z * z;
+  }
+  assert.ok(Math.abs(su / n - 0.5) < 0.01);
+  assert.ok(Math.abs(sn / n) < 0.03);
+  assert.ok(Math.abs(sn2 / n - 1) < 0.04);
+  assert.ok(counts.every((k) => Math.abs(k / n - 0.2) < 0.015));
+});
+
+Deno.test("createRng() rejects a non-integer seed and bound", () => {
+  assert.throws(() => createRng(0.5), RangeError);
+  assert.throws(() => createRng(1).int(0), RangeError);
+});
+
+Deno.test("deriveSeed() gives distinct seeds per index", () => {
+  const seeds = new Set(Array.from({ length: 100 }, (_, i) => deriveSeed(7, i)));
+  assert.equal(seeds.size, 100);
+});
