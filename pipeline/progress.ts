@@ -25,13 +25,17 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-function formatCount(n: number, unit?: string): string {
+/** "450/1000 steps" or "12.0/53.0 MiB". */
+function formatCounts(done: number, total: number, unit?: string): string {
   if (unit === "bytes") {
-    if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
-    if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-    return `${(n / 1024).toFixed(0)} KiB`;
+    const [div, name] = total >= 2 ** 30
+      ? [2 ** 30, "GiB"]
+      : total >= 2 ** 20
+      ? [2 ** 20, "MiB"]
+      : [1024, "KiB"];
+    return `${(done / div).toFixed(1)}/${(total / div).toFixed(1)} ${name}`;
   }
-  return `${n}${unit ? ` ${unit}` : ""}`;
+  return `${done}/${total}${unit ? ` ${unit}` : ""}`;
 }
 
 interface Running {
@@ -52,7 +56,7 @@ export function describeProgress(r: Running, now: number): string {
     const rate = (done - r.base.done) / (now - r.base.at);
     eta = ` ETA ${formatDuration((total - done) / rate)}`;
   }
-  return `${pct}% ${formatCount(done, unit)}/${formatCount(total, unit)}${eta}`;
+  return `${pct}% ${formatCounts(done, total, unit)}${eta}`;
 }
 
 function bar(p: Progress | undefined, width: number): string {
@@ -120,8 +124,10 @@ export class PlainReporter extends BaseReporter {
 export class TtyReporter extends BaseReporter {
   #lines = 0;
   #timer: ReturnType<typeof setInterval>;
-  constructor(total: number, write: (s: string) => void, private columns = 100) {
+  private columns: number;
+  constructor(total: number, write: (s: string) => void, columns = 100) {
     super(total, write);
+    this.columns = columns >= 40 ? columns : 100; // a pseudo-terminal may report 0
     this.#timer = setInterval(() => this.#draw(), 250);
     this.#timer.unref(); // the display never keeps the process alive
   }

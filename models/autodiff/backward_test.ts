@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { OP_SCHEMAS, OP_TYPES, runGraph, serializeModel } from "../onnx/mod.ts";
+import { emitBackward } from "./backward.ts";
+import { GraphBuilder } from "./builder.ts";
+import { GradientError, type PartialGradRegistry } from "./grad_rule.ts";
+import { GRADS } from "./grads/mod.ts";
+
+function tinyNet() {
+  const b = new GraphBuilder("tiny");
+  const x = b.input("x", "float64", [2, 3]);
+  const w = b.param("fc1.weight", "float64", [4, 3]);
+  const h = b.emit("Gemm", [x, w], { transB: 1 }, { name: "fc1" });
+  const a = b.emit("Relu", [h], {}, { name: "act1" });
+  const loss = b.emit("ReduceSum", [a, b.int64s("axes", [0, 1])], { keepdims: 0 }, {
+    name: "loss",
+  });
+  return { b, w, loss };
+}
+
+Deno.test("GRADS has an entry for every OpType, registered under its own op", () => {
+  for (const op of OP_TYPES) {
+    const rule = GRADS[op];
+    assert.ok(rule !== undefined, `missing ${op}`);
+    if ("op" in rule) assert.equal(rule.op, op);
+    else assert.equal(rule.kind, "no_grad");
+  }
+  assert.deepEqual(Object.keys(GRADS).sort(), Object.keys(OP_SCHEMAS).sort());
+});
+
+Deno.test("emitBackward() throws naming the op and node when a rule is missing", () => {
+  const { b, w, loss } = tinyNet();
+  const { Relu: _, ...withoutRelu } = GRADS;
+  const rules: PartialGradRegistry = withoutRelu;
+  assert.throws(
+    () => emitBackward(b, loss, [w], rules),
+    (e: unknown) =>
+      e instanceof GradientError && e.message === 'No gradient rule for op "Relu" at node "act1"',
+  );
+});
+
+Deno.test("emitBackward() rejects a rule that returns a gradient of the wrong shape", () => {
+  const { b, w, loss } = tinyNet();
+  const rules: PartialGradRegistry = {
+    ...GRADS,
+    Relu: { op: "Relu", grad: (g) => ({ X: g.emit("Transpose", [g.dY()]) }) },
+  };
+  assert.throws(() => emitBackward(b, loss, [w], rules), GradientError);
+});
+
+Deno.test("emitBackward() names gradients <param>_grad and emits byte-identical graphs", () => {
+  const build = () => {
+    const { b, w, loss } = tinyNet();
+    const [g] = emitBackward(b, loss, [w]);
+    b.output(g);
+    return b.build();
+  };
+  const first = build();
+  assert.equal(first.outputs[0].name, "fc1.weight_grad");
+  assert.ok(first.nodes.every((n) => !/[0-9a-f]{8}-/.test(n.name)));
+  assert.deepEqual(serializeModel(first), serializeModel(build()));
+});
+
+Deno.test("emitBackward() gives zeros for a parameter the loss does not depend on", async () => {
+  const b = new GraphBuilder("unused");
+  const x = b.input("x", "float64", [2]);
+  const unused = b.param("unused", "float64", [3]);
+  const loss = b.emit("ReduceSum", [b.emit("Mul", [x, x]), b.int64s("ax", [0])], { keepdims: 0 });
+  const grads = emitBackward(b, loss, [x, unused]);
+  for (const g of grads) b.output(g);
+  const out = await runGraph(b.build(), {
+    x: new Float64Array([1, -3]),
+    unused: new Float64Array(3),
+  });
+  assert.deepEqual([...out.x_grad.data as Float64Array], [2, -6]);
+  assert.deepEqual([...out.unused_grad.data as Float64Array], [0, 0, 0]);
+});
+
+Deno.test("emitBackward() stops at discrete outputs (ArgMax) without error", () => {
+  const b = new GraphBuilder("argmax");
+  const x = b.input("x", "float64", [2, 3]);
+  const idx = b.emit("ArgMax", [x], { axis: 1, keepdims: 0 });
+  const f = b.emit("Cast", [idx], { to: 11 });
+  const loss = b.emit("ReduceSum", [f, b.int64s("ax", [0])], { keepdims: 0 });
+  const [g] = emitBackward(b, loss, [x]);
+  assert.equal(g.name, "x_grad");
+});
+
+Deno.test("emitBackward() rejects a non-scalar loss", () => {
+  const b = new GraphBuilder("bad");
+  const x = b.input("x", "float64", [2]);
+  assert.throws(() => emitBackward(b, x, [x]), RangeError);
+});

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { checkGradients, seeded } from "../gradcheck.ts";
+import type { GraphBuilder, Tensor } from "../builder.ts";
+
+type Forward = (b: GraphBuilder, xs: Tensor[]) => Tensor;
+
+interface Case {
+  readonly name: string;
+  readonly shapes: Readonly<Record<string, readonly number[]>>;
+  readonly forward: Forward;
+  /** Maps raw values in [-2, 2) to a safe domain (away from kinks and poles). */
+  readonly domain?: (v: number) => number;
+}
+
+const awayFromZero = (v: number) => Math.sign(v || 1) * (0.2 + Math.abs(v));
+const unary = (op: "Neg" | "Relu" | "Identity" | "Exp"): Forward => (b, [x]) => b.emit(op, [x]);
+const binary = (op: "Add" | "Sub" | "Mul" | "Div" | "MatMul"): Forward => (b, [x, y]) =>
+  b.emit(op, [x, y]);
+const gemm = (transA: number, transB: number, c: readonly number[]): Case => ({
+  name: `Gemm transA=${transA} transB=${transB} C[${c}]`,
+  shapes: { A: transA ? [4, 3] : [3, 4], B: transB ? [2, 4] : [4, 2], C: c },
+  forward: (b, [a, bb, cc]) =>
+    b.emit("Gemm", [a, bb, cc], { transA, transB, alpha: 0.7, beta: 1.3 }),
+});
+
+const CASES: readonly Case[] = [
+  { name: "MatMul", shapes: { A: [3, 4], B: [4, 2] }, forward: binary("MatMul") },
+  gemm(0, 0, [3, 2]),
+  gemm(1, 0, [2]),
+  gemm(0, 1, [3, 1]),
+  gemm(1, 1, [1]),
+  { name: "Add same shape", shapes: { A: [2, 3], B: [2, 3] }, forward: binary("Add") },
+  {
+    name: "Add broadcast [2,1,3]+[4,1]",
+    shapes: { A: [2, 1, 3], B: [4, 1] },
+    forward: binary("Add"),
+  },
+  { name: "Sub broadcast [2,3]-[2,1]", shapes: { A: [2, 3], B: [2, 1] }, forward: binary("Sub") },
+  { name: "Sub broadcast scalar-[3]", shapes: { A: [], B: [3] }, forward: binary("Sub") },
+  { name: "Mul broadcast [3,1]*[1,4]", shapes: { A: [3, 1], B: [1, 4] }, forward: binary("Mul") },
+  {
+    name: "Div broadcast [2,3]/[3]",
+    shapes: { A: [2, 3], B: [3] },
+    forward: binary("Div"),
+    domain: awayFromZero,
+  },
+  { name: "Neg", shapes: { X: [2, 3] }, forward: unary("Neg") },
+  { name: "Relu", shapes: { X: [3, 4] }, forward: unary("Relu"), domain: awayFromZero },
+  { name: "Identity", shapes: { X: [2, 3] }, forward: unary("Identity") },
+  { name: "Exp", shapes: { X: [2, 3] }, forward: unary("Exp") },
+  {
+    name: "Reshape [2,6]->[3,4]",
+    shapes: { X: [2, 6] },
+    forward: (b, [x]) => b.emit("Reshape", [x, b.int64s("s", [3, 4])]),
+  },
+  {
+    name: "Flatten axis=2",
+    shapes: { X: [2, 3, 2] },
+    forward: (b, [x]) => b.emit("Flatten", [x], { axis: 2 }),
+  },
+  {
+    name: "Transpose perm=[2,0,1]",
+    shapes: { X: [2, 3, 4] },
+    forward: (b, [x]) => b.emit("Transpose", [x], { perm: [2, 0, 1] }),
+  },
+  {
+    name: "Transpose default",
+    shapes: { X: [2, 3] },
+    forward: (b, [x]) => b.emit("Transpose", [x]),
+  },
+  {
+    name: "Expand [3,1]->[2,3,4]",
+    shapes: { X: [3, 1] },
+    forward: (b, [x]) => b.emit("Expand", [x, b.int64s("s", [2, 3, 4])]),
+  },
+  {
+    name: "ReduceSum axes=[1] keepdims=0",
+    shapes: { X: [2, 3, 4] },
+    forward: (b, [x]) => b.emit("ReduceSum", [x, b.int64s("ax", [1])], { keepdims: 0 }),
+  },
+  {
+    name: "ReduceSum axes=[0,2] keepdims=1",
+    shapes: { X: [2, 3, 4] },
+    forward: (b, [x]) => b.emit("ReduceSum", [x, b.int64s("ax", [0, 2])], { keepdims: 1 }),
+  },
+  {
+    name: "ReduceMean axes=[-1] keepdims=0",
+    shapes: { X: [2, 3, 4] },
+    forward: (b, [x]) => b.emit("ReduceMean", [x], { axes: [-1], keepdims: 0 }),
+  },
+  {
+    name: "ReduceMean axes=[0] keepdims=1",
+    shapes: { X: [3, 2] },
+    forward: (b, [x]) => b.emit("ReduceMean", [x], { axes: [0], keepdims: 1 }),
+  },
+  {
+    name: "LogSoftmax axis=1",
+    shapes: { X: [3, 4] },
+    forward: (b, [x]) => b.emit("LogSoftmax", [x], { axis: 1 }),
+  },
+  {
+    name: "LogSoftmax axis=0",
+    shapes: { X: [3, 4] },
+    forward: (b, [x]) => b.emit("LogSoftmax", [x], { axis: 0 }),
+  },
+  {
+    name: "Cast float64->float64",
+    shapes: { X: [2, 2] },
+    forward: (b, [x]) => b.emit("Cast", [x], { to: 11 }),
+  },
+  {
+    name: "fan-out x*x + x·w",
+    shapes: { X: [2, 3], W: [3, 3] },
+    forward: (b, [x, w]) => b.emit("Add", [b.emit("Mul", [x, x]), b.emit("MatMul", [x, w])]),
+  },
+];
+
+CASES.forEach((c, k) => {
+  Deno.test(`emitBackward() matches central differences in float64: ${c.name}`, async () => {
+    const feeds = Object.fromEntries(
+      Object.entries(c.shapes).map(([name, s], i) => [
+        name,
+        seeded(s.reduce((p, d) => p * d, 1), 10 * k + i + 1).map(c.domain ?? ((v) => v)),
+      ]),
+    );
+    const err = await checkGradients(c.shapes, c.forward, feeds);
+    console.log(`${c.name}: ort ${err.ort.toExponential(2)} ref ${err.ref.toExponential(2)}`);
+    assert.ok(err.ort <= 1e-6, `ORT relative error ${err.ort}`);
+    assert.ok(err.ref <= 1e-6, `reference relative error ${err.ref}`);
+  });
+});
