@@ -1,0 +1,34 @@
+# Thin wrappers over the deno tasks. Deno itself comes, pinned, from npm through npx, so a machine
+# with only Node.js and npm can run every target. Variables: SCALE=smoke|default|paper, EP=cpu|webgpu|cuda.
+DENO_VERSION := 2.9.6
+DENO ?= npx --yes deno@$(DENO_VERSION)
+SCALE ?= default
+EP ?= cpu
+RUN = $(DENO) task reproduce --scale $(SCALE) --ep $(EP)
+
+.PHONY: reproduce figure1 figure2 figure3 appendix-c theory report test verify gc bench clean
+
+reproduce:
+	$(RUN)
+figure1:
+	$(RUN) --only figure1
+figure2:
+	$(RUN) --only figure2
+figure3:
+	$(RUN) --only figure3
+appendix-c:
+	$(RUN) --only appendix-c
+theory:
+	$(RUN) --only theory
+report:
+	$(RUN) --only report
+test:
+	$(DENO) task test
+verify:
+	$(DENO) task verify
+gc:
+	$(DENO) task gc
+bench:
+	$(DENO) task bench:pipeline
+clean:
+	rm -rf out

@@ -1,0 +1,77 @@
+// House rules on the module graph, checked on every test run: data/ and models/ are pure and import
+// only themselves and pinned libraries; pipeline/ knows nothing about ML; planning the project DAG
+// loads neither the training nor the plotting stack; no source file exceeds the hard size cap.
+import assert from "node:assert/strict";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { scanImports } from "../pipeline/code_hash.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const HEAVY = /onnxruntime-node|^vega|vega-lite|resvg/;
+const MAX_LINES = 500;
+
+async function sources(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(join(ROOT, dir))) {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory && e.name !== "testdata") out.push(...await sources(rel));
+    else if (e.isFile && e.name.endsWith(".ts")) out.push(rel);
+  }
+  return out.sort();
+}
+
+function localImports(file: string, text: string, staticOnly = false): string[] {
+  const specs = staticOnly
+    ? scanImports(text.replace(/\bimport\s*\(\s*["'][^"']+["']\s*\)/g, ""))
+    : scanImports(text);
+  return specs.filter((s) => s.startsWith(".")).map((s) =>
+    relative(ROOT, resolve(dirname(join(ROOT, file)), s))
+  );
+}
+
+// NOTE: data/ may use models/rng.ts, the one seeded generator of the project, so that a data set's
+// shuffles and a network's initialisation draw from the same documented stream definition.
+Deno.test("layout: data/ and models/ import only themselves; pipeline/ nothing of the project", async () => {
+  const rules: Record<string, string[]> = {
+    "data": ["data/", "models/rng.ts"],
+    "models": ["models/"],
+    "pipeline": ["pipeline/"],
+  };
+  const bad: string[] = [];
+  for (const [dir, allowed] of Object.entries(rules)) {
+    for (const file of (await sources(dir)).filter((f) => !f.endsWith("_test.ts"))) {
+      for (const dep of localImports(file, await Deno.readTextFile(join(ROOT, file)))) {
+        if (!allowed.some((a) => dep.startsWith(a))) bad.push(`${file} -> ${dep}`);
+      }
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+Deno.test("layout: the static import graph of stages/mod.ts loads no training or plotting stack", async () => {
+  const seen = new Set<string>();
+  const heavy: string[] = [];
+  const queue = ["stages/mod.ts"];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = await Deno.readTextFile(join(ROOT, file));
+    const statics = scanImports(text.replace(/\bimport\s*\(\s*["'][^"']+["']\s*\)/g, ""));
+    for (const s of statics) if (HEAVY.test(s)) heavy.push(`${file} imports ${s}`);
+    queue.push(...localImports(file, text, true).filter((f) => f.endsWith(".ts")));
+  }
+  assert.ok(seen.size > 1, "stages/mod.ts imports stage modules");
+  assert.deepEqual(heavy, []);
+});
+
+Deno.test(`layout: no source file has more than ${MAX_LINES} lines`, async () => {
+  const long: string[] = [];
+  for (const dir of ["pipeline", "models", "data", "stages"]) {
+    for (const file of await sources(dir)) {
+      const lines = (await Deno.readTextFile(join(ROOT, file))).split("\n").length;
+      if (lines > MAX_LINES) long.push(`${file}: ${lines}`);
+    }
+  }
+  assert.deepEqual(long, []);
+});

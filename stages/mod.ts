@@ -1,0 +1,28 @@
+/**
+ * The project's DAG: every stage of the reproduction, built for a scale and an execution provider.
+ * Stage modules are imported statically but load ONNX Runtime and the plotting stack only inside
+ * `run`, so planning (and a no-op rerun) stays fast.
+ *
+ * @example
+ * ```sh
+ * deno run -A pipeline/main.ts run --dag stages/mod.ts --scale smoke --dry-run
+ * ```
+ * @module
+ */
+import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
+import { fetchCifar10Stage, fetchMnistStage } from "./fetch_data.ts";
+
+/** smoke: whole DAG in minutes on 2 cores; default: what `deno task reproduce` runs; paper: GPU. */
+export const scales = ["smoke", "default", "paper"] as const;
+export const defaultScale = "default";
+/** Execution providers of onnxruntime-node; stages that train take the EP as a param. */
+export const eps = ["cpu", "webgpu", "cuda"] as const;
+
+export function pipeline(_options: BuildOptions): PipelineDef {
+  const mnist = fetchMnistStage();
+  const cifar = fetchCifar10Stage();
+  return {
+    stages: [mnist, cifar],
+    targets: { data: [mnist.id, cifar.id] },
+  };
+}
