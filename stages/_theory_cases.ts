@@ -1,0 +1,186 @@
+/**
+ * The showcase initialisations of SPEC 5.6 and the comparison of the closed form with gradient
+ * descent on them. Learning rates are scaled (β kept) so that the largest function-space step
+ * m2·max(K0, K∞) equals `kappa`; GD step k then sits at flow time t = k (SPEC 1.4, 2.9).
+ */
+import {
+  classifyMechanism,
+  closedForm,
+  convergedState,
+  gradientDescent,
+  type LinearProblem,
+  prepareInit,
+  ratesForStep,
+  sampleInit,
+  vectorsFromGram,
+} from "../models/linear/mod.ts";
+import { createRng } from "../models/rng.ts";
+
+/** One showcase case, as it appears in the stage's params (JSON). */
+export interface CaseSpec {
+  name: string;
+  d: number;
+  /** "random": u0 ~ N(0, sigmaU²), w0 ~ N(0, sigmaW²) with `seed`; "gram": exact |u0|², |w0|², cos θ0. */
+  init: "random" | "gram";
+  gamma: number;
+  a: number;
+  m2: number;
+  beta: number;
+  sigmaU: number;
+  sigmaW: number;
+  seed: number;
+  uu: number;
+  ww: number;
+  cos0: number;
+}
+
+/** The five cases of SPEC 5.6 and issue 5. */
+export const SHOWCASE: CaseSpec[] = [
+  // small init: alignment, then rescaling; the NTK grows
+  {
+    name: "small init (alignment)",
+    d: 100,
+    init: "random",
+    gamma: 1,
+    a: 1,
+    m2: 1,
+    beta: 1,
+    sigmaU: 1e-3,
+    sigmaW: 1e-3,
+    seed: 0,
+    uu: 0,
+    ww: 0,
+    cos0: 0,
+  },
+  // |u0| = |w0|, cos θ0 = 0.9, g0 = 5a: directions rotate apart while the output shrinks
+  {
+    name: "aligned large output (disalignment)",
+    d: 100,
+    init: "gram",
+    gamma: 1,
+    a: 1,
+    m2: 1,
+    beta: 1,
+    sigmaU: 0,
+    sigmaW: 0,
+    seed: 0,
+    uu: 5 / 0.9,
+    ww: 5 / 0.9,
+    cos0: 0.9,
+  },
+  // scalars are always aligned: pure rescaling
+  {
+    name: "width 1 (rescaling)",
+    d: 1,
+    init: "gram",
+    gamma: 1,
+    a: 1,
+    m2: 1,
+    beta: 1,
+    sigmaU: 0,
+    sigmaW: 0,
+    seed: 0,
+    uu: 0.04,
+    ww: 2.25,
+    cos0: 1,
+  },
+  // NTK parametrisation γ = d^{-1/2}, N(0, 1) weights: close to the kernel regime, closer at larger d
+  {
+    name: "random init, d = 100",
+    d: 100,
+    init: "random",
+    gamma: 0.1,
+    a: 1,
+    m2: 1,
+    beta: 1,
+    sigmaU: 1,
+    sigmaW: 1,
+    seed: 0,
+    uu: 0,
+    ww: 0,
+    cos0: 0,
+  },
+  {
+    name: "random init, d = 10000",
+    d: 10000,
+    init: "random",
+    gamma: 0.01,
+    a: 1,
+    m2: 1,
+    beta: 1,
+    sigmaU: 1,
+    sigmaW: 1,
+    seed: 0,
+    uu: 0,
+    ww: 0,
+    cos0: 0,
+  },
+];
+
+/** Initial vectors of a case. */
+export function caseVectors(c: CaseSpec): { u0: Float64Array; w0: Float64Array } {
+  if (c.init === "random") return sampleInit(createRng(c.seed), c.d, c.sigmaU, c.sigmaW);
+  const uw = c.cos0 * Math.sqrt(c.uu * c.ww);
+  return vectorsFromGram({ uu: c.uu, ww: c.ww, uw }, c.d);
+}
+
+/** One CSV row of theory_vs_gd.csv. */
+export type Row = Record<string, string | number>;
+
+/** Rows (one per recorded step) and a summary for one case. */
+export function compareCase(c: CaseSpec, steps: number, every: number, kappa: number) {
+  const { u0, w0 } = caseVectors(c);
+  const base: LinearProblem = { gamma: c.gamma, etaU: 1, etaW: c.beta, m2: c.m2, a: c.a };
+  const init0 = prepareInit(base, u0, w0);
+  const problem = ratesForStep(base, init0.k0, convergedState(base, init0).kInf, kappa);
+  const init = prepareInit(problem, u0, w0);
+  const times = Array.from({ length: Math.floor(steps / every) + 1 }, (_, i) => i * every);
+  const th = closedForm(problem, init, times);
+  const gd = gradientDescent(problem, u0, w0, times);
+  const rows: Row[] = times.map((t, i) => ({
+    case: c.name,
+    step: t,
+    t,
+    a: c.a,
+    m2: c.m2,
+    gamma_tilde: init.gammaTilde,
+    A: Math.sqrt(init.a2),
+    B: Math.sqrt(init.b2),
+    g_theory: th.g[i],
+    g_gd: gd.g[i],
+    K_theory: th.k[i],
+    K_gd: gd.k[i],
+    cos_theory: th.cosTheta[i],
+    cos_gd: gd.cosTheta[i],
+    K_over_K0_theory: th.k[i] / init.k0,
+    K_over_K0_gd: gd.k[i] / init.k0,
+    u_norm_theory: th.normU[i],
+    u_norm_gd: gd.normU[i],
+    w_norm_theory: th.normW[i],
+    w_norm_gd: gd.normW[i],
+  }));
+  let maxErr = 0;
+  for (let i = 0; i < times.length; i++) {
+    maxErr = Math.max(maxErr, Math.abs(gd.g[i] - th.g[i]) / Math.abs(c.a));
+  }
+  const cs = convergedState(problem, init);
+  const last = times.length - 1;
+  const summary = {
+    case: c.name,
+    etaU: problem.etaU,
+    etaW: problem.etaW,
+    k0: init.k0,
+    kInf: cs.kInf,
+    g0: init.g0,
+    status: cs.status,
+    mechanism: classifyMechanism(problem, init).label,
+    zetaSignedInfTheory: cs.zetaSignedInf,
+    zetaSignedGdFinal: gd.k[last] / init.k0 - 1,
+    cosTheta0: th.cosTheta[0],
+    cosThetaInf: cs.cosThetaInf,
+    maxAbsErrOverA: maxErr,
+    finalGapOverA: Math.abs(gd.g[last] - c.a) / Math.abs(c.a),
+    divergedAt: gd.divergedAt,
+  };
+  return { rows, summary };
+}
