@@ -9,10 +9,19 @@ Deno.test("formatDuration() shows tenths below 10 s, then s, m, h", () => {
 });
 
 Deno.test("describeProgress() gives percent, counts and an ETA from the observed rate", () => {
-  const r = { id: "x", startedAt: 0, p: { done: 450, total: 1000, unit: "steps" }, base: { at: 1000, done: 0 } };
+  const r = {
+    id: "x",
+    startedAt: 0,
+    p: { done: 450, total: 1000, unit: "steps" },
+    base: { at: 1000, done: 0 },
+  };
   // 450 steps in 9 s: 550 more take 11 s
   assert.equal(describeProgress(r, 10_000), "45% 450/1000 steps ETA 11s");
-  const bytes = { id: "y", startedAt: 0, p: { done: 3 * 2 ** 20, total: 12 * 2 ** 20, unit: "bytes" } };
+  const bytes = {
+    id: "y",
+    startedAt: 0,
+    p: { done: 3 * 2 ** 20, total: 12 * 2 ** 20, unit: "bytes" },
+  };
   assert.equal(describeProgress(bytes, 1), "25% 3.0/12.0 MiB");
 });
 
