@@ -75,3 +75,14 @@ Deno.test(`layout: no source file has more than ${MAX_LINES} lines`, async () =>
   }
   assert.deepEqual(long, []);
 });
+
+Deno.test("layout: the Makefile, README and .ci/run pin the Deno that runs these tests", async () => {
+  const make = await Deno.readTextFile(join(ROOT, "Makefile"));
+  const pinned = make.match(/^DENO_VERSION := (\S+)$/m)?.[1];
+  assert.equal(pinned, Deno.version.deno);
+  const readme = await Deno.readTextFile(join(ROOT, "README.md"));
+  const mentioned = [...readme.matchAll(/deno@(\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+  assert.ok(mentioned.length >= 2);
+  assert.deepEqual([...new Set(mentioned)], [pinned]);
+  assert.match(await Deno.readTextFile(join(ROOT, ".ci/run")), /DENO_VERSION=\$\(sed -n .* Makefile\)/);
+});
