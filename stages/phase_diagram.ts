@@ -77,7 +77,8 @@ export function phaseDiagramStage(scale: string): Stage<Params> {
       }));
       const boundary = qs.filter((q) => bs.includes(Math.round((1 - q) * 1e6) / 1e6))
         .map((q) => ({ kind: "boundary", q, b: Math.round((1 - q) * 1e6) / 1e6 }));
-      const betas = grid(p.beta).map((e) => 10 ** e);
+      // the grid plus β* itself, so that the sampled maximum can sit exactly at the prediction
+      const betas = [...grid(p.beta).map((e) => 10 ** e), p.ww / p.uu].sort((x, y) => x - y);
       const sweep = zetaVsBeta({ gamma: 1, gram: { uu: p.uu, ww: p.ww, uw: 0 }, a: 1, betas });
       const betaRows = sweep.map((r) => ({
         beta: r.beta,
