@@ -12,6 +12,7 @@
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
 import { fetchCifar10Stage, fetchMnistStage } from "./fetch_data.ts";
 import { phaseDiagramStage } from "./phase_diagram.ts";
+import { reportStage } from "./report.ts";
 import { theoryVsGdStage } from "./theory_vs_gd.ts";
 import { zetaVsWidthStage } from "./zeta_vs_width.ts";
 
@@ -21,12 +22,17 @@ export const defaultScale = "default";
 /** Execution providers of onnxruntime-node; stages that train take the EP as a param. */
 export const eps = ["cpu", "webgpu", "cuda"] as const;
 
-export function pipeline({ scale }: BuildOptions): PipelineDef {
+export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const mnist = fetchMnistStage();
   const cifar = fetchCifar10Stage();
   const theory = [theoryVsGdStage(scale), zetaVsWidthStage(scale), phaseDiagramStage(scale)];
+  const report = reportStage({ scale, ep, inputs: theory });
   return {
-    stages: [mnist, cifar, ...theory],
-    targets: { data: [mnist.id, cifar.id], theory: theory.map((s) => s.id) },
+    stages: [mnist, cifar, ...theory, report],
+    targets: {
+      data: [mnist.id, cifar.id],
+      theory: theory.map((s) => s.id),
+      report: [report.id],
+    },
   };
 }

@@ -1,0 +1,145 @@
+/**
+ * `deno task bench:pipeline`: the engine's overheads, side by side in one run.
+ *   1. planning a synthetic 1,000-stage DAG (in process: load, key, check the store)
+ *   2. a no-op rerun of that DAG through the CLI (Deno start-up included) vs `make -q` on an
+ *      equivalent 1,000-target Makefile
+ *   3. a no-op rerun of the project's DAG at a scale (default smoke) vs `make -q` of the same size;
+ *      builds the scale first if out/ lacks it.
+ * Prints a table and writes out/bench/pipeline.json.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Store } from "../cache.ts";
+import { CodeHasher } from "../code_hash.ts";
+import { writeFileAtomic } from "../fs.ts";
+import { buildDag, loadDag } from "../load.ts";
+import { planRun } from "../plan.ts";
+import { writeSyntheticDag } from "./synthetic_dag.ts";
+
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+const STAGE = fileURLToPath(new URL("../stage.ts", import.meta.url));
+const REPEATS = 7;
+const scale = Deno.args.find((a) => a.startsWith("--scale="))?.slice(8) ?? "smoke";
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function time(fn: () => Promise<void>, repeats = REPEATS): Promise<number> {
+  await fn(); // warm-up: module cache, page cache
+  const ms: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+
+async function exec(cmd: string, args: string[], cwd?: string, okCodes = [0]): Promise<void> {
+  const r = await new Deno.Command(cmd, { args, cwd, stdout: "null", stderr: "piped" }).output();
+  if (!okCodes.includes(r.code)) {
+    throw new Error(
+      `${cmd} ${args.join(" ")} exited ${r.code}: ${new TextDecoder().decode(r.stderr)}`,
+    );
+  }
+}
+
+const deno = Deno.execPath();
+const rows: { what: string; ms: number; target?: number }[] = [];
+
+const dir = await Deno.makeTempDir({ prefix: "bench-dag-" });
+await writeSyntheticDag(dir, 1000, STAGE);
+const dag = await loadDag(join(dir, "dag.ts"));
+const store = new Store(join(dir, "out"));
+rows.push({
+  what: "plan 1,000-stage DAG, nothing cached (in process)",
+  ms: await time(async () => {
+    const { def } = buildDag(dag, {}, []);
+    await planRun(def, store, new CodeHasher(dag.root));
+  }),
+  target: 500,
+});
+const cli = ["run", "-A", MAIN, "run", "--dag", join(dir, "dag.ts"), "--out", join(dir, "out")];
+console.error("building the synthetic DAG once (1,000 worker processes)...");
+await exec(deno, cli);
+rows.push({
+  what: "plan 1,000-stage DAG, all cached (in process)",
+  ms: await time(async () => {
+    const { def } = buildDag(dag, {}, []);
+    await planRun(def, store, new CodeHasher(dag.root));
+  }),
+  target: 500,
+});
+rows.push({
+  what: "no-op run of 1,000-stage DAG (deno run main.ts)",
+  ms: await time(() => exec(deno, cli)),
+});
+await exec("make", ["-s", "-j2"], dir);
+rows.push({
+  what: "make -q on an equivalent 1,000-target Makefile",
+  ms: await time(() => exec("make", ["-q"], dir)),
+});
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const project = ["run", "-A", MAIN, "run", "--dag", join(root, "stages/mod.ts"), "--scale", scale];
+console.error(`making sure the ${scale} scale of the project DAG is built...`);
+await exec(deno, project, root);
+const plan = JSON.parse(
+  new TextDecoder().decode(
+    (await new Deno.Command(deno, { args: [...project, "--dry-run", "--json"], cwd: root })
+      .output()).stdout,
+  ),
+);
+const n = plan.stages.length;
+rows.push({
+  what: `no-op run of the project DAG, ${n} stages, scale ${scale} (deno run main.ts)`,
+  ms: await time(() => exec(deno, project, root)),
+  target: 500,
+});
+rows.push({
+  what: `no-op run of the project DAG (deno task reproduce --scale ${scale})`,
+  ms: await time(() => exec(deno, ["task", "-q", "reproduce", "--scale", scale], root)),
+  target: 500,
+});
+const small = await Deno.makeTempDir({ prefix: "bench-make-" });
+await writeSyntheticDag(small, n, STAGE);
+await exec("make", ["-s"], small);
+rows.push({
+  what: `make -q on an equivalent ${n}-target Makefile`,
+  ms: await time(() => exec("make", ["-q"], small)),
+});
+rows.push({
+  what: "deno run of an empty script (start-up floor)",
+  ms: await time(() => exec(deno, ["eval", "0"])),
+});
+
+console.log(
+  `\npipeline benchmark, ${
+    new Date().toISOString().slice(0, 10)
+  }, ${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}, median of ${REPEATS}`,
+);
+for (const r of rows) {
+  const verdict = r.target === undefined
+    ? ""
+    : r.ms <= r.target
+    ? `  (target <= ${r.target} ms: met)`
+    : `  (target <= ${r.target} ms: MISSED)`;
+  console.log(`${r.ms.toFixed(0).padStart(7)} ms  ${r.what}${verdict}`);
+}
+await writeFileAtomic(
+  join(root, "out", "bench", "pipeline.json"),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      deno: Deno.version.deno,
+      cores: navigator.hardwareConcurrency,
+      rows,
+    },
+    null,
+    2,
+  ) + "\n",
+);
+await Deno.remove(dir, { recursive: true });
+await Deno.remove(small, { recursive: true });

@@ -1,0 +1,49 @@
+/**
+ * `report`: the reproduction report (SPEC 6 claim table, every figure with its caption, the
+ * decisions, provenance) as report.md and a self-contained report.html. Its inputs are the stages
+ * whose results it reports; an experiment stage plugs in by being passed here (its figures appear
+ * by themselves; its summary.json feeds the claims of stages/report/claims_experiments.ts).
+ */
+import { defineStage, type Stage } from "../pipeline/mod.ts";
+import type { CaseSpec } from "./_theory_cases.ts";
+import {
+  buildReport,
+  checkFlow,
+  type InputResult,
+  loadInput,
+  renderHtml,
+  renderMarkdown,
+} from "./report/mod.ts";
+
+type Params = { scale: string; ep: string };
+
+/** The report over `inputs` (stages of the DAG), for a scale and execution provider. */
+export function reportStage(
+  options: { scale: string; ep: string; inputs: Stage[] },
+): Stage<Params> {
+  const order = options.inputs.map((s) => s.id);
+  return defineStage({
+    id: "report",
+    module: import.meta.url,
+    params: { scale: options.scale, ep: options.ep },
+    inputs: Object.fromEntries(options.inputs.map((s) => [s.id, s])),
+    resources: { threads: 1, memoryMiB: 512 },
+    publish: ["report.md", "report.html"],
+    description: "reproduction report: claims vs measurements, figures, decisions, provenance",
+    run: async (ctx) => {
+      const inputs: InputResult[] = [];
+      for (const id of order) {
+        inputs.push(await loadInput(ctx.inputs[id]));
+        ctx.log(`loaded ${id}: ${inputs.at(-1)!.figures.length} figures`);
+      }
+      const theory = inputs.find((i) => i.id === "theory-vs-gd");
+      const cases = theory?.params.cases as CaseSpec[] | undefined;
+      const flowCheck = cases ? checkFlow(cases) : undefined;
+      if (flowCheck) ctx.log(`ODE check: ${JSON.stringify(flowCheck)}`);
+      const model = buildReport(inputs, { ...ctx.params, flowCheck });
+      for (const c of model.claims) ctx.log(`claim ${c.id}: ${c.verdict}`);
+      await Deno.writeTextFile(`${ctx.outDir}/report.md`, renderMarkdown(model));
+      await Deno.writeTextFile(`${ctx.outDir}/report.html`, renderHtml(model));
+    },
+  });
+}

@@ -1,0 +1,156 @@
+// The pure builder on synthetic results: a failing measurement is FAIL in both renderings, a claim
+// whose stage is not an input is NOT RUN (naming the stage), and every text is escaped.
+import assert from "node:assert/strict";
+import { SHOWCASE } from "../_theory_cases.ts";
+import { buildReport, checkFlow, type InputResult, renderHtml, renderMarkdown } from "./mod.ts";
+
+const PNG = Uint8Array.from([
+  0x89,
+  0x50,
+  0x4e,
+  0x47,
+  0x0d,
+  0x0a,
+  0x1a,
+  0x0a,
+  0,
+  0,
+  0,
+  13,
+  0x49,
+  0x48,
+  0x44,
+  0x52,
+  0,
+  0,
+  0,
+  40,
+  0,
+  0,
+  0,
+  20,
+]);
+
+function theoryCase(name: string, maxAbsErrOverA: number) {
+  return {
+    case: name,
+    etaU: 0.001,
+    etaW: 0.001,
+    k0: 0.003,
+    kInf: 0.003,
+    g0: 0.5,
+    status: "converged",
+    mechanism: "kernel",
+    zetaSignedInfTheory: 0.001,
+    zetaSignedGdFinal: 0.001,
+    cosTheta0: 0.05,
+    cosThetaInf: 0.09,
+    maxAbsErrOverA,
+    finalGapOverA: 1e-12,
+    divergedAt: null,
+  };
+}
+
+/** theory-vs-gd with a GD error of 4.2% of |a| (criterion: ≤ 0.3%) and a hostile case name. */
+function theoryInput(): InputResult {
+  return {
+    id: "theory-vs-gd",
+    key: "k".repeat(64),
+    params: { cases: SHOWCASE, kappa: 0.02 },
+    startedAt: "2026-01-01T00:00:00.000Z",
+    endedAt: "2026-01-01T00:00:02.500Z",
+    tools: { deno: "2.9.6" },
+    summaries: {
+      "summary.json": {
+        kappa: 0.02,
+        steps: 3000,
+        cases: [theoryCase("<script>alert(1)</script> | *x*", 0.042), theoryCase("ok", 0.001)],
+      },
+    },
+    figures: [{
+      stage: "theory-vs-gd",
+      name: "theory_vs_gd",
+      title: "A <b>title</b> & more",
+      subtitle: ["line one"],
+      files: ["vl.json", "png"],
+      png: { bytes: PNG, width: 40, height: 20 },
+    }],
+  };
+}
+
+function claimRowMd(md: string, id: string): string {
+  const row = md.split("\n").find((l) => l.startsWith(`| ${id} \\[`));
+  assert.ok(row, `claim ${id} has a row`);
+  return row;
+}
+
+function claimRowHtml(html: string, id: string): string {
+  const m = html.match(new RegExp(`<tr id="claim-${id}"[^]*?</tr>`));
+  assert.ok(m, `claim ${id} has a row`);
+  return m[0];
+}
+
+Deno.test("buildReport() shows a failing measurement as FAIL and a missing stage as NOT RUN", () => {
+  const model = buildReport([theoryInput()], {
+    scale: "smoke",
+    ep: "cpu",
+    flowCheck: checkFlow(SHOWCASE.filter((c) => c.d <= 100)),
+  });
+  const byId = Object.fromEntries(model.claims.map((c) => [c.id, c]));
+  assert.deepEqual(model.claims.map((c) => c.id), "1 2 3 4 5 6 7 8 9 10".split(" "));
+  assert.equal(byId["1"].verdict, "fail");
+  assert.match(byId["1"].checks[1].measured, /^4\.20% /);
+  assert.equal(byId["2"].verdict, "pass");
+  for (const id of ["4", "5", "6", "7", "8", "10"]) assert.equal(byId[id].verdict, "not-run", id);
+  assert.match(byId["4"].checks[0].measured, /stage "zeta-vs-width"/);
+  assert.match(byId["7"].checks[0].measured, /stage "figure3" or "cifar-fcn"/);
+  assert.equal(model.counts.fail, 1);
+
+  const md = renderMarkdown(model);
+  assert.match(claimRowMd(md, "1"), /\| \*\*FAIL\*\* \|$/);
+  assert.match(claimRowMd(md, "1"), /4\.20%/);
+  assert.match(claimRowMd(md, "5"), /\| \*\*NOT RUN\*\* \|$/);
+  assert.match(claimRowMd(md, "5"), /figure1/);
+  assert.ok(!md.includes("<script>") && md.includes("&lt;script&gt;"));
+  assert.match(md, /!\[Figure 1\]\(figures\/theory_vs_gd\.png\)/);
+
+  const html = renderHtml(model);
+  assert.match(claimRowHtml(html, "1"), /<td><span class="verdict fail">FAIL<\/span><\/td><\/tr>$/);
+  assert.match(claimRowHtml(html, "1"), /4\.20%/);
+  assert.match(
+    claimRowHtml(html, "5"),
+    /<span class="verdict not-run">NOT RUN<\/span><\/td><\/tr>$/,
+  );
+  assert.ok(!html.includes("<script>") && !html.includes("<b>title</b>"));
+  assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  assert.match(html, /<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="20" height="10"/);
+});
+
+Deno.test("buildReport() reports a summary of the wrong shape as a failure to measure", () => {
+  const bad = { ...theoryInput(), summaries: { "summary.json": { kappa: 0.02 } } };
+  const model = buildReport([bad], { scale: "smoke", ep: "cpu" });
+  const c9 = model.claims.find((c) => c.id === "9")!;
+  assert.equal(c9.verdict, "fail");
+  assert.match(c9.checks[0].label, /evaluation error/);
+});
+
+Deno.test("buildReport() evaluates an experiment stage that plugs in with the documented summary", () => {
+  const runs = [1, 2, 4].flatMap((sigma, i) =>
+    [0, 1].map(() => ({ model: "fcn", sigma, bestTrainAcc: 0.99, bestTestAcc: 0.55 - 0.05 * i }))
+  );
+  const fcn: InputResult = {
+    ...theoryInput(),
+    id: "cifar-fcn",
+    params: {},
+    summaries: { "summary.json": { runs } },
+    figures: [],
+  };
+  const model = buildReport([fcn], { scale: "default", ep: "cpu" });
+  const byId = Object.fromEntries(model.claims.map((c) => [c.id, c]));
+  assert.equal(byId["7"].verdict, "pass");
+  assert.equal(byId["8"].verdict, "pass");
+  assert.equal(byId["10"].verdict, "not-run");
+  runs[5].bestTestAcc = 0.9; // σ = 4 now beats σ = 2 on average
+  const worse = buildReport([fcn], { scale: "default", ep: "cpu" });
+  assert.equal(worse.claims.find((c) => c.id === "8")!.verdict, "fail");
+});

@@ -1,0 +1,59 @@
+/**
+ * What the report reads from each input stage's summary JSON. A stage that writes these shapes
+ * plugs into the claim table by becoming an input of `report` (stages/mod.ts); its figures
+ * (`figures/<name>.vl.json` with a title, plus .png) appear without any change here.
+ * Accuracies are fractions in [0, 1].
+ */
+
+/** The parts of theory-vs-gd's summary.json the report reads. */
+export interface TheorySummary {
+  kappa: number;
+  steps: number;
+  cases: {
+    case: string;
+    etaU: number;
+    etaW: number;
+    k0: number;
+    kInf: number;
+    mechanism: string;
+    zetaSignedInfTheory: number;
+    zetaSignedGdFinal: number;
+    cosTheta0: number;
+    cosThetaInf: number;
+    maxAbsErrOverA: number;
+    finalGapOverA: number;
+    divergedAt: number | null;
+  }[];
+}
+
+/** summary.json of `figure1` and `appendix-c`: final ζ per parametrisation, width and seed. */
+export interface ZetaRunsSummary {
+  runs: { parametrisation: string; regime: "kernel" | "feature"; d: number; zetaFinal: number }[];
+}
+
+/** summary.json of `figure3` and `cifar-fcn`: accuracies per init scale σ and seed. */
+export interface InitScaleSummary {
+  runs: { model: string; sigma: number; bestTrainAcc: number; bestTestAcc: number }[];
+}
+
+/** One fitted slope of zeta-vs-width's slopes.json. */
+export interface Slope {
+  name: string;
+  variant: string;
+  slope: number;
+  expectedSlope: number;
+  r2: number;
+}
+
+/** slopes.json of `zeta-vs-width`. */
+export interface SlopesSummary {
+  widths: number[];
+  slopes: Slope[];
+}
+
+/** summary.json of `phase-diagram`. */
+export interface PhaseSummary {
+  exponentMaxAbsError: number;
+  betaAtMaxZeta: number;
+  betaStar: number;
+}

@@ -1,0 +1,85 @@
+// The real DAG at smoke scale through the engine, into a temporary out/: report.md and report.html
+// are published and carry every figure the theory stages wrote; the HTML opens in headless
+// Chromium without errors or requests, and every figure has a nonzero rendered size.
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CHROMIUM, inspectPage } from "./_cdp.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const HAS_CHROMIUM = (await Deno.stat(CHROMIUM).catch(() => null)) !== null;
+if (!HAS_CHROMIUM) {
+  console.log(
+    `SKIP report in Chromium: ${CHROMIUM} is absent (install it with ` +
+      "`apt-get update && apt-get install -y chromium`)",
+  );
+}
+
+Deno.test("report stage publishes report.md and report.html with every figure (smoke DAG)", async (t) => {
+  const out = await Deno.makeTempDir({ prefix: "report-out-" });
+  try {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "pipeline/main.ts",
+        "run",
+        "--only",
+        "report",
+        "--scale",
+        "smoke",
+        "--out",
+        out,
+      ],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    const md = await Deno.readTextFile(join(out, "report.md"));
+    const html = await Deno.readTextFile(join(out, "report.html"));
+    const names: string[] = [];
+    for await (const e of Deno.readDir(join(out, "figures"))) {
+      if (e.name.endsWith(".png")) names.push(e.name.slice(0, -4));
+    }
+    assert.deepEqual(names.sort(), [
+      "phase_finite_width",
+      "phase_infinite_width",
+      "theory_vs_gd",
+      "zeta_vs_beta",
+      "zeta_vs_width",
+    ]);
+    for (const name of names) {
+      assert.ok(md.includes(`](figures/${name}.png)`), `report.md shows ${name}`);
+      const png = await Deno.readFile(join(out, "figures", `${name}.png`));
+      const b64 = Buffer.from(png).toString("base64");
+      assert.ok(html.includes(`id="fig-${name}"`), `report.html has a figure for ${name}`);
+      assert.ok(html.includes(`src="data:image/png;base64,${b64}"`), `report.html inlines ${name}`);
+    }
+    for (const id of ["1", "2", "3", "4", "9"]) {
+      assert.match(html, new RegExp(`<tr id="claim-${id}" data-verdict="(pass|fail)"`), id);
+    }
+    for (const id of ["5", "6", "7", "8", "10"]) {
+      assert.match(html, new RegExp(`<tr id="claim-${id}" data-verdict="not-run"`), id);
+    }
+    assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+
+    await t.step({
+      name: "report.html renders in headless Chromium: no errors, no requests, sized figures",
+      ignore: !HAS_CHROMIUM,
+      fn: async () => {
+        const url = pathToFileURL(join(out, "report.html")).href;
+        const page = await inspectPage(url);
+        assert.deepEqual(page.errors, []);
+        assert.deepEqual(page.requests.filter((u) => u !== url && !u.startsWith("data:")), []);
+        assert.deepEqual(page.figures.map((f) => f.id).sort(), names.map((n) => `fig-${n}`).sort());
+        for (const f of page.figures) {
+          assert.ok(f.loaded && f.width > 0 && f.height > 0, `${f.id}: ${JSON.stringify(f)}`);
+        }
+      },
+    });
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

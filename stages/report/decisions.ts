@@ -1,0 +1,157 @@
+/**
+ * Decisions taken where the paper is silent: SPEC section 7 (as adopted) and the project's own.
+ * One list, so that the report and the README draw on the same text ({@link decisionsMarkdown}).
+ */
+import type { Decision } from "./types.ts";
+
+const FIG1 = ["figure1", "appendix-c"];
+const THEORY = ["theory-vs-gd", "zeta-vs-width", "phase-diagram"];
+
+/** SPEC section 7, as adopted. */
+export const SPEC_DECISIONS: Decision[] = [
+  {
+    topic: "Normalisation of ζ",
+    decision:
+      "ζ = unsigned relative Frobenius change of the learning-rate-weighted NTK; the signed " +
+      "ζ_s and the unweighted NTK are logged too. In the solvable model ζ = |K/K0 − 1|, ζ_s = K/K0 − 1.",
+    appliesTo: [...THEORY, ...FIG1, "figure2"],
+  },
+  {
+    topic: "Loss with or without ½",
+    decision: "½·MSE (without ½ all rates double; no effect on ζ(∞)).",
+    appliesTo: [...THEORY, ...FIG1, "figure2"],
+  },
+  {
+    topic: "Data model of the solvable model",
+    decision: "Only m2 and a matter; m2 = 1, a = 1.",
+    appliesTo: THEORY,
+  },
+  {
+    topic: 'Definition of "rescaling"',
+    decision: "SPEC 3.3: norm change at fixed direction; per-layer norm ratios reported too.",
+    appliesTo: ["theory-vs-gd", "figure2"],
+  },
+  {
+    topic: 'The seed\'s (γ, η) for "standard NTK" and "Kaiming"',
+    decision: "γ = d^(−1/2) and η = 0.05·100/d (SPEC 5.1); the literal values are run once as a " +
+      "check and their divergence or slowdown documented.",
+    appliesTo: FIG1,
+  },
+  {
+    topic: "Init variances of the six parametrisations",
+    decision: "SPEC 5.1 table: standard N(0, 1) with an explicit 1/√D input multiplier; Kaiming " +
+      "fan-in; Xavier 2/(fan_in + fan_out).",
+    appliesTo: FIG1,
+  },
+  {
+    topic: "Regression task for Fig. 1",
+    decision: "Synthetic: n = 1000, x ~ N(0, I_10), y = tanh(x·v), ½·MSE.",
+    appliesTo: ["figure1"],
+  },
+  {
+    topic: "Optimiser for Fig. 1 / App. C",
+    decision: "Full-batch GD, one rate for both layers (β = 1), 5000 steps.",
+    appliesTo: FIG1,
+  },
+  {
+    topic: "Fig. 2 widths, σ grid, loss",
+    decision: "512 wide, σ ∈ {0.25, 0.5, 1, 2, 4}, MSE on one-hot, SGD 0.01, batch 128, 20 epochs.",
+    appliesTo: ["figure2"],
+  },
+  {
+    topic: "What Fig. 2 plots",
+    decision: "ζ(t), ζ_s(t), alignment A_l(t), rescaling R_l(t), accuracy.",
+    appliesTo: ["figure2"],
+  },
+  {
+    topic: "ResNet-18 σ: which tensors",
+    decision:
+      "Every Conv2d and Linear weight (and the Linear bias) × σ; BatchNorm affine untouched.",
+    appliesTo: ["figure3"],
+  },
+  {
+    topic: "σ grids for the CIFAR-10 studies",
+    decision: "ResNet-18 σ ∈ {0.5, 1, 2, 4, 8}; FCN σ ∈ {0.25, …, 8}.",
+    appliesTo: ["figure3", "cifar-fcn"],
+  },
+  {
+    topic: '"Converge within 1000 iterations" (FCN CIFAR-10)',
+    decision: "Read as ≤ 1000 epochs on the full data (or a 10k-image subset if compute-bound).",
+    appliesTo: ["cifar-fcn"],
+  },
+  {
+    topic: "FCN width and biases",
+    decision:
+      "2048 hidden units, biases present but zero-initialised, cross-entropy, no augmentation.",
+    appliesTo: ["cifar-fcn"],
+  },
+  {
+    topic: "Seeds",
+    decision: "3 seeds for small nets and the solvable model; 1-3 for ResNet-18.",
+    appliesTo: [...FIG1, "figure2", "figure3", "cifar-fcn"],
+  },
+  {
+    topic: "Degenerate inits (A·B = 0)",
+    decision: "Handled analytically by the closed form; saddle convergence is flagged.",
+    appliesTo: THEORY,
+  },
+];
+
+/** The project's own decisions. */
+export const PROJECT_DECISIONS: Decision[] = [
+  {
+    topic: "GD step of the theory-vs-GD comparison",
+    decision: "Learning rates are scaled (β kept) so that κ = m2·max(K0, K∞)·step is fixed: 0.02 " +
+      "at smoke scale, 0.003 at default; GD step k is compared with flow time t = k.",
+    appliesTo: ["theory-vs-gd"],
+  },
+  {
+    topic: "Criteria of the claim table",
+    decision: 'SPEC 6 thresholds as stated; where a criterion needs reading ("≲", "≈", "≫", ' +
+      '"monotone") the reading is written in the row. A failing claim is reported with its number.',
+    appliesTo: [],
+  },
+  {
+    topic: "Claims 1-3 measured by the report",
+    decision: "The report integrates the parameter flow (DOPRI) of theory-vs-gd's showcase cases " +
+      "itself, so that the closed-form, invariant and K∞ claims show measured numbers.",
+    appliesTo: ["theory-vs-gd"],
+  },
+  {
+    topic: "Self-contained report",
+    decision:
+      "report.html inlines every figure as a base64 PNG (resvg, pinned font) and makes no " +
+      "requests; report.md links the figures published under out/figures/.",
+    appliesTo: [],
+  },
+  {
+    topic: "No JSR",
+    decision:
+      "node:util parseArgs, csv-parse/csv-stringify from npm and node:assert/strict replace " +
+      "@std/cli, @std/csv and @std/assert, which our machines cannot reach.",
+    appliesTo: [],
+  },
+  {
+    topic: "Deno from npm",
+    decision:
+      "npx --yes deno@2.9.6 runs the pinned Deno; npm packages are pinned in deno.json and " +
+      "deno.lock (frozen).",
+    appliesTo: [],
+  },
+  {
+    topic: "Stages run in worker processes",
+    decision:
+      "Parallelism on several cores, isolation of crashes and native code, one log per stage.",
+    appliesTo: [],
+  },
+  {
+    topic: "Keys use input keys, not input content hashes",
+    decision: "A stage whose inputs were rebuilt with the same key is not rerun.",
+    appliesTo: [],
+  },
+];
+
+/** The decisions as a Markdown list (for the README). */
+export function decisionsMarkdown(decisions: Decision[] = PROJECT_DECISIONS): string {
+  return decisions.map((d) => `- **${d.topic}.** ${d.decision}`).join("\n") + "\n";
+}

@@ -1,0 +1,117 @@
+/**
+ * The report's own measurement of SPEC 6 claims 1-3 and the d = 1 identity of claim 9: the closed
+ * form against a Dormand-Prince integration of the 2d-dimensional parameter flow, on the showcase
+ * cases of `theory-vs-gd` at their unscaled rates (η_u = 1, η_w = β). Pure numerics, no I/O.
+ */
+import {
+  closedForm,
+  closedFormFrame,
+  convergedState,
+  type InitialState,
+  invariantDrift,
+  invariants,
+  type LinearProblem,
+  matrixInvariantDrift,
+  parameterFlow,
+  prepareInit,
+  timeToReach,
+} from "../../models/linear/mod.ts";
+import { type CaseSpec, caseVectors } from "../_theory_cases.ts";
+
+/** What one case measured; errors are absolute in the units of the problem (a, m2 as given). */
+export interface FlowCaseCheck {
+  case: string;
+  d: number;
+  /** Times compared (flow time, unscaled rates). */
+  times: number;
+  /** max |closed form − ODE| over g, K, |u|, |w|, cos θ at the compared times. */
+  maxAbsErr: number;
+  /** The same error relative to max(1, |value|), per quantity at its worst. */
+  maxRelErr: number;
+  /** Largest relative drift of c, J², K² − 4γ̃²g² and (for d ≤ 1000) Q along the ODE. */
+  maxInvariantDrift: number;
+  /** |K∞ formula / K(t_end) − 1| with K(t_end) from the ODE at t_end = last time + 40/rate. */
+  kInfRelErr: number;
+  /** |g(t_end) − a| / |a| from the ODE. */
+  finalGapOverA: number;
+  /** d = 1 only: max ||cos θ| − 1| and max |K − √(γ̃⁴c² + 4γ̃²g²)| / K along the ODE. */
+  cosDevFromOne: number | null;
+  rescalingIdentityRelErr: number | null;
+}
+
+/** All cases, with the ODE tolerance used. */
+export interface FlowCheck {
+  rtol: number;
+  cases: FlowCaseCheck[];
+}
+
+/** Times spanning the run: fractions of the way from g0 to g∞, then late times. */
+function spanningTimes(problem: LinearProblem, init: InitialState): number[] {
+  const f = closedFormFrame(problem, init);
+  const ts = [0];
+  for (const frac of [0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 0.999]) {
+    const t = timeToReach(f, init.g0 + frac * (f.gInf - init.g0));
+    if (t !== null && t > ts[ts.length - 1]) ts.push(t);
+  }
+  const last = ts[ts.length - 1];
+  const late = f.rate > 0 ? 1 / f.rate : Math.max(last, 1);
+  for (const m of [2, 10, 30]) ts.push(last + m * late);
+  return ts;
+}
+
+/** Run the checks of one case. */
+export function checkFlowCase(c: CaseSpec, rtol: number): FlowCaseCheck {
+  const { u0, w0 } = caseVectors(c);
+  const problem: LinearProblem = { gamma: c.gamma, etaU: 1, etaW: c.beta, m2: c.m2, a: c.a };
+  const init = prepareInit(problem, u0, w0);
+  const cs = convergedState(problem, init);
+  const times = spanningTimes(problem, init);
+  const tEnd = times[times.length - 1] + 40 / cs.rate;
+  const th = closedForm(problem, init, times);
+  const pf = parameterFlow(problem, u0, w0, [...times, tEnd], { rtol });
+  const i0 = invariants(problem, u0, w0);
+  const gt = init.gammaTilde;
+  let abs = 0, rel = 0, drift = 0, cosDev = 0, idErr = 0;
+  for (let i = 0; i < times.length; i++) {
+    const o = pf.observables[i];
+    const pairs: [number, number][] = [
+      [th.g[i], o.g],
+      [th.k[i], o.k],
+      [th.normU[i], o.normU],
+      [th.normW[i], o.normW],
+      [th.cosTheta[i], o.cosTheta],
+    ];
+    for (const [x, y] of pairs) {
+      abs = Math.max(abs, Math.abs(x - y));
+      rel = Math.max(rel, Math.abs(x - y) / Math.max(1, Math.abs(x)));
+    }
+    const inv = invariants(problem, pf.u[i], pf.w[i]);
+    const dr = invariantDrift(i0, inv);
+    const q = c.d <= 1000 ? matrixInvariantDrift(problem, u0, w0, pf.u[i], pf.w[i]) : 0;
+    drift = Math.max(drift, dr.c, dr.j2, dr.kc2, q);
+    if (c.d === 1) {
+      cosDev = Math.max(cosDev, Math.abs(Math.abs(o.cosTheta) - 1));
+      const kRescale = Math.sqrt(gt ** 4 * i0.c ** 2 + 4 * gt * gt * o.g * o.g);
+      idErr = Math.max(idErr, Math.abs(o.k - kRescale) / o.k);
+    }
+  }
+  const end = pf.observables[times.length];
+  const kFormula = Math.sqrt(init.k0 ** 2 + 4 * gt * gt * (c.a ** 2 - init.g0 ** 2));
+  return {
+    case: c.name,
+    d: c.d,
+    times: times.length,
+    maxAbsErr: abs,
+    maxRelErr: rel,
+    maxInvariantDrift: drift,
+    kInfRelErr: Math.abs(kFormula / end.k - 1),
+    finalGapOverA: Math.abs(end.g - c.a) / Math.abs(c.a),
+    cosDevFromOne: c.d === 1 ? cosDev : null,
+    rescalingIdentityRelErr: c.d === 1 ? idErr : null,
+  };
+}
+
+/** Run the checks of every case. */
+export function checkFlow(cases: CaseSpec[], rtol = 1e-12): FlowCheck {
+  return { rtol, cases: cases.map((c) => checkFlowCase(c, rtol)) };
+}
