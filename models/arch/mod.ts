@@ -1,7 +1,9 @@
 /**
  * Forward builders: the solvable two-layer linear network, the two-layer ReLU network of
- * Figure 1 and a plain MLP, all as dense chains; plus the learning-rate-weighted empirical NTK
- * Gram matrix of a dense chain. Parameters are graph inputs named `fc<k>.weight`, `fc<k>.bias`.
+ * Figure 1 and a plain MLP, all as dense chains; the learning-rate-weighted empirical NTK
+ * Gram matrix of a dense chain; and kuangliu's CIFAR ResNet-18 (conv, BatchNorm with running
+ * statistics as buffers, PyTorch default initialisation). Parameters are graph inputs named like
+ * PyTorch's state_dict (`fc1.weight`, `layer1.0.bn1.running_mean`, …).
  *
  * @example
  * ```ts
@@ -15,6 +17,10 @@
  *
  * @module
  */
+export { batchNorm2d, type BatchNormSpec } from "./batch_norm.ts";
+export { conv2d, type Conv2dSpec, linear } from "./conv.ts";
+export { type InitSpec, pytorchDefaultInit } from "./init.ts";
+export { resnet18, type ResNet18Spec, resnet18Widths } from "./resnet18.ts";
 export { denseChain, type DenseLayer, type DenseTrace } from "./dense.ts";
 export { mlp, mlpLayers, type MlpSpec } from "./mlp.ts";
 export { type LrGroups, ntkGram } from "./ntk.ts";

@@ -57,6 +57,13 @@ function contextFor<O extends OpType>(
       b.emit(op, inputs, attrs, { name: `${prefix}/${what ?? `${op}${counter++}`}` }),
     int64s: (what, values) => b.int64s(`${prefix}/${what}`, values),
     scalar: (what, value) => b.scalar(`${prefix}/${what}`, dtype, value),
+    constant: (what, shape, values) =>
+      b.constant(
+        `${prefix}/${what}`,
+        dtype,
+        shape,
+        dtype === "float32" ? Float32Array.from(values) : Float64Array.from(values),
+      ),
     unbroadcast: (t, like) => unbroadcast(ctx, t, like.shape, `unbroadcast${counter++}`),
   };
   return ctx;

@@ -36,6 +36,9 @@ export class GraphBuilder {
   readonly nodes: Node[] = [];
   /** Names of inputs declared with `param()`, in declaration order. */
   readonly params: string[] = [];
+  /** Names of inputs declared with `buffer()` (state such as BN running statistics). */
+  readonly buffers: string[] = [];
+  private readonly bufferNext = new Map<string, Tensor>();
   private readonly values = new Map<string, Tensor>();
   private readonly ints = new Map<string, readonly number[]>();
   private readonly nodeNames = new Map<string, true>();
@@ -62,6 +65,33 @@ export class GraphBuilder {
   param(name: string, dtype: DType, shape: readonly number[]): Tensor {
     this.params.push(name);
     return this.input(name, dtype, shape);
+  }
+
+  /**
+   * Declares non-trainable state: a graph input that a training step carries forward through
+   * `<name>_next` once `updateBuffer` has set its next value (PyTorch's registered buffers).
+   */
+  buffer(name: string, dtype: DType, shape: readonly number[]): Tensor {
+    this.buffers.push(name);
+    return this.input(name, dtype, shape);
+  }
+
+  /** Records the next value of buffer `name` (shape and dtype must match). */
+  updateBuffer(name: string, next: Tensor): void {
+    const v = this.get(name);
+    if (!this.buffers.includes(name)) throw new RangeError(`Expected a buffer but found "${name}"`);
+    if (this.bufferNext.has(name)) throw new RangeError(`Expected one update of "${name}"`);
+    if (v.dtype !== next.dtype || v.shape.join() !== next.shape.join()) {
+      throw new RangeError(
+        `Expected "${next.name}" to be ${v.dtype}[${v.shape}] but found ${next.dtype}[${next.shape}]`,
+      );
+    }
+    this.bufferNext.set(name, next);
+  }
+
+  /** Next value of buffer `name`, if one was recorded. */
+  bufferUpdate(name: string): Tensor | undefined {
+    return this.bufferNext.get(name);
   }
 
   /** Adds a constant initializer. Int64 constants are remembered for shape inference. */

@@ -20,6 +20,8 @@ export interface Emitter {
   int64s(what: string, values: readonly number[]): Tensor;
   /** Scalar constant of the gradient's dtype named `<node>_grad/<what>`. */
   scalar(what: string, value: number): Tensor;
+  /** Constant of the gradient's dtype and the given shape named `<node>_grad/<what>`. */
+  constant(what: string, shape: readonly number[], values: ArrayLike<number>): Tensor;
 }
 
 /** View of one forward node handed to its gradient rule. */

@@ -37,7 +37,13 @@ export {
 export { GRADS } from "./grads/mod.ts";
 export { unbroadcast } from "./unbroadcast.ts";
 export { batchAccuracy, mseLoss, oneHot, softmaxCrossEntropy } from "./losses.ts";
-export { checkGradients, type GradCheck, relErr, seeded } from "./gradcheck.ts";
+export {
+  checkGradients,
+  type GradCheck,
+  type GradCheckOptions,
+  relErr,
+  seeded,
+} from "./gradcheck.ts";
 export {
   assignLearningRates,
   distinctSorted,

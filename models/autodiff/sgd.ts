@@ -36,6 +36,8 @@ export interface TrainStep {
   readonly params: readonly ValueInfo[];
   /** Momentum buffers `<param>.momentum` (empty for plain SGD); feed zeros at step 0. */
   readonly state: readonly ValueInfo[];
+  /** Buffers (e.g. BN running statistics) read as inputs and returned as `<buffer>_next`. */
+  readonly buffers: readonly ValueInfo[];
   readonly lrInputs: readonly string[];
 }
 
@@ -73,9 +75,10 @@ function targetOf(b: GraphBuilder, spec: TrainStepSpec, out: Tensor): Tensor {
 }
 
 /**
- * Builds one training step. Inputs: `x`, `y`, learning rates (scalars), parameters and
- * momentum state. Outputs: `<param>_next`, `<param>.momentum_next`, `loss` and, for
- * classification, `accuracy` (computed before the update, like a PyTorch training loop).
+ * Builds one training step. Inputs: `x`, `y`, learning rates (scalars), parameters, momentum
+ * state and buffers. Outputs: `<param>_next`, `<param>.momentum_next`, `<buffer>_next` (buffers
+ * the forward pass updated), `loss` and, for classification, `accuracy` (computed before the
+ * update, like a PyTorch training loop).
  */
 export function trainStep(spec: TrainStepSpec): TrainStep {
   const b = new GraphBuilder(spec.name);
@@ -115,7 +118,10 @@ export function trainStep(spec: TrainStepSpec): TrainStep {
     const step = b.emit("Mul", [lr.get(lrNames[i])!, v], {}, at("step"));
     nextParams.push(b.emit("Sub", [p, step], {}, { name: `${p.name}_next` }));
   });
-  for (const t of [...nextParams, ...nextState, loss]) b.output(t);
+  for (const t of [...nextParams, ...nextState]) b.output(t);
+  const buffers = b.buffers.filter((n) => b.bufferUpdate(n) !== undefined).map((n) => b.get(n));
+  for (const v of buffers) b.output(b.bufferUpdate(v.name)!, `${v.name}_next`);
+  b.output(loss);
   if (accuracy) b.output(accuracy);
-  return { graph: b.build(), params, state, lrInputs };
+  return { graph: b.build(), params, state, buffers, lrInputs };
 }

@@ -21,6 +21,15 @@
 export * from "./ir.ts";
 export * from "./ops.ts";
 export { broadcastShapes, checkArity, inferOutputs, normAxis, reduceMeanAxes } from "./shape.ts";
+export {
+  convOutLength,
+  convTransposeOutLength,
+  padShape,
+  type SliceAxis,
+  sliceRanges,
+  type Spatial,
+  spatialOf,
+} from "./shape_conv.ts";
 export { PRODUCER, rawBytes, serializeModel } from "./serialize.ts";
 export { OnnxSession, runGraph, type RunOutput } from "./run.ts";
 export { evalGraph, toFloat64 } from "./reference/eval.ts";

@@ -22,7 +22,15 @@ export type OpType =
   | "Cast"
   | "Greater"
   | "Equal"
-  | "ArgMax";
+  | "ArgMax"
+  | "Sqrt"
+  | "Slice"
+  | "Pad"
+  | "Conv"
+  | "ConvTranspose"
+  | "BatchNormalization"
+  | "AveragePool"
+  | "GlobalAveragePool";
 
 /** Kind of an attribute value as it is written into the AttributeProto. */
 export type AttrKind = "int" | "float" | "ints";
@@ -36,6 +44,15 @@ export interface OpSchema {
 }
 
 const NONE = {} as const;
+
+/** Attributes shared by Conv and ConvTranspose (auto_pad, a string, is not used). */
+const CONV_ATTRS = {
+  kernel_shape: "ints",
+  strides: "ints",
+  pads: "ints",
+  dilations: "ints",
+  group: "int",
+} as const;
 
 /** One schema per op; `satisfies` makes a missing op a compile error. */
 export const OP_SCHEMAS = {
@@ -65,6 +82,39 @@ export const OP_SCHEMAS = {
   Greater: { inputs: ["A", "B"], optional: [], attrs: NONE },
   Equal: { inputs: ["A", "B"], optional: [], attrs: NONE },
   ArgMax: { inputs: ["data"], optional: [], attrs: { axis: "int", keepdims: "int" } },
+  Sqrt: { inputs: ["X"], optional: [], attrs: NONE },
+  // NOTE: only positive steps are supported (shape inference rejects others).
+  Slice: {
+    inputs: ["data", "starts", "ends", "axes", "steps"],
+    optional: ["axes", "steps"],
+    attrs: NONE,
+  },
+  // NOTE: Pad's `mode` is a string attribute; only its default, "constant", is used.
+  Pad: { inputs: ["data", "pads", "constant_value"], optional: ["constant_value"], attrs: NONE },
+  Conv: { inputs: ["X", "W", "B"], optional: ["B"], attrs: CONV_ATTRS },
+  ConvTranspose: {
+    inputs: ["X", "W", "B"],
+    optional: ["B"],
+    attrs: { ...CONV_ATTRS, output_padding: "ints" },
+  },
+  // NOTE: inference form only (training_mode 0); training-mode BN is emitted as primitives.
+  BatchNormalization: {
+    inputs: ["X", "scale", "B", "input_mean", "input_var"],
+    optional: [],
+    attrs: { epsilon: "float", momentum: "float", training_mode: "int" },
+  },
+  AveragePool: {
+    inputs: ["X"],
+    optional: [],
+    attrs: {
+      kernel_shape: "ints",
+      strides: "ints",
+      pads: "ints",
+      ceil_mode: "int",
+      count_include_pad: "int",
+    },
+  },
+  GlobalAveragePool: { inputs: ["X"], optional: [], attrs: NONE },
 } as const satisfies Record<OpType, OpSchema>;
 
 /** Every op type, in declaration order. */

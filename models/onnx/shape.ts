@@ -1,6 +1,7 @@
 /** Static shape and dtype inference for every op in `OpType`. */
 import type { DType } from "./ir.ts";
 import { type AttrBag, OP_SCHEMAS, type OpType } from "./ops.ts";
+import { batchNormShape, padShape, sliceRanges, spatialOutShape } from "./shape_conv.ts";
 
 /** What inference knows about one input: dtype, shape and, for constants, int values. */
 export interface InferInput {
@@ -111,6 +112,7 @@ export function inferOutputs(op: OpType, xs: readonly InferInput[], attrs: AttrB
     case "Relu":
     case "Identity":
     case "Exp":
+    case "Sqrt":
     case "LogSoftmax":
       return [{ dtype: a.dtype, shape: a.shape }];
     case "Cast": {
@@ -162,6 +164,33 @@ export function inferOutputs(op: OpType, xs: readonly InferInput[], attrs: AttrB
         dtype: "int64",
         shape: reduceShape(a.shape, [int("axis", 0)], int("keepdims", 1) === 1),
       }];
+    case "Conv":
+    case "ConvTranspose":
+      return [{
+        dtype: same(a.dtype, b.dtype, op),
+        shape: spatialOutShape(op, a.shape, b.shape, attrs, xs[2]?.shape),
+      }];
+    case "AveragePool":
+    case "GlobalAveragePool":
+      return [{ dtype: a.dtype, shape: spatialOutShape(op, a.shape, undefined, attrs) }];
+    case "BatchNormalization":
+      xs.forEach((v) => same(a.dtype, v.dtype, op));
+      return [{ dtype: a.dtype, shape: batchNormShape(xs.map((v) => v.shape), attrs) }];
+    case "Slice": {
+      const axes = xs[3] ? constOf(xs[3], op, "axes") : undefined;
+      const steps = xs[4] ? constOf(xs[4], op, "steps") : undefined;
+      const r = sliceRanges(
+        a.shape,
+        constOf(b, op, "starts"),
+        constOf(xs[2], op, "ends"),
+        axes,
+        steps,
+      );
+      return [{ dtype: a.dtype, shape: r.map((v) => v.count) }];
+    }
+    case "Pad":
+      if (xs[2]) same(a.dtype, xs[2].dtype, op);
+      return [{ dtype: a.dtype, shape: padShape(a.shape, constOf(b, op, "pads")) }];
   }
 }
 

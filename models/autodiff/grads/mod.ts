@@ -28,9 +28,15 @@ import { reluGrad } from "./relu.ts";
 import { reshapeGrad } from "./reshape.ts";
 import { subGrad } from "./sub.ts";
 import { transposeGrad } from "./transpose.ts";
+import { sqrtGrad } from "./sqrt.ts";
+import { sliceGrad } from "./slice.ts";
+import { padGrad } from "./pad.ts";
+import { convGrad } from "./conv.ts";
+import { convTransposeGrad } from "./conv_transpose.ts";
+import { batchNormalizationGrad } from "./batch_normalization.ts";
+import { averagePoolGrad } from "./average_pool.ts";
+import { globalAveragePoolGrad } from "./global_average_pool.ts";
 
-// TODO(autodiff): Conv, BatchNormalization, AveragePool and GlobalAveragePool join OpType and get
-// one entry here each (grads/conv.ts, ...); the `satisfies` below then demands them. #3
 /** One literal, so a missing op or a rule registered under the wrong op fails to compile. */
 export const GRADS = {
   MatMul: matMulGrad,
@@ -54,4 +60,12 @@ export const GRADS = {
   Greater: NO_GRAD,
   Equal: NO_GRAD,
   ArgMax: NO_GRAD,
+  Sqrt: sqrtGrad,
+  Slice: sliceGrad,
+  Pad: padGrad,
+  Conv: convGrad,
+  ConvTranspose: convTransposeGrad,
+  BatchNormalization: batchNormalizationGrad,
+  AveragePool: averagePoolGrad,
+  GlobalAveragePool: globalAveragePoolGrad,
 } as const satisfies GradRegistry;

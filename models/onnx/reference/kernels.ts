@@ -2,6 +2,7 @@
 import type { AttrBag, OpType } from "../ops.ts";
 import { broadcastShapes, inferOutputs, normAxis, reduceMeanAxes } from "../shape.ts";
 import { broadcastIndex, numel, type RefTensor, roundTo, stridesOf } from "./tensor.ts";
+import * as spatial from "./spatial.ts";
 
 type Binary = (a: number, b: number) => number;
 
@@ -19,6 +20,7 @@ const UNARY: Readonly<Record<string, (x: number) => number>> = {
   Relu: (x) => (x > 0 ? x : 0),
   Identity: (x) => x,
   Exp: Math.exp,
+  Sqrt: Math.sqrt,
   Cast: (x) => x,
   Reshape: (x) => x,
   Flatten: (x) => x,
@@ -142,6 +144,13 @@ export function evalNode(op: OpType, xs: readonly RefTensor[], attrs: AttrBag): 
     data = reduce(a, reduceMeanAxes(attrs, a.shape.length), true);
   } else if (op === "LogSoftmax") data = logSoftmax(a, (attrs.axis as number | undefined) ?? -1);
   else if (op === "ArgMax") data = argMax(a, (attrs.axis as number | undefined) ?? 0);
+  else if (op === "Conv") data = spatial.conv(a, b, xs[2], attrs, shape);
+  else if (op === "ConvTranspose") data = spatial.convTranspose(a, b, xs[2], attrs, shape);
+  else if (op === "AveragePool") data = spatial.averagePool(a, attrs, shape);
+  else if (op === "GlobalAveragePool") data = spatial.globalAveragePool(a);
+  else if (op === "BatchNormalization") data = spatial.batchNormalization(xs, attrs);
+  else if (op === "Slice") data = spatial.slice(xs);
+  else if (op === "Pad") data = spatial.pad(xs);
   else throw new TypeError(`Expected an op with a reference kernel but found "${op}"`);
   return { dtype, shape, data: roundTo(dtype, data) };
 }

@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { checkGradients, seeded } from "../gradcheck.ts";
+import type { GraphBuilder, Tensor } from "../builder.ts";
+import type { OpAttrs } from "../../onnx/mod.ts";
+
+type Forward = (b: GraphBuilder, xs: Tensor[]) => Tensor;
+
+interface Case {
+  readonly name: string;
+  readonly shapes: Readonly<Record<string, readonly number[]>>;
+  readonly forward: Forward;
+  /** ORT has float64 kernels for this case (else it runs in float32). */
+  readonly ort64?: boolean;
+  readonly domain?: (v: number, input: string) => number;
+}
+
+const conv = (attrs: OpAttrs<"Conv">, bias = true): Forward => (b, [x, w, c]) =>
+  b.emit("Conv", bias ? [x, w, c] : [x, w], attrs);
+const convCase = (name: string, x: number[], w: number[], attrs: OpAttrs<"Conv">): Case => ({
+  name: `Conv ${name}`,
+  shapes: { X: x, W: w, B: [w[0]] },
+  forward: conv(attrs),
+});
+const positiveVar = (v: number, input: string) => (input === "V" ? v * v + 0.2 : v);
+
+const CASES: readonly Case[] = [
+  convCase("3x3 stride 1 pad 1", [2, 3, 5, 5], [4, 3, 3, 3], { pads: [1, 1, 1, 1] }),
+  convCase("3x3 stride 2 pad 1 (even input)", [2, 3, 6, 6], [4, 3, 3, 3], {
+    strides: [2, 2],
+    pads: [1, 1, 1, 1],
+  }),
+  convCase("3x3 stride 2 pad 1 (odd input)", [1, 2, 7, 5], [3, 2, 3, 3], {
+    strides: [2, 2],
+    pads: [1, 1, 1, 1],
+  }),
+  convCase("1x1 stride 2 pad 0 (last row unread)", [2, 3, 6, 6], [5, 3, 1, 1], {
+    strides: [2, 2],
+  }),
+  convCase("2x3 strides [2,3] asymmetric pads, dilation 2", [2, 2, 7, 8], [3, 2, 2, 3], {
+    strides: [2, 3],
+    pads: [0, 1, 2, 0],
+    dilations: [2, 1],
+  }),
+  convCase("3x2 stride 1, dilation [2,1], asymmetric pads", [2, 3, 7, 6], [
+    2,
+    3,
+    3,
+    2,
+  ], {
+    pads: [2, 0, 1, 1],
+    dilations: [2, 1],
+  }),
+  convCase("1x1 stride 1 (single tap)", [2, 3, 3, 4], [4, 3, 1, 1], {}),
+  {
+    name: "ConvTranspose stride 1 pad 1",
+    shapes: { X: [2, 3, 4, 3], W: [3, 2, 3, 3] },
+    forward: (b, [x, w]) => b.emit("ConvTranspose", [x, w], { pads: [1, 0, 1, 2] }),
+  },
+  {
+    name: "Conv without bias",
+    shapes: { X: [1, 2, 4, 4], W: [2, 2, 3, 3] },
+    forward: conv({ pads: [1, 1, 1, 1], strides: [2, 2] }, false),
+  },
+  {
+    name: "ConvTranspose stride 2 pad 1 output_padding 1",
+    shapes: { X: [2, 3, 3, 3], W: [3, 2, 3, 3], B: [2] },
+    forward: (b, [x, w, c]) =>
+      b.emit("ConvTranspose", [x, w, c], {
+        strides: [2, 2],
+        pads: [1, 1, 1, 1],
+        output_padding: [1, 1],
+      }),
+  },
+  {
+    name: "ConvTranspose strides [1,2] pads [0,1,1,0] output_padding [0,1]",
+    shapes: { X: [1, 2, 3, 4], W: [2, 3, 2, 2] },
+    forward: (b, [x, w]) =>
+      b.emit("ConvTranspose", [x, w], {
+        strides: [1, 2],
+        pads: [0, 1, 1, 0],
+        output_padding: [0, 1],
+      }),
+  },
+  {
+    name: "AveragePool 4x4 stride 4",
+    shapes: { X: [2, 3, 4, 4] },
+    forward: (b, [x]) => b.emit("AveragePool", [x], { kernel_shape: [4, 4], strides: [4, 4] }),
+  },
+  {
+    name: "AveragePool 3x2 stride 2 pads, count_include_pad 0",
+    shapes: { X: [2, 2, 5, 6] },
+    forward: (b, [x]) =>
+      b.emit("AveragePool", [x], { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 1, 1, 0] }),
+  },
+  {
+    name: "AveragePool 3x3 stride 2 pad 1, count_include_pad 1",
+    shapes: { X: [1, 2, 6, 6] },
+    forward: (b, [x]) =>
+      b.emit("AveragePool", [x], {
+        kernel_shape: [3, 3],
+        strides: [2, 2],
+        pads: [1, 1, 1, 1],
+        count_include_pad: 1,
+      }),
+  },
+  {
+    name: "GlobalAveragePool",
+    shapes: { X: [2, 3, 3, 2] },
+    forward: (b, [x]) => b.emit("GlobalAveragePool", [x]),
+  },
+  {
+    name: "BatchNormalization inference mode, all five inputs",
+    shapes: { X: [2, 3, 2, 2], S: [3], B: [3], M: [3], V: [3] },
+    forward: (b, xs) => b.emit("BatchNormalization", xs, { epsilon: 0.01 }),
+    ort64: true,
+    domain: positiveVar,
+  },
+  {
+    name: "Sqrt",
+    shapes: { X: [2, 3] },
+    forward: (b, [x]) => b.emit("Sqrt", [x]),
+    ort64: true,
+    domain: (v) => v * v + 0.3,
+  },
+  {
+    name: "Slice axes [1,-1] with clamped ends",
+    shapes: { X: [2, 4, 5] },
+    forward: (b, [x]) =>
+      b.emit("Slice", [
+        x,
+        b.int64s("st", [1, -4]),
+        b.int64s("en", [3, 99]),
+        b.int64s("ax", [1, -1]),
+      ]),
+    ort64: true,
+  },
+  {
+    name: "Slice with steps [2,3] and a partial last stride",
+    shapes: { X: [2, 7, 8] },
+    forward: (b, [x]) =>
+      b.emit("Slice", [
+        x,
+        b.int64s("st", [1, 0]),
+        b.int64s("en", [7, 7]),
+        b.int64s("ax", [1, 2]),
+        b.int64s("sp", [2, 3]),
+      ]),
+    ort64: true,
+  },
+  {
+    name: "Pad with a constant value input",
+    shapes: { X: [2, 3], C: [] },
+    forward: (b, [x, c]) => b.emit("Pad", [x, b.int64s("p", [1, 0, 2, 1]), c]),
+    ort64: true,
+  },
+];
+
+CASES.forEach((c, k) => {
+  Deno.test(`emitBackward() matches central differences in float64: ${c.name}`, async () => {
+    const feeds = Object.fromEntries(
+      Object.entries(c.shapes).map(([name, s], i) => [
+        name,
+        seeded(s.reduce((p, d) => p * d, 1), 10 * k + i + 3).map((v) => c.domain?.(v, name) ?? v),
+      ]),
+    );
+    const ortDtype = c.ort64 ? "float64" : "float32";
+    const err = await checkGradients(c.shapes, c.forward, feeds, { ortDtype });
+    console.log(
+      `${c.name}: ref ${err.ref.toExponential(2)} ort(${ortDtype}) ${err.ort.toExponential(2)} ` +
+        `forward ${err.ortForward.toExponential(2)}`,
+    );
+    assert.ok(err.ref <= 1e-6, `reference relative error ${err.ref}`);
+    const tol = c.ort64 ? 1e-6 : 1e-5;
+    assert.ok(err.ort <= tol, `ORT ${ortDtype} relative error ${err.ort}`);
+    assert.ok(err.ortForward <= tol, `ORT ${ortDtype} forward relative error ${err.ortForward}`);
+  });
+});
