@@ -1,0 +1,95 @@
+/** Shared fixtures of the trainer tests: the solvable two-layer linear network through ORT. */
+import { type TrainStep, trainStep } from "../autodiff/mod.ts";
+import { twoLayerLinear } from "../arch/mod.ts";
+import { createRng } from "../rng.ts";
+import type { DataSource } from "./batch_feed.ts";
+
+/** Learning-rate groups of the linear network: η_u drives u = fc2, η_w drives w = fc1. */
+export const LINEAR_GROUPS = { eta_u: ["fc2.weight"], eta_w: ["fc1.weight"] };
+
+/** Full-batch float64 step of f(x) = γ (u·w) x on n scalar inputs. */
+export function linearStep(d: number, gamma: number, n: number): TrainStep {
+  return trainStep({
+    name: `linear_d${d}`,
+    dtype: "float64",
+    batch: n,
+    inputShape: [1],
+    forward: (b, x) => twoLayerLinear(b, x, { width: d, gamma }),
+    loss: { kind: "mse" },
+    lrGroups: LINEAR_GROUPS,
+  });
+}
+
+/** n scalar inputs with m2 = E[x²] = 1 exactly (up to rounding) and targets y = a·x. */
+export function linearData(n: number, a: number, seed: number): DataSource {
+  const rng = createRng(seed);
+  const x = Float64Array.from({ length: n }, () => rng.normal());
+  const m2 = x.reduce((s, v) => s + v * v, 0) / n;
+  for (let i = 0; i < n; i++) x[i] /= Math.sqrt(m2);
+  const all = Uint32Array.from({ length: n }, (_, i) => i);
+  return { count: n, x, y: x.map((v) => a * v), batches: () => [all] };
+}
+
+/** Plain float64 full-batch gradient descent on the data (the reference loop). */
+export function referenceGd(
+  u0: Float64Array,
+  w0: Float64Array,
+  gamma: number,
+  etaU: number,
+  etaW: number,
+  data: { x: Float64Array; y: Float64Array },
+  steps: number,
+): { u: Float64Array; w: Float64Array; losses: Float64Array; divergedAt: number | null } {
+  const u = u0.slice();
+  const w = w0.slice();
+  const n = data.x.length;
+  const losses = new Float64Array(steps);
+  for (let k = 0; k < steps; k++) {
+    let uw = 0;
+    for (let j = 0; j < u.length; j++) uw += u[j] * w[j];
+    const g = gamma * uw;
+    // L = 1/(2n) Σ (g x_i − y_i)², r = 1/n Σ (g x_i − y_i) x_i = ∂L/∂g
+    let loss = 0;
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      const e = g * data.x[i] - data.y[i];
+      loss += e * e;
+      r += e * data.x[i];
+    }
+    losses[k] = loss / (2 * n);
+    if (!Number.isFinite(losses[k])) return { u, w, losses, divergedAt: k };
+    r /= n;
+    for (let j = 0; j < u.length; j++) {
+      const uj = u[j];
+      u[j] = uj - etaU * gamma * r * w[j];
+      w[j] = w[j] - etaW * gamma * r * uj;
+    }
+    if (![...u, ...w].every(Number.isFinite)) return { u, w, losses, divergedAt: k + 1 };
+  }
+  return { u, w, losses, divergedAt: null };
+}
+
+/** Largest absolute difference of two equal-length arrays. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Gaussian blobs: `classes` clusters in `dim` dimensions, `count` rows, float32 inputs. */
+export function blobs(
+  count: number,
+  dim: number,
+  classes: number,
+  seed: number,
+): { x: Float32Array; y: Uint8Array } {
+  const rng = createRng(seed);
+  const centres = Float64Array.from({ length: classes * dim }, () => 2 * rng.normal());
+  const x = new Float32Array(count * dim);
+  const y = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    y[i] = i % classes;
+    for (let j = 0; j < dim; j++) x[i * dim + j] = centres[y[i] * dim + j] + rng.normal();
+  }
+  return { x, y };
+}

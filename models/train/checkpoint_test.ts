@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { batchIndices } from "../../data/mod.ts";
+import { trainStep } from "../autodiff/mod.ts";
+import { mlp, mlpLayers } from "../arch/mod.ts";
+import { initDense } from "../init/mod.ts";
+import { blobs } from "./_testing.ts";
+import {
+  CHECKPOINT_FILE,
+  CheckpointError,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+} from "./checkpoint.ts";
+import { cosineAnnealingLr } from "./schedule.ts";
+import { train, type TrainOptions } from "./trainer.ts";
+
+const SPEC = { sizes: [6, 12, 3], bias: true };
+const BATCH = 8;
+
+function options(dir: string): TrainOptions {
+  const { x, y } = blobs(36, 6, 3, 1);
+  return {
+    step: trainStep({
+      name: "ckpt_mlp",
+      dtype: "float32",
+      batch: BATCH,
+      inputShape: [6],
+      forward: (b, xt) => mlp(b, xt, SPEC),
+      loss: { kind: "softmax_ce", labels: "index" },
+      sgd: { momentum: 0.9, weightDecay: 5e-4 },
+    }),
+    params: initDense(mlpLayers(SPEC), { rule: "kaiming", seed: 3, dtype: "float32" }),
+    data: {
+      count: 36,
+      x,
+      y,
+      batches: (epoch) => batchIndices(36, BATCH, { seed: 9, epoch, dropLast: true }),
+    },
+    schedule: cosineAnnealingLr({ lr: 0.05 }, { tMax: 5 }),
+    epochs: 5,
+    threads: 1,
+    checkpoint: { dir, everySteps: 5, eachEpoch: true },
+  };
+}
+
+const bytes = (a: Float32Array | Float64Array | BigInt64Array | Uint8Array) =>
+  new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+Deno.test("train() resumed from a checkpoint after a crash ends bit-identical to an uninterrupted run", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const full = await train(options(`${root}/full`));
+    assert.equal(full.diverged, false);
+    // 4 batches per epoch: checkpoints at 4, 5, 8, 10, …; the last before step 11 is mid-epoch.
+    const crashAt = 11;
+    await assert.rejects(
+      train({
+        ...options(`${root}/resumed`),
+        logEvery: 1,
+        onLog: (step) => {
+          if (step === crashAt) throw new Error("simulated crash");
+        },
+      }),
+      /simulated crash/,
+    );
+    const saved = await loadCheckpoint(`${root}/resumed`);
+    assert.equal(saved?.step, 10);
+    assert.deepEqual([saved?.epoch, saved?.batch], [2, 2]);
+    const resumed = await train({ ...options(`${root}/resumed`), resume: true });
+    assert.equal(resumed.diverged, false);
+    if (full.diverged || resumed.diverged) return;
+    assert.equal(resumed.step, 20);
+    for (const name of Object.keys(full.params)) {
+      assert.deepEqual(bytes(resumed.params[name]), bytes(full.params[name]), name);
+      assert.deepEqual(
+        bytes(resumed.state[`${name}.momentum`]),
+        bytes(full.state[`${name}.momentum`]),
+      );
+    }
+    assert.deepEqual(bytes(resumed.losses), bytes(full.losses));
+    const last = await loadCheckpoint(`${root}/full`);
+    assert.equal(last?.step, 20);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("decodeCheckpoint() round-trips and rejects a corrupted payload", async () => {
+  const ck = {
+    graph: "g",
+    step: 3,
+    epoch: 1,
+    batch: 2,
+    infos: [
+      { name: "a", dtype: "float32" as const, shape: [2, 2] },
+      { name: "b", dtype: "float64" as const, shape: [3] },
+    ],
+    tensors: { a: new Float32Array([1, -2, 3.5, NaN]), b: new Float64Array([Math.PI, -0, 1e-300]) },
+    losses: new Float64Array([0.5, 0.25, 0.125]),
+    accuracies: new Float64Array([NaN, 1, 0.5]),
+  };
+  const enc = await encodeCheckpoint(ck);
+  const dec = await decodeCheckpoint(enc);
+  assert.deepEqual(bytes(dec.tensors.a), bytes(ck.tensors.a));
+  assert.deepEqual(bytes(dec.tensors.b), bytes(ck.tensors.b));
+  assert.deepEqual([dec.step, dec.epoch, dec.batch, dec.graph], [3, 1, 2, "g"]);
+  assert.deepEqual(bytes(dec.losses), bytes(ck.losses));
+  enc[enc.length - 1] ^= 1;
+  await assert.rejects(decodeCheckpoint(enc), CheckpointError);
+});
+
+Deno.test("train() refuses to resume from a checkpoint of another graph", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await train({ ...options(dir), maxSteps: 5 });
+    const other = options(dir);
+    const step = { ...other.step, graph: { ...other.step.graph, name: "other" } };
+    await assert.rejects(train({ ...other, step, resume: true }), CheckpointError);
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.deepEqual(names, [CHECKPOINT_FILE], "no temporary file is left behind");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { closedForm, prepareInit } from "../linear/mod.ts";
+import { createRng } from "../rng.ts";
+import { linearData, linearStep, maxAbsDiff, referenceGd } from "./_testing.ts";
+import { constantLr } from "./schedule.ts";
+import { train } from "./trainer.ts";
+
+interface Case {
+  name: string;
+  d: number;
+  gamma: number;
+  sigma: number;
+  etaU: number;
+  etaW: number;
+  steps: number;
+}
+
+// Kernel-like (NTK scaling, β = 0.5) and small-init (alignment then rescaling) runs, both with
+// function-space step m2·K ≤ 0.02 along the whole path (SPEC 2.9).
+const CASES: Case[] = [
+  { name: "ntk", d: 50, gamma: 1 / Math.sqrt(50), sigma: 1, etaU: 0.01, etaW: 0.005, steps: 400 },
+  { name: "small init", d: 20, gamma: 1, sigma: 0.05, etaU: 0.005, etaW: 0.005, steps: 1500 },
+];
+
+for (const c of CASES) {
+  Deno.test(`train() on the linear network (${c.name}) follows float64 GD to 1e-12 and the exact flow to 0.5% of |a|`, async () => {
+    const a = 1;
+    const n = 32;
+    const data = linearData(n, a, 7);
+    const rng = createRng(11);
+    const w0 = rng.fillNormal(new Float64Array(c.d), c.sigma);
+    const u0 = rng.fillNormal(new Float64Array(c.d), c.sigma);
+    const logged: { step: number; g: number }[] = [];
+    const result = await train({
+      step: linearStep(c.d, c.gamma, n),
+      params: { "fc1.weight": w0, "fc2.weight": u0 },
+      data,
+      schedule: constantLr({ eta_u: c.etaU, eta_w: c.etaW }),
+      epochs: c.steps,
+      threads: 1,
+      logEvery: 50,
+      onLog: (step, info) => {
+        const u = info.params["fc2.weight"] as Float64Array;
+        const w = info.params["fc1.weight"] as Float64Array;
+        logged.push({ step, g: c.gamma * u.reduce((s, v, i) => s + v * w[i], 0) });
+      },
+    });
+    assert.equal(result.diverged, false);
+    if (result.diverged) return;
+    const ref = referenceGd(u0, w0, c.gamma, c.etaU, c.etaW, {
+      x: data.x as Float64Array,
+      y: data.y as Float64Array,
+    }, c.steps);
+    const errU = maxAbsDiff(result.params["fc2.weight"] as Float64Array, ref.u);
+    const errW = maxAbsDiff(result.params["fc1.weight"] as Float64Array, ref.w);
+    const errL = maxAbsDiff(result.losses, ref.losses);
+    assert.ok(Math.max(errU, errW, errL) < 1e-12, `ORT vs TS GD: ${errU} ${errW} ${errL}`);
+    const problem = { gamma: c.gamma, etaU: c.etaU, etaW: c.etaW, m2: 1, a };
+    const init = prepareInit(problem, u0, w0);
+    assert.ok(problem.m2 * init.k0 <= 0.02, `step m2·K0 = ${init.k0}`);
+    const exact = closedForm(problem, init, logged.map((l) => l.step));
+    const dev = Math.max(...logged.map((l, i) => Math.abs(l.g - exact.g[i]))) / Math.abs(a);
+    console.log(
+      `  ${c.name}: GD-vs-TS ${Math.max(errU, errW).toExponential(2)}, ` +
+        `g ${logged[0].g.toFixed(4)} -> ${logged.at(-1)!.g.toFixed(4)}, max |g_GD - g_flow|/|a| = ${
+          dev.toExponential(2)
+        }`,
+    );
+    assert.ok(dev < 0.005, `deviation from the closed form ${dev}`);
+    assert.ok(Math.abs(logged.at(-1)!.g - a) < 0.05, "the run converges toward g = a");
+  });
+}
+
+Deno.test("train() reports divergence at the step of the first non-finite loss or parameter", async () => {
+  const [d, n, gamma, eta] = [10, 16, 1, 50];
+  const data = linearData(n, 1, 3);
+  const rng = createRng(5);
+  const w0 = rng.fillNormal(new Float64Array(d));
+  const u0 = rng.fillNormal(new Float64Array(d));
+  const ref = referenceGd(u0, w0, gamma, eta, eta, {
+    x: data.x as Float64Array,
+    y: data.y as Float64Array,
+  }, 200);
+  assert.notEqual(ref.divergedAt, null, "the reference run diverges");
+  const result = await train({
+    step: linearStep(d, gamma, n),
+    params: { "fc1.weight": w0, "fc2.weight": u0 },
+    data,
+    schedule: constantLr({ eta_u: eta, eta_w: eta }),
+    epochs: 200,
+    threads: 1,
+  });
+  assert.equal(result.diverged, true);
+  assert.equal(result.step, ref.divergedAt);
+  if (result.diverged) assert.equal(result.message, `Diverged at step ${ref.divergedAt}`);
+  console.log(`  diverged at step ${result.step}`);
+});

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import * as ort from "onnxruntime-node";
+import { ParamStore } from "./param_store.ts";
+
+// The WebGPU path keeps `ort.Tensor` values between steps and copies them to the host through an
+// Identity graph. The same code runs here with CPU-located tensors standing in for device ones.
+Deno.test("ParamStore passes tensor values through and reads them back via the Identity graph", async () => {
+  const infos = [
+    { name: "w", dtype: "float32" as const, shape: [2, 2] },
+    { name: "w.momentum", dtype: "float32" as const, shape: [2, 2] },
+  ];
+  const init = { w: new Float32Array([1, 2, 3, 4]), "w.momentum": new Float32Array(4) };
+  const store = new ParamStore(infos, init, "cpu", 1);
+  try {
+    assert.deepEqual(store.nextNames, ["w_next", "w.momentum_next"]);
+    init.w[0] = 99;
+    assert.deepEqual(
+      (await store.host()).w,
+      new Float32Array([1, 2, 3, 4]),
+      "initial values are copied",
+    );
+    store.update({
+      w_next: new ort.Tensor("float32", new Float32Array([5, 6, 7, 8]), [2, 2]),
+      "w.momentum_next": new ort.Tensor("float32", new Float32Array([0, 0, 0, NaN]), [2, 2]),
+    });
+    assert.ok(store.feeds().w instanceof ort.Tensor, "tensors are fed back untouched");
+    assert.equal(store.finiteOnHost(), true, "tensor values are not scanned on the host");
+    const host = await store.host();
+    assert.deepEqual(host.w, new Float32Array([5, 6, 7, 8]));
+    assert.ok(Number.isNaN((host["w.momentum"] as Float32Array)[3]));
+    assert.throws(() => store.update({ w_next: new Float32Array(4) }), RangeError);
+  } finally {
+    await store.release();
+  }
+});
