@@ -35,6 +35,17 @@ Deno.test("run reruns exactly the changed stage and its descendants, naming the 
   await repo.dispose();
 });
 
+Deno.test("run --dry-run names the root cause two stages upstream", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", ...SAFE])).code, 0);
+  const plan = await repo.plan([...SAFE, "--set", "source.n=4"]);
+  assert.equal(
+    plan.find((s) => s.id === "sum")!.reason,
+    'input "values" changed: upstream "double" reruns (via "source": param n: 3 -> 4)',
+  );
+  await repo.dispose();
+});
+
 Deno.test("run: editing an unrelated file invalidates nothing; editing a helper reruns its users", async () => {
   const repo = await makeToyRepo();
   assert.equal((await repo.run(["run", ...SAFE])).code, 0);

@@ -8,6 +8,8 @@ interface Upstream {
   key: string;
   status: "cached" | "run";
   reason: string;
+  /** The stage whose own change makes this one run (itself unless an input changed). */
+  cause: { id: string; reason: string };
 }
 
 const MAX_ITEMS = 3;
@@ -68,7 +70,10 @@ export function explain(
     if (old.inputs[name] === inputKey) continue;
     const up = [...upstream.values()].find((u) => u.key === inputKey);
     if (!up) return `input "${name}" changed`;
-    const how = up.status === "run" ? `reruns (${up.reason})` : "changed to a cached version";
+    const root = up.cause.id === up.stage.id
+      ? up.cause.reason
+      : `via "${up.cause.id}": ${up.cause.reason}`;
+    const how = up.status === "run" ? `reruns (${root})` : "changed to a cached version";
     return `input "${name}" changed: upstream "${up.stage.id}" ${how}`;
   }
   const gone = Object.keys(old.inputs).filter((n) => !(n in material.inputs));

@@ -24,6 +24,8 @@ export interface PlannedStage {
   selected: boolean;
   status: "cached" | "run";
   reason: string;
+  /** The stage whose own change makes this one run, and why: itself, or the root upstream. */
+  cause: { id: string; reason: string };
 }
 
 export interface PlanOptions {
@@ -133,15 +135,30 @@ export async function planRun(
       selected: selected.has(stage.id),
       status: state.state === "valid" ? "cached" : "run",
       reason: "up to date",
+      cause: { id: stage.id, reason: "" },
     };
     if (force.has(stage.id)) p.reason = "forced with --force";
     else if (state.state === "corrupt") p.reason = `cache entry is corrupt: ${state.reason}`;
     else if (state.state === "missing") {
       p.reason = explain(material, key, await store.readIndex(stage.id), planned);
     }
+    p.cause = rootCause(p, planned);
     planned.set(stage.id, p);
   }
   return [...planned.values()];
+}
+
+/** Follow "input changed" reasons upstream to the stage that changed by itself. */
+function rootCause(
+  p: PlannedStage,
+  planned: Map<string, PlannedStage>,
+): { id: string; reason: string } {
+  if (p.status === "cached") return { id: p.stage.id, reason: "" };
+  for (const [name, id] of Object.entries(p.inputIds)) {
+    const up = planned.get(id)!;
+    if (up.status === "run" && p.reason.startsWith(`input "${name}" changed`)) return up.cause;
+  }
+  return { id: p.stage.id, reason: p.reason };
 }
 
 function checkPublish(stages: Stage[]): void {

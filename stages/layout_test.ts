@@ -84,5 +84,8 @@ Deno.test("layout: the Makefile, README and .ci/run pin the Deno that runs these
   const mentioned = [...readme.matchAll(/deno@(\d+\.\d+\.\d+)/g)].map((m) => m[1]);
   assert.ok(mentioned.length >= 2);
   assert.deepEqual([...new Set(mentioned)], [pinned]);
-  assert.match(await Deno.readTextFile(join(ROOT, ".ci/run")), /DENO_VERSION=\$\(sed -n .* Makefile\)/);
+  assert.match(
+    await Deno.readTextFile(join(ROOT, ".ci/run")),
+    /DENO_VERSION=\$\(sed -n .* Makefile\)/,
+  );
 });

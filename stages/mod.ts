@@ -10,10 +10,14 @@
  * @module
  */
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
+import { cifarFcnRuns, cifarFcnStage } from "./cifar_fcn.ts";
 import { fetchCifar10Stage, fetchMnistStage } from "./fetch_data.ts";
+import { figure2Runs, figure2Stage } from "./figure2.ts";
 import { phaseDiagramStage } from "./phase_diagram.ts";
 import { reportStage } from "./report.ts";
 import { theoryVsGdStage } from "./theory_vs_gd.ts";
+import { twoLayerFigureStage } from "./two_layer_figure.ts";
+import { twoLayerRuns } from "./two_layer_runs.ts";
 import { zetaVsWidthStage } from "./zeta_vs_width.ts";
 
 /** smoke: whole DAG in minutes on 2 cores; default: what `deno task reproduce` runs; paper: GPU. */
@@ -26,12 +30,27 @@ export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const mnist = fetchMnistStage();
   const cifar = fetchCifar10Stage();
   const theory = [theoryVsGdStage(scale), zetaVsWidthStage(scale), phaseDiagramStage(scale)];
-  const report = reportStage({ scale, ep, inputs: theory });
+  const fig1Runs = twoLayerRuns("figure1", scale, ep);
+  const fig1 = twoLayerFigureStage("figure1", fig1Runs);
+  const appcRuns = twoLayerRuns("appendix-c", scale, ep);
+  const appc = twoLayerFigureStage("appendix-c", appcRuns);
+  const fig2Runs = figure2Runs(scale, ep, mnist);
+  const fig2 = figure2Stage(fig2Runs);
+  const fcnRuns = cifarFcnRuns(scale, ep, cifar);
+  const fcn = cifarFcnStage(fcnRuns);
+  const report = reportStage({ scale, ep, inputs: [...theory, fig1, appc, fig2, fcn] });
   return {
-    stages: [mnist, cifar, ...theory, report],
+    stages: [
+      ...[mnist, cifar, ...theory, ...fig1Runs, fig1, ...appcRuns, appc],
+      ...[...fig2Runs, fig2, ...fcnRuns, fcn, report],
+    ],
     targets: {
       data: [mnist.id, cifar.id],
       theory: theory.map((s) => s.id),
+      figure1: [fig1.id],
+      "appendix-c": [appc.id],
+      figure2: [fig2.id],
+      "cifar-fcn": [fcn.id],
       report: [report.id],
     },
   };

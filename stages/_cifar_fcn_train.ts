@@ -1,0 +1,129 @@
+/**
+ * One run of the CIFAR-10 two-layer FCN sweep (SPEC 5.5): 3072-2048-10 ReLU with zero biases,
+ * Kaiming-normal weights × σ, softmax cross-entropy, plain SGD (no momentum, no weight decay),
+ * batch 128, no augmentation; train and test accuracy after every epoch; per-epoch checkpoints.
+ * Imported by the stage inside run().
+ */
+import { mlp, mlpLayers } from "../models/arch/mod.ts";
+import { trainStep } from "../models/autodiff/mod.ts";
+import { initDense } from "../models/init/mod.ts";
+import { constantLr, evalStep, evaluate, train } from "../models/train/mod.ts";
+import {
+  batchIndices,
+  firstPerClass,
+  gather,
+  normalizeCifar,
+  readCifarBatches,
+} from "../data/mod.ts";
+import type { StageContext } from "../pipeline/mod.ts";
+
+export type CifarFcnParams = {
+  sigma: number;
+  lr: number;
+  seed: number;
+  epochs: number;
+  batch: number;
+  perClass: number;
+  ep: string;
+};
+
+const SPEC = { sizes: [3072, 2048, 10], bias: true };
+
+function load(dir: string, names: string[]) {
+  const files = names.map((n) => ({
+    name: n,
+    bytes: Deno.readFileSync(`${dir}/cifar-10-batches-bin/${n}`),
+  }));
+  const set = readCifarBatches(files);
+  return { x: normalizeCifar(set.x), labels: set.labels };
+}
+
+export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<void> {
+  const p = ctx.params;
+  const full = load(ctx.inputs.cifar, [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`));
+  const trainSet = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
+  const test = load(ctx.inputs.cifar, ["test_batch.bin"]);
+  const rows = (s: typeof test) => ({ count: s.labels.length, x: s.x.data, y: s.labels });
+  const layers = mlpLayers(SPEC);
+  const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
+  const loss = { kind: "softmax_ce" as const, labels: "index" as const };
+  const params = initDense(layers, {
+    rule: "kaiming",
+    seed: p.seed,
+    dtype: "float32",
+    sigma: p.sigma,
+  });
+  const n = trainSet.labels.length;
+  const perEpoch = Math.floor(n / p.batch);
+  const step = trainStep({
+    name: "cifar_fcn",
+    dtype: "float32",
+    batch: p.batch,
+    inputShape: [3072],
+    forward,
+    loss,
+  });
+  const saved = `${ctx.workDir}/epochs.json`;
+  const epochs: Record<string, number>[] = await Deno.readTextFile(saved).then(JSON.parse).catch(
+    () => [],
+  );
+  const evalOn = async (set: typeof test, weights: Parameters<typeof evaluate>[0]["params"]) =>
+    await evaluate({
+      build: (batch) =>
+        evalStep({
+          name: "cifar_fcn_eval",
+          dtype: "float32",
+          batch,
+          inputShape: [3072],
+          forward,
+          loss,
+        }),
+      params: weights,
+      data: rows(set),
+      batchSize: 1000,
+      threads: ctx.threads,
+    });
+  const result = await train({
+    step,
+    params,
+    data: {
+      ...rows(trainSet),
+      batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),
+    },
+    schedule: constantLr({ lr: p.lr }),
+    epochs: p.epochs,
+    ep: p.ep as "cpu",
+    threads: ctx.threads,
+    logEvery: perEpoch,
+    checkpoint: { dir: ctx.workDir, eachEpoch: true },
+    resume: true,
+    onLog: async (k, info) => {
+      if (k === 0 || k % perEpoch !== 0) return;
+      while (epochs.length && epochs.at(-1)!.epoch >= k / perEpoch) epochs.pop();
+      const [tr, te] = [await evalOn(trainSet, info.params), await evalOn(test, info.params)];
+      epochs.push({
+        epoch: k / perEpoch,
+        train_acc: tr.accuracy,
+        test_acc: te.accuracy,
+        train_loss: tr.loss,
+        test_loss: te.loss,
+      });
+      ctx.log(JSON.stringify(epochs.at(-1)));
+      await Deno.writeTextFile(`${saved}.tmp`, JSON.stringify(epochs));
+      await Deno.rename(`${saved}.tmp`, saved);
+    },
+    onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
+  });
+  const best = (key: string) => epochs.length ? Math.max(...epochs.map((e) => e[key])) : null;
+  const summary = {
+    ...p,
+    trainCount: n,
+    diverged: result.diverged,
+    divergedAt: result.diverged ? result.step : null,
+    bestTrainAcc: best("train_acc"),
+    bestTestAcc: best("test_acc"),
+    firstEpochAbove95: epochs.find((e) => e.train_acc > 0.95)?.epoch ?? null,
+  };
+  ctx.log(JSON.stringify(summary));
+  await Deno.writeTextFile(`${ctx.outDir}/run.json`, JSON.stringify({ summary, epochs }) + "\n");
+}

@@ -1,0 +1,147 @@
+/**
+ * One Figure 2 run (SPEC 5.3): the four-layer ReLU FCN 784-512-512-512-10 (no biases) on MNIST,
+ * Kaiming-normal weights times σ in every layer, SGD on ½·MSE to one-hot targets, batch 128.
+ * Logs ζ, ζ_s, A_l, R_l on a fixed probe set, and train/test accuracy after every epoch; resumes
+ * from a per-epoch checkpoint in the stage's work directory. Imported by the stage inside run().
+ */
+import { mlp, mlpLayers } from "../models/arch/mod.ts";
+import { trainStep } from "../models/autodiff/mod.ts";
+import { initDense } from "../models/init/mod.ts";
+import { constantLr, evalStep, evaluate, NtkProbe, train } from "../models/train/mod.ts";
+import { batchIndices, firstPerClass, gather, readMnist, standardizeMnist } from "../data/mod.ts";
+import type { StageContext } from "../pipeline/mod.ts";
+import { topEigenvalue } from "./_linalg.ts";
+
+export type FcnParams = {
+  sigma: number;
+  seed: number;
+  epochs: number;
+  baseLr: number;
+  batch: number;
+  perClass: number;
+  probe: number;
+  logEvery: number;
+  ep: string;
+};
+
+const SPEC = { sizes: [784, 512, 512, 512, 10], bias: false };
+
+function load(dir: string, split: "train" | "t10k") {
+  const read = (name: string) => ({ name, bytes: Deno.readFileSync(`${dir}/${name}`) });
+  const set = readMnist({
+    images: read(`${split}-images-idx3-ubyte`),
+    labels: read(`${split}-labels-idx1-ubyte`),
+  });
+  return { x: standardizeMnist(set.x), labels: set.labels };
+}
+
+export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
+  const p = ctx.params;
+  const full = load(ctx.inputs.mnist, "train");
+  const train0 = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
+  const test = load(ctx.inputs.mnist, "t10k");
+  const rows = (s: typeof test) => ({ count: s.labels.length, x: s.x.data, y: s.labels });
+  const layers = mlpLayers(SPEC);
+  const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
+  const loss = { kind: "mse" as const, accuracy: true };
+  const params = initDense(layers, {
+    rule: "kaiming",
+    seed: p.seed,
+    dtype: "float32",
+    sigma: p.sigma,
+  });
+  const probe = await NtkProbe.create({
+    layers,
+    probe: train0.x.data.slice(0, p.probe * 784),
+    dtype: "float32",
+    rates: { lr: 1 },
+    threads: ctx.threads,
+  });
+  await probe.setReference(params);
+  // Stability rule (SPEC 5.1): lr · λ_max(Θ0)/P ≤ 1 on the probe set; else the base rate.
+  const lambda0 = topEigenvalue(await probe.gram(params), p.probe * 10) / p.probe;
+  const lr = Math.min(p.baseLr, 1 / lambda0);
+  ctx.log(`sigma=${p.sigma} seed=${p.seed}: lambda0=${lambda0} lr=${lr}`);
+  const n = train0.labels.length;
+  const step = trainStep({
+    name: "mnist_fcn",
+    dtype: "float32",
+    batch: p.batch,
+    inputShape: [784],
+    forward,
+    loss,
+  });
+  // Logs survive an interruption beside the trainer's checkpoint; steps logged again after a
+  // resume replace their earlier rows (they are recomputed identically).
+  const saved = `${ctx.workDir}/log.json`;
+  const { log, epochs }: { log: Record<string, number>[]; epochs: Record<string, number>[] } =
+    await Deno.readTextFile(saved).then(JSON.parse).catch(() => ({ log: [], epochs: [] }));
+  const evalOn = async (set: typeof test, weights: Record<string, unknown>) =>
+    await evaluate({
+      build: (batch) =>
+        evalStep({ name: "mnist_eval", dtype: "float32", batch, inputShape: [784], forward, loss }),
+      params: weights as Parameters<typeof evaluate>[0]["params"],
+      data: rows(set),
+      batchSize: 1000,
+      threads: ctx.threads,
+    });
+  const perEpoch = Math.floor(n / p.batch);
+  const result = await train({
+    step,
+    params,
+    data: {
+      ...rows(train0),
+      batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),
+    },
+    schedule: constantLr({ lr }),
+    epochs: p.epochs,
+    ep: p.ep as "cpu",
+    threads: ctx.threads,
+    logEvery: p.logEvery,
+    checkpoint: { dir: ctx.workDir, eachEpoch: true },
+    resume: true,
+    onLog: async (k, info) => {
+      while (log.length && log.at(-1)!.step >= k) log.pop();
+      while (epochs.length && epochs.at(-1)!.epoch * perEpoch >= k) epochs.pop();
+      const m = await probe.measure(info.params);
+      const row: Record<string, number> = {
+        step: k,
+        zeta: m.zeta,
+        zeta_signed: m.zetaSigned,
+        loss: info.loss,
+      };
+      m.alignment.forEach((a, i) => (row[`A${i + 1}`] = a));
+      m.normRatio.forEach((r, i) => (row[`R${i + 1}`] = r));
+      log.push(row);
+      if (k > 0 && k % perEpoch === 0) {
+        const [tr, te] = [await evalOn(train0, info.params), await evalOn(test, info.params)];
+        epochs.push({
+          epoch: k / perEpoch,
+          train_acc: tr.accuracy,
+          test_acc: te.accuracy,
+          train_loss: tr.loss,
+          test_loss: te.loss,
+        });
+        await Deno.writeTextFile(`${saved}.tmp`, JSON.stringify({ log, epochs }));
+        await Deno.rename(`${saved}.tmp`, saved);
+      }
+    },
+    onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
+  });
+  const best = (key: string) => epochs.length ? Math.max(...epochs.map((e) => e[key])) : null;
+  const summary = {
+    ...p,
+    lr,
+    lambda0,
+    trainCount: n,
+    diverged: result.diverged,
+    divergedAt: result.diverged ? result.step : null,
+    bestTrainAcc: best("train_acc"),
+    bestTestAcc: best("test_acc"),
+  };
+  ctx.log(JSON.stringify(summary));
+  await Deno.writeTextFile(
+    `${ctx.outDir}/run.json`,
+    JSON.stringify({ summary, log, epochs }) + "\n",
+  );
+}

@@ -1,0 +1,65 @@
+/** Vega-Lite specs of Figure 2 (SPEC 5.3). Data rows are added by _vega.ts. */
+
+const SIGMA = {
+  field: "sigma",
+  type: "ordinal",
+  title: "init scale σ",
+  scale: { scheme: "viridis" },
+};
+const STEP = { field: "step", type: "quantitative", title: "SGD step" };
+
+/** One panel per measure (ζ, ζ_s, A_l, R_l) against step, one line per σ (seed mean). */
+export function measuresSpec(title: string, subtitle: string[]): Record<string, unknown> {
+  return {
+    title: { text: title, subtitle },
+    facet: { field: "measure", type: "nominal", title: null, sort: { field: "order" } },
+    columns: 3,
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 220,
+      height: 150,
+      mark: { type: "line", strokeWidth: 1.5 },
+      encoding: {
+        x: STEP,
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+        color: SIGMA,
+      },
+    },
+  };
+}
+
+/** Best train and test accuracy against σ: seed means with min-max error bars. */
+export function accuracySpec(title: string, subtitle: string[]): Record<string, unknown> {
+  const x = {
+    field: "sigma",
+    type: "quantitative",
+    scale: { type: "log", base: 2 },
+    title: "init scale σ (log₂ scale)",
+  };
+  const color = { field: "split", type: "nominal", title: null };
+  return {
+    title: { text: title, subtitle },
+    width: 380,
+    height: 260,
+    layer: [
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          x,
+          y: {
+            aggregate: "mean",
+            field: "accuracy",
+            type: "quantitative",
+            title: "best accuracy over epochs",
+            scale: { zero: false },
+          },
+          color,
+        },
+      },
+      {
+        mark: { type: "errorbar", extent: "ci" },
+        encoding: { x, y: { field: "accuracy", type: "quantitative" }, color },
+      },
+    ],
+  };
+}

@@ -1,0 +1,78 @@
+/** Vega-Lite specs of Figure 1 and Appendix C (SPEC 5.1, 5.2). Data rows are added by _vega.ts. */
+
+/** Legend names as the paper's parametrisations are called. */
+export const LEGEND: Record<string, string> = {
+  ntk: "standard NTK",
+  meanField: "standard mean-field",
+  kaiming: "Kaiming",
+  kaimingPlus: "Kaiming+",
+  xavier: "Xavier",
+  xavierPlus: "Xavier+",
+};
+
+const ORDER = Object.values(LEGEND);
+
+const zetaAxis = {
+  field: "zeta",
+  type: "quantitative",
+  scale: { type: "log" },
+  title: "ζ = ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F (log scale)",
+};
+
+/** ζ against step at one width, one line per parametrisation; diverged runs marked. */
+export function zetaCurvesSpec(title: string, subtitle: string[]): Record<string, unknown> {
+  const color = {
+    field: "parametrisation",
+    type: "nominal",
+    sort: ORDER,
+    title: "parametrisation",
+    legend: { labelLimit: 260 },
+  };
+  return {
+    title: { text: title, subtitle },
+    width: 460,
+    height: 300,
+    layer: [
+      {
+        transform: [{ filter: "datum.kind === 'zeta' && datum.step > 0 && datum.zeta > 0" }],
+        mark: { type: "line", strokeWidth: 2 },
+        encoding: {
+          x: { field: "step", type: "quantitative", title: "gradient-descent step" },
+          y: zetaAxis,
+          color,
+          strokeDash: { field: "regime", type: "nominal", title: "designed regime" },
+        },
+      },
+      {
+        transform: [{ filter: "datum.kind === 'diverged'" }],
+        mark: { type: "text", align: "left", dx: 4, fontSize: 11 },
+        encoding: {
+          x: { field: "step", type: "quantitative" },
+          y: { value: 12 },
+          text: { field: "note" },
+          color,
+        },
+      },
+    ],
+  };
+}
+
+/** One panel per parametrisation, one line per width. */
+export function widthPanelsSpec(title: string, subtitle: string[]): Record<string, unknown> {
+  return {
+    title: { text: title, subtitle },
+    transform: [{ filter: "datum.kind === 'zeta' && datum.step > 0 && datum.zeta > 0" }],
+    facet: { field: "parametrisation", type: "nominal", sort: ORDER, title: null },
+    columns: 3,
+    spec: {
+      width: 200,
+      height: 140,
+      mark: { type: "line", strokeWidth: 1.5 },
+      encoding: {
+        x: { field: "step", type: "quantitative", title: "GD step" },
+        y: { ...zetaAxis, title: "ζ (log scale)" },
+        color: { field: "d", type: "ordinal", title: "width d", scale: { scheme: "viridis" } },
+      },
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Figure 1 and Appendix C (SPEC 5.1, 5.2): one stage per two-layer training run, so a sweep reruns
+ * only the runs whose settings changed, and one collector stage per figure.
+ */
+import { defineStage, type Stage } from "../pipeline/mod.ts";
+import type { RunParams } from "./_two_layer_train.ts";
+import { byScale } from "./_figure_files.ts";
+
+/** The six parametrisations of SPEC 5.1 (names as models/init spells them). */
+export const PARAMETRISATIONS = [
+  "ntk",
+  "meanField",
+  "kaiming",
+  "kaimingPlus",
+  "xavier",
+  "xavierPlus",
+] as const;
+/** The literal (seed) table differs from the corrected one only for these two. */
+export const LITERAL_DIFFERS = ["ntk", "kaiming"] as const;
+
+export type Experiment = "figure1" | "appendix-c";
+
+/** One training run of an experiment as a stage. */
+export function twoLayerRunStage(experiment: Experiment, params: RunParams): Stage<RunParams> {
+  const prefix = experiment === "figure1" ? "fig1" : "appc";
+  return defineStage({
+    id: `${prefix}-${params.table}-${params.name.toLowerCase()}-d${params.width}`,
+    module: import.meta.url,
+    params,
+    resources: { threads: 2, memoryMiB: 2048 },
+    description:
+      `${experiment}: ${params.table} ${params.name}, width ${params.width}, ${params.steps} GD steps`,
+    run: async (ctx) => (await import("./_two_layer_train.ts")).runTwoLayer(ctx),
+  });
+}
+
+/** Widths, steps and logging interval of an experiment at a scale. */
+export function runPlan(experiment: Experiment, scale: string) {
+  const steps = experiment === "figure1" ? 5000 : 2000;
+  return byScale(scale, {
+    smoke: { widths: [100, 1000], steps: 200, logEvery: 20 },
+    default: { widths: [100, 1000, 10000], steps, logEvery: 50 },
+    paper: { widths: [100, 1000, 10000], steps: 5000, logEvery: 50 },
+  });
+}
+
+/** Every run of an experiment: all six at every width (corrected), and the literal table at the largest. */
+export function twoLayerRuns(
+  experiment: Experiment,
+  scale: string,
+  ep: string,
+): Stage<RunParams>[] {
+  const plan = runPlan(experiment, scale);
+  const base = {
+    task: experiment === "figure1" ? "regression" as const : "classification" as const,
+    inputDim: 10,
+    n: 1000,
+    classes: 10,
+    steps: plan.steps,
+    logEvery: plan.logEvery,
+    probe: 100,
+    dataSeed: 0,
+    initSeed: 0,
+    dtype: "float32" as const,
+    ep,
+  };
+  const runs: Stage<RunParams>[] = [];
+  for (const width of plan.widths) {
+    for (const name of PARAMETRISATIONS) {
+      runs.push(twoLayerRunStage(experiment, { ...base, table: "corrected", name, width }));
+    }
+  }
+  const dMax = Math.max(...plan.widths);
+  for (const name of LITERAL_DIFFERS) {
+    runs.push(twoLayerRunStage(experiment, { ...base, table: "literal", name, width: dMax }));
+  }
+  return runs;
+}
