@@ -54,6 +54,7 @@ export {
   standardizeMnist,
 } from "./normalize.ts";
 export { augmentCrop } from "./augment.ts";
+export { deriveSeed } from "./_rng.ts";
 export type { CropFlipOptions } from "./augment.ts";
 export { batchIndices, firstPerClass, gather, permutation, seededSample } from "./batch.ts";
 export type { BatchOptions } from "./batch.ts";

@@ -13,6 +13,7 @@ import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
 import { cifarFcnRuns, cifarFcnStage } from "./cifar_fcn.ts";
 import { fetchCifar10Stage, fetchMnistStage } from "./fetch_data.ts";
 import { figure2Runs, figure2Stage } from "./figure2.ts";
+import { figure3Runs, figure3Stage } from "./figure3.ts";
 import { phaseDiagramStage } from "./phase_diagram.ts";
 import { reportStage } from "./report.ts";
 import { theoryVsGdStage } from "./theory_vs_gd.ts";
@@ -38,11 +39,13 @@ export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const fig2 = figure2Stage(fig2Runs);
   const fcnRuns = cifarFcnRuns(scale, ep, cifar);
   const fcn = cifarFcnStage(fcnRuns);
-  const report = reportStage({ scale, ep, inputs: [...theory, fig1, appc, fig2, fcn] });
+  const fig3Runs = figure3Runs(scale, ep, cifar);
+  const fig3 = figure3Stage(fig3Runs);
+  const report = reportStage({ scale, ep, inputs: [...theory, fig1, appc, fig2, fcn, fig3] });
   return {
     stages: [
       ...[mnist, cifar, ...theory, ...fig1Runs, fig1, ...appcRuns, appc],
-      ...[...fig2Runs, fig2, ...fcnRuns, fcn, report],
+      ...[...fig2Runs, fig2, ...fcnRuns, fcn, ...fig3Runs, fig3, report],
     ],
     targets: {
       data: [mnist.id, cifar.id],
@@ -51,6 +54,7 @@ export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
       "appendix-c": [appc.id],
       figure2: [fig2.id],
       "cifar-fcn": [fcn.id],
+      figure3: [fig3.id],
       report: [report.id],
     },
   };

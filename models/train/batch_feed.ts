@@ -17,6 +17,16 @@ export interface DataSource extends Rows {
    * (epoch, batch) position fully restores the shuffle.
    */
   batches(epoch: number): readonly ArrayLike<number>[];
+  /**
+   * Optional per-batch transform of the gathered inputs (e.g. random crops and flips). It must
+   * return a new array (the input may be a view of `x`) and be a pure function of its arguments,
+   * so that a resumed run sees the same batches.
+   */
+  augment?(
+    x: Float32Array | Float64Array,
+    epoch: number,
+    batch: number,
+  ): Float32Array | Float64Array;
 }
 
 /** Fills the `x` and `y` inputs of one graph from rows picked by index. */

@@ -35,6 +35,9 @@ function options(dir: string): TrainOptions {
       x,
       y,
       batches: (epoch) => batchIndices(36, BATCH, { seed: 9, epoch, dropLast: true }),
+      // a deterministic per-(epoch, batch) perturbation stands in for data augmentation
+      augment: (xb, epoch, batch) =>
+        xb.map((v, i) => v * (1 + 0.05 * (((epoch * 31 + batch * 7 + i) % 5) - 2))),
     },
     schedule: cosineAnnealingLr({ lr: 0.05 }, { tMax: 5 }),
     epochs: 5,
@@ -120,5 +123,22 @@ Deno.test("train() refuses to resume from a checkpoint of another graph", async 
     assert.deepEqual(names, [CHECKPOINT_FILE], "no temporary file is left behind");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train() feeds each batch through data.augment", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const base = options(`${root}/a`);
+    const plain = await train({
+      ...base,
+      data: { ...base.data, augment: undefined },
+      checkpoint: undefined,
+    });
+    const augmented = await train({ ...base, checkpoint: undefined });
+    assert.equal(plain.diverged || augmented.diverged, false);
+    assert.notDeepEqual(bytes(plain.losses), bytes(augmented.losses));
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });

@@ -146,7 +146,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       }
       const rates = opts.schedule({ step, epoch });
       lastRates = rates;
-      const feeds: Record<string, Value> = { ...store.feeds(), ...feeder.feeds(rows[batch]) };
+      const batchFeeds = feeder.feeds(rows[batch]);
+      if (data.augment) {
+        batchFeeds.x = data.augment(batchFeeds.x as Float32Array | Float64Array, epoch, batch);
+      }
+      const feeds: Record<string, Value> = { ...store.feeds(), ...batchFeeds };
       for (const name of ts.lrInputs) feeds[name] = rateFeed(rates, name, input(name).dtype);
       const out = await session.run(feeds);
       const loss = Number((out.loss as TensorData)[0]);

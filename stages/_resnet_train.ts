@@ -1,0 +1,141 @@
+/**
+ * One Figure 3 run (SPEC 5.4, 8): kuangliu's ResNet-18 on CIFAR-10 (optionally narrower), PyTorch
+ * default init with every conv/linear weight and the linear bias times σ, SGD momentum 0.9, weight
+ * decay 5e-4 on every parameter, cosine learning rate from 0.1 stepped per epoch, batch 128,
+ * random crop 32 (padding 4) and horizontal flip; test accuracy after every epoch (batch 100);
+ * per-epoch checkpoints. Imported by the stage inside run().
+ */
+import { pytorchDefaultInit, resnet18 } from "../models/arch/mod.ts";
+import { trainStep } from "../models/autodiff/mod.ts";
+import { cosineAnnealingLr, evalStep, evaluate, train } from "../models/train/mod.ts";
+import {
+  augmentCrop,
+  batchIndices,
+  CIFAR_MEAN,
+  CIFAR_STD,
+  deriveSeed,
+  firstPerClass,
+  gather,
+  normalizeCifar,
+  readCifarBatches,
+} from "../data/mod.ts";
+import type { StageContext } from "../pipeline/mod.ts";
+
+export type ResnetParams = {
+  sigma: number;
+  seed: number;
+  width: number;
+  epochs: number;
+  lr: number;
+  batch: number;
+  perClass: number;
+  testCount: number;
+  ep: string;
+};
+
+function load(dir: string, names: string[]) {
+  const files = names.map((n) => ({
+    name: n,
+    bytes: Deno.readFileSync(`${dir}/cifar-10-batches-bin/${n}`),
+  }));
+  const set = readCifarBatches(files);
+  return { x: normalizeCifar(set.x), labels: set.labels };
+}
+
+export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> {
+  const p = ctx.params;
+  const full = load(ctx.inputs.cifar, [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`));
+  const trainSet = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
+  const test0 = load(ctx.inputs.cifar, ["test_batch.bin"]);
+  const test = p.testCount < 10000
+    ? gather(test0, Uint32Array.from({ length: p.testCount }, (_, i) => i))
+    : test0;
+  const spec = { width: p.width, classes: 10, bnMomentum: 0.1 };
+  const loss = { kind: "softmax_ce" as const, labels: "index" as const };
+  const step = trainStep({
+    name: "resnet18",
+    dtype: "float32",
+    batch: p.batch,
+    inputShape: [3, 32, 32],
+    forward: (b, x) => resnet18(b, x, { ...spec, training: true }),
+    loss,
+    sgd: { momentum: 0.9, weightDecay: 5e-4 },
+  });
+  const init = pytorchDefaultInit([...step.params, ...step.buffers], {
+    seed: p.seed,
+    sigma: p.sigma,
+  });
+  const n = trainSet.labels.length;
+  const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]); // black padding after normalisation
+  const saved = `${ctx.workDir}/epochs.json`;
+  const epochs: Record<string, number>[] = await Deno.readTextFile(saved).then(JSON.parse).catch(
+    () => [],
+  );
+  const perEpoch = Math.floor(n / p.batch);
+  const result = await train({
+    step,
+    params: init,
+    data: {
+      count: n,
+      x: trainSet.x.data,
+      y: trainSet.labels,
+      batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),
+      augment: (x, e, b) =>
+        augmentCrop(
+          { shape: [p.batch, 3, 32, 32], data: x as Float32Array },
+          deriveSeed(p.seed, e * 100_000 + b),
+          { fill },
+        ).data,
+    },
+    schedule: cosineAnnealingLr({ lr: p.lr }, { tMax: p.epochs }),
+    epochs: p.epochs,
+    ep: p.ep as "cpu",
+    threads: ctx.threads,
+    logEvery: perEpoch,
+    checkpoint: { dir: ctx.workDir, eachEpoch: true },
+    resume: true,
+    onLog: async (k, info) => {
+      if (k === 0 || k % perEpoch !== 0) return;
+      while (epochs.length && epochs.at(-1)!.epoch >= k / perEpoch) epochs.pop();
+      const te = await evaluate({
+        build: (batch) =>
+          evalStep({
+            name: "resnet18_eval",
+            dtype: "float32",
+            batch,
+            inputShape: [3, 32, 32],
+            forward: (b, x) => resnet18(b, x, { ...spec, training: false }),
+            loss,
+          }),
+        params: {
+          ...info.params,
+          ...Object.fromEntries(step.buffers.map((v) => [v.name, info.state[v.name]])),
+        },
+        data: { count: test.labels.length, x: test.x.data, y: test.labels },
+        batchSize: 100,
+        threads: ctx.threads,
+      });
+      epochs.push({
+        epoch: k / perEpoch,
+        test_acc: te.accuracy,
+        test_loss: te.loss,
+        train_loss: info.loss,
+        train_batch_acc: info.accuracy,
+      });
+      ctx.log(JSON.stringify(epochs.at(-1)));
+      await Deno.writeTextFile(`${saved}.tmp`, JSON.stringify(epochs));
+      await Deno.rename(`${saved}.tmp`, saved);
+    },
+    onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
+  });
+  const summary = {
+    ...p,
+    trainCount: n,
+    diverged: result.diverged,
+    divergedAt: result.diverged ? result.step : null,
+    bestTestAcc: epochs.length ? Math.max(...epochs.map((e) => e.test_acc)) : null,
+    finalTestAcc: epochs.at(-1)?.test_acc ?? null,
+  };
+  ctx.log(JSON.stringify(summary));
+  await Deno.writeTextFile(`${ctx.outDir}/run.json`, JSON.stringify({ summary, epochs }) + "\n");
+}

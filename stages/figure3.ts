@@ -1,0 +1,127 @@
+/** Figure 3 (SPEC 5.4): one stage per (σ, seed) ResNet-18 run and the `figure3` collector. */
+import { defineStage, type Stage } from "../pipeline/mod.ts";
+import type { ResnetParams } from "./_resnet_train.ts";
+import { byScale, figureFiles } from "./_figure_files.ts";
+import { figure3Spec } from "./figures/figure3.ts";
+
+export function figure3Runs(scale: string, ep: string, cifar: Stage): Stage<ResnetParams>[] {
+  const plan = byScale(scale, {
+    smoke: { sigmas: [1, 4], seeds: [0], width: 0.0625, epochs: 1, perClass: 50, testCount: 1000 },
+    default: {
+      sigmas: [0.5, 1, 2, 4, 8],
+      seeds: [0],
+      width: 0.125,
+      epochs: 4,
+      perClass: 0,
+      testCount: 10000,
+    },
+    paper: {
+      sigmas: [0.5, 1, 2, 4, 8],
+      seeds: [0],
+      width: 1,
+      epochs: 200,
+      perClass: 0,
+      testCount: 10000,
+    },
+  });
+  return plan.sigmas.flatMap((sigma) =>
+    plan.seeds.map((seed) =>
+      defineStage<ResnetParams>({
+        id: `fig3-sigma${sigma}-seed${seed}`,
+        module: import.meta.url,
+        params: {
+          sigma,
+          seed,
+          width: plan.width,
+          epochs: plan.epochs,
+          lr: 0.1,
+          batch: 128,
+          perClass: plan.perClass,
+          testCount: plan.testCount,
+          ep,
+        },
+        inputs: { cifar },
+        resources: { device: ep === "cpu" ? "cpu" : "gpu", threads: 2, memoryMiB: 6144 },
+        description:
+          `figure 3: ResNet-18 ×${plan.width}, σ = ${sigma}, seed ${seed}, ${plan.epochs} epochs`,
+        run: async (ctx) => (await import("./_resnet_train.ts")).runResnet(ctx),
+      })
+    )
+  );
+}
+
+interface RunFile {
+  summary: ResnetParams & {
+    trainCount: number;
+    diverged: boolean;
+    bestTestAcc: number | null;
+    finalTestAcc: number | null;
+  };
+}
+
+export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: string }> {
+  return defineStage({
+    id: "figure3",
+    module: import.meta.url,
+    params: { figure: "figure3" },
+    inputs: Object.fromEntries(runs.map((r) => [r.id, r])),
+    resources: { threads: 1, memoryMiB: 256 },
+    publish: figureFiles("figure3"),
+    description: "figure 3: ResNet-18 test accuracy against the init scale σ",
+    run: async (ctx) => {
+      const files: RunFile[] = [];
+      for (const dir of Object.values(ctx.inputs)) {
+        files.push(JSON.parse(await Deno.readTextFile(`${dir}/run.json`)));
+      }
+      const rows = files.flatMap((f) => [
+        {
+          sigma: f.summary.sigma,
+          seed: f.summary.seed,
+          which: "best test accuracy",
+          accuracy: f.summary.bestTestAcc,
+          diverged: f.summary.diverged,
+        },
+        {
+          sigma: f.summary.sigma,
+          seed: f.summary.seed,
+          which: "final test accuracy",
+          accuracy: f.summary.finalTestAcc,
+          diverged: f.summary.diverged,
+        },
+      ]).filter((r) => r.accuracy !== null);
+      const s = files[0].summary;
+      const { writeFigure } = await import("./figures/_vega.ts");
+      await writeFigure(`${ctx.outDir}/figures`, {
+        name: "figure3",
+        spec: figure3Spec(
+          "Figure 3: ResNet-18 on CIFAR-10, test accuracy against the init scale σ",
+          [
+            `kuangliu recipe: SGD momentum 0.9, weight decay 5e-4, cosine lr from 0.1, batch 128, crop + flip;`,
+            `width ×${s.width}, ${s.epochs} epoch${
+              s.epochs === 1 ? "" : "s"
+            }, ${s.trainCount} training images; every conv/linear weight × σ.`,
+            "Paper: larger initialisation gives worse test accuracy.",
+          ],
+        ),
+        rows,
+      });
+      const summary = {
+        runs: files.map((f) => ({
+          model: `resnet18-x${f.summary.width}`,
+          sigma: f.summary.sigma,
+          seed: f.summary.seed,
+          diverged: f.summary.diverged,
+          bestTrainAcc: null,
+          bestTestAcc: f.summary.bestTestAcc,
+          finalTestAcc: f.summary.finalTestAcc,
+          width: f.summary.width,
+          epochs: f.summary.epochs,
+        })),
+      };
+      await Deno.writeTextFile(
+        `${ctx.outDir}/summary.json`,
+        JSON.stringify(summary, null, 2) + "\n",
+      );
+    },
+  });
+}
