@@ -1,8 +1,8 @@
 /**
  * Every ONNX graph the pipeline runs, built deterministically from the SPEC's settings: the
  * two-layer linear and ReLU networks of Figure 1 (six parametrisations at d = 10⁴, regression
- * and 10-class CE), the MNIST FCN of Figure 2 and the CIFAR-10 FCN of SPEC 5.5, each with
- * its training step, evaluation graph and/or NTK-probe graph.
+ * and 10-class CE), the MNIST FCN of Figure 2, the CIFAR-10 FCN of SPEC 5.5 and ResNet-18 of
+ * Figure 3, each with its training step, evaluation graph and/or NTK-probe graph.
  */
 import { type LossSpec, trainStep, type TrainStepSpec } from "../autodiff/mod.ts";
 import {
@@ -10,6 +10,7 @@ import {
   type DenseLayer,
   mlp,
   mlpLayers,
+  resnet18,
   twoLayerLinear,
   twoLayerLinearLayers,
   twoLayerRelu,
@@ -33,7 +34,39 @@ export const CATALOG_SETTINGS = {
   linear: { width: 10000, samples: 1000, probe: 100 },
   mnist: { sizes: [784, 512, 512, 512, 10], bias: false, batch: 128, evalBatch: 500, probe: 100 },
   cifar: { sizes: [3072, 2048, 10], bias: true, batch: 128, evalBatch: 500 },
+  resnet: { width: 1, batch: 128, evalBatch: 100 },
 } as const;
+
+/** ResNet-18 (kuangliu) training step with the SPEC 8 optimiser, and its eval graph. */
+function resnetEntries(): CatalogEntry[] {
+  const r = CATALOG_SETTINGS.resnet;
+  const loss: LossSpec = { kind: "softmax_ce", labels: "index" };
+  const about = { model: "resnet18", width: r.width, dtype: "float32" };
+  return [
+    stepEntry("fig3_resnet18_train", { ...about, batch: r.batch }, {
+      name: "resnet18",
+      dtype: "float32",
+      batch: r.batch,
+      inputShape: [3, 32, 32],
+      forward: (b, x) => resnet18(b, x, { training: true, width: r.width }),
+      loss,
+      sgd: { momentum: 0.9, weightDecay: 5e-4 },
+    }),
+    {
+      file: "fig3_resnet18_eval",
+      about: { kind: "eval", ...about, batch: r.evalBatch },
+      build: () =>
+        evalStep({
+          name: "resnet18_eval",
+          dtype: "float32",
+          batch: r.evalBatch,
+          inputShape: [3, 32, 32],
+          forward: (b, x) => resnet18(b, x, { training: false, width: r.width }),
+          loss,
+        }),
+    },
+  ];
+}
 
 function stepEntry(file: string, about: CatalogEntry["about"], spec: TrainStepSpec): CatalogEntry {
   return { file, about: { kind: "train", ...about }, build: () => trainStep(spec).graph };
@@ -150,10 +183,7 @@ function fcnEntries(
   return out;
 }
 
-/**
- * All pipeline graphs, in a fixed order. ResNet-18 graphs are another module's: append its
- * entries here (`file`, `about`, `build`) when models/arch exports a ResNet builder.
- */
+/** All pipeline graphs, in a fixed order. */
 export function pipelineGraphs(): CatalogEntry[] {
   const m = CATALOG_SETTINGS.mnist;
   return [
@@ -163,5 +193,6 @@ export function pipelineGraphs(): CatalogEntry[] {
     ...linearEntries(),
     ...fcnEntries("fig2_mnist_fcn", m, { kind: "mse", accuracy: true }, m.probe),
     ...fcnEntries("cifar_fcn", CATALOG_SETTINGS.cifar, { kind: "softmax_ce", labels: "index" }),
+    ...resnetEntries(),
   ];
 }
