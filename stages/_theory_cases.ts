@@ -127,8 +127,36 @@ export function caseVectors(c: CaseSpec): { u0: Float64Array; w0: Float64Array }
 /** One CSV row of theory_vs_gd.csv. */
 export type Row = Record<string, string | number>;
 
-/** Rows (one per recorded step) and a summary for one case. */
-export function compareCase(c: CaseSpec, steps: number, every: number, kappa: number) {
+/** Gradient descent observables at the recorded steps (the ONNX trainer's, or models/linear's). */
+export interface GdObservables {
+  g: ArrayLike<number>;
+  k: ArrayLike<number>;
+  cosTheta: ArrayLike<number>;
+  normU: ArrayLike<number>;
+  normW: ArrayLike<number>;
+  divergedAt: number | null;
+}
+
+/** A GD implementation: problem, initial vectors, steps, recording interval. */
+export type GdRunner = (
+  problem: LinearProblem,
+  u0: Float64Array,
+  w0: Float64Array,
+  steps: number,
+  every: number,
+) => Promise<GdObservables>;
+
+/**
+ * Rows (one per recorded step) and a summary for one case. `gd` runs gradient descent (the
+ * stage passes the ONNX trainer); models/linear's plain loop runs too, as a cross-check.
+ */
+export async function compareCase(
+  c: CaseSpec,
+  steps: number,
+  every: number,
+  kappa: number,
+  gd: GdRunner,
+) {
   const { u0, w0 } = caseVectors(c);
   const base: LinearProblem = { gamma: c.gamma, etaU: 1, etaW: c.beta, m2: c.m2, a: c.a };
   const init0 = prepareInit(base, u0, w0);
@@ -136,7 +164,13 @@ export function compareCase(c: CaseSpec, steps: number, every: number, kappa: nu
   const init = prepareInit(problem, u0, w0);
   const times = Array.from({ length: Math.floor(steps / every) + 1 }, (_, i) => i * every);
   const th = closedForm(problem, init, times);
-  const gd = gradientDescent(problem, u0, w0, times);
+  const plain = gradientDescent(problem, u0, w0, times);
+  const run = await gd(problem, u0, w0, steps, every);
+  const gdRes = { ...run, k: Array.from(run.k) };
+  let crossCheck = 0;
+  for (let i = 0; i < times.length; i++) {
+    crossCheck = Math.max(crossCheck, Math.abs(run.g[i] - plain.g[i]));
+  }
   const rows: Row[] = times.map((t, i) => ({
     case: c.name,
     step: t,
@@ -147,21 +181,21 @@ export function compareCase(c: CaseSpec, steps: number, every: number, kappa: nu
     A: Math.sqrt(init.a2),
     B: Math.sqrt(init.b2),
     g_theory: th.g[i],
-    g_gd: gd.g[i],
+    g_gd: gdRes.g[i],
     K_theory: th.k[i],
-    K_gd: gd.k[i],
+    K_gd: gdRes.k[i],
     cos_theory: th.cosTheta[i],
-    cos_gd: gd.cosTheta[i],
+    cos_gd: gdRes.cosTheta[i],
     K_over_K0_theory: th.k[i] / init.k0,
-    K_over_K0_gd: gd.k[i] / init.k0,
+    K_over_K0_gd: gdRes.k[i] / init.k0,
     u_norm_theory: th.normU[i],
-    u_norm_gd: gd.normU[i],
+    u_norm_gd: gdRes.normU[i],
     w_norm_theory: th.normW[i],
-    w_norm_gd: gd.normW[i],
+    w_norm_gd: gdRes.normW[i],
   }));
   let maxErr = 0;
   for (let i = 0; i < times.length; i++) {
-    maxErr = Math.max(maxErr, Math.abs(gd.g[i] - th.g[i]) / Math.abs(c.a));
+    maxErr = Math.max(maxErr, Math.abs(gdRes.g[i] - th.g[i]) / Math.abs(c.a));
   }
   const cs = convergedState(problem, init);
   const last = times.length - 1;
@@ -175,12 +209,13 @@ export function compareCase(c: CaseSpec, steps: number, every: number, kappa: nu
     status: cs.status,
     mechanism: classifyMechanism(problem, init).label,
     zetaSignedInfTheory: cs.zetaSignedInf,
-    zetaSignedGdFinal: gd.k[last] / init.k0 - 1,
+    zetaSignedGdFinal: gdRes.k[last] / init.k0 - 1,
     cosTheta0: th.cosTheta[0],
     cosThetaInf: cs.cosThetaInf,
     maxAbsErrOverA: maxErr,
-    finalGapOverA: Math.abs(gd.g[last] - c.a) / Math.abs(c.a),
-    divergedAt: gd.divergedAt,
+    onnxVsPlainGdMaxAbsDiff: crossCheck,
+    finalGapOverA: Math.abs(gdRes.g[last] - c.a) / Math.abs(c.a),
+    divergedAt: gdRes.divergedAt,
   };
   return { rows, summary };
 }

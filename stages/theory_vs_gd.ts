@@ -1,7 +1,7 @@
 /** `theory-vs-gd`: the exact solution against gradient descent on the showcase cases (SPEC 5.6). */
 import { defineStage, type Json, type Stage } from "../pipeline/mod.ts";
 import { byScale, figureFiles } from "./_figure_files.ts";
-import { type CaseSpec, compareCase, SHOWCASE } from "./_theory_cases.ts";
+import { type CaseSpec, compareCase, type GdRunner, SHOWCASE } from "./_theory_cases.ts";
 import { theoryVsGdSpec } from "./figures/theory.ts";
 
 type Params = { cases: Json; steps: number; every: number; kappa: number };
@@ -23,8 +23,11 @@ export function theoryVsGdStage(scale: string): Stage<Params> {
       const cases = ctx.params.cases as unknown as CaseSpec[];
       const rows = [];
       const summaries = [];
+      const { onnxGradientDescent } = await import("./_linear_gd_onnx.ts");
+      const gd: GdRunner = (problem, u0, w0, steps, every) =>
+        onnxGradientDescent(problem, u0, w0, steps, every, ctx.threads);
       for (const [i, c] of cases.entries()) {
-        const r = compareCase(c, ctx.params.steps, ctx.params.every, ctx.params.kappa);
+        const r = await compareCase(c, ctx.params.steps, ctx.params.every, ctx.params.kappa, gd);
         rows.push(...r.rows);
         summaries.push(r.summary);
         ctx.log(`${c.name}: ${JSON.stringify(r.summary)}`);

@@ -1,0 +1,79 @@
+/**
+ * Gradient descent on the solvable model through the ONNX trainer (issue 5: theory-vs-gd's GD
+ * runs through ONNX Runtime): f(x) = γ(u·w)x in float64 with per-layer rates η_u, η_w, full
+ * batch on n scalar inputs with E[x²] = m2 and y = a·x exactly, so the loss is ½·m2·(g − a)²
+ * plus a constant. Imported by the stage inside run(): it loads ONNX Runtime.
+ */
+import { twoLayerLinear } from "../models/arch/mod.ts";
+import { trainStep } from "../models/autodiff/mod.ts";
+import type { LinearProblem } from "../models/linear/mod.ts";
+import { constantLr, train } from "../models/train/mod.ts";
+import { solvableData } from "../data/mod.ts";
+
+/** Observables at one logged step, as models/linear's gradientDescent reports them. */
+export interface GdSeries {
+  steps: number[];
+  g: number[];
+  k: number[];
+  cosTheta: number[];
+  normU: number[];
+  normW: number[];
+  divergedAt: number | null;
+}
+
+const norm = (v: Float64Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+
+export async function onnxGradientDescent(
+  problem: LinearProblem,
+  u0: Float64Array,
+  w0: Float64Array,
+  steps: number,
+  every: number,
+  threads: number,
+): Promise<GdSeries> {
+  const n = 16;
+  const { x, y } = solvableData({ n, m2: problem.m2, a: problem.a, seed: 0 });
+  const d = u0.length;
+  const step = trainStep({
+    name: `linear_d${d}`,
+    dtype: "float64",
+    batch: n,
+    inputShape: [1],
+    forward: (b, input) => twoLayerLinear(b, input, { width: d, gamma: problem.gamma }),
+    loss: { kind: "mse" },
+    lrGroups: { eta_u: ["fc2.weight"], eta_w: ["fc1.weight"] },
+  });
+  const out: GdSeries = {
+    steps: [],
+    g: [],
+    k: [],
+    cosTheta: [],
+    normU: [],
+    normW: [],
+    divergedAt: null,
+  };
+  const all = [Uint32Array.from({ length: n }, (_, i) => i)];
+  const result = await train({
+    step,
+    params: { "fc1.weight": w0.slice(), "fc2.weight": u0.slice() },
+    data: { count: n, x, y, batches: () => all },
+    schedule: constantLr({ eta_u: problem.etaU, eta_w: problem.etaW }),
+    epochs: steps,
+    threads,
+    logEvery: every,
+    onLog: (k, info) => {
+      const u = info.params["fc2.weight"] as Float64Array;
+      const w = info.params["fc1.weight"] as Float64Array;
+      const [nu, nw] = [norm(u), norm(w)];
+      const uw = u.reduce((s, v, i) => s + v * w[i], 0);
+      out.steps.push(k);
+      out.g.push(problem.gamma * uw);
+      out.k.push(problem.gamma ** 2 * (problem.etaU * nw * nw + problem.etaW * nu * nu));
+      out.cosTheta.push(nu > 0 && nw > 0 ? uw / (nu * nw) : 0);
+      out.normU.push(nu);
+      out.normW.push(nw);
+    },
+  });
+  if (result.diverged) out.divergedAt = result.step;
+  return out;
+}
