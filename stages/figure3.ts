@@ -107,7 +107,7 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
       });
       const summary = {
         runs: files.map((f) => ({
-          model: `resnet18-x${f.summary.width}`,
+          model: f.summary.width === 1 ? "resnet18" : `resnet18-x${f.summary.width}`,
           sigma: f.summary.sigma,
           seed: f.summary.seed,
           diverged: f.summary.diverged,
