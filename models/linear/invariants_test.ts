@@ -84,7 +84,8 @@ Deno.test("timeScales() kernel regime follows g − a ≈ (g0 − a)e^{−m2K0t}
   const times = [0.5, 1, 2, 4].map((m) => m * ts.kernelTime!);
   const tr = closedForm(c.problem, c.init, times);
   for (let i = 0; i < times.length; i++) {
-    const lin: number = c.problem.a + (c.init.g0 - c.problem.a) * Math.exp(-times[i] / ts.kernelTime!);
+    const lin: number = c.problem.a +
+      (c.init.g0 - c.problem.a) * Math.exp(-times[i] / ts.kernelTime!);
     assert.ok(Math.abs(tr.g[i] - lin) < 0.02 * Math.abs(c.init.g0 - c.problem.a), `t=${times[i]}`);
   }
   assert.ok(Math.abs(ts.convergenceTime / ts.kernelTime - 1) < 0.05);

@@ -53,6 +53,7 @@ Deno.test("report stage publishes report.md and report.html with every figure (s
       "figure1_zeta",
       "figure2_accuracy",
       "figure2_measures",
+      "figure3",
       "phase_finite_width",
       "phase_infinite_width",
       "theory_vs_gd",
