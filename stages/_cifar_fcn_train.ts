@@ -8,14 +8,9 @@ import { mlp, mlpLayers } from "../models/arch/mod.ts";
 import { trainStep } from "../models/autodiff/mod.ts";
 import { initDense } from "../models/init/mod.ts";
 import { constantLr, evalStep, evaluate, train } from "../models/train/mod.ts";
-import {
-  batchIndices,
-  firstPerClass,
-  gather,
-  normalizeCifar,
-  readCifarBatches,
-} from "../data/mod.ts";
+import { batchIndices, firstPerClass, gather } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
+import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
 
 export type CifarFcnParams = {
   sigma: number;
@@ -29,20 +24,11 @@ export type CifarFcnParams = {
 
 const SPEC = { sizes: [3072, 2048, 10], bias: true };
 
-function load(dir: string, names: string[]) {
-  const files = names.map((n) => ({
-    name: n,
-    bytes: Deno.readFileSync(`${dir}/cifar-10-batches-bin/${n}`),
-  }));
-  const set = readCifarBatches(files);
-  return { x: normalizeCifar(set.x), labels: set.labels };
-}
-
 export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<void> {
   const p = ctx.params;
-  const full = load(ctx.inputs.cifar, [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`));
+  const full = loadCifar(ctx.inputs.cifar, CIFAR_TRAIN_BATCHES);
   const trainSet = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
-  const test = load(ctx.inputs.cifar, ["test_batch.bin"]);
+  const test = loadCifar(ctx.inputs.cifar, ["test_batch.bin"]);
   const rows = (s: typeof test) => ({ count: s.labels.length, x: s.x.data, y: s.labels });
   const layers = mlpLayers(SPEC);
   const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);

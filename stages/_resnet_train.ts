@@ -16,10 +16,9 @@ import {
   deriveSeed,
   firstPerClass,
   gather,
-  normalizeCifar,
-  readCifarBatches,
 } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
+import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
 
 export type ResnetParams = {
   sigma: number;
@@ -33,20 +32,11 @@ export type ResnetParams = {
   ep: string;
 };
 
-function load(dir: string, names: string[]) {
-  const files = names.map((n) => ({
-    name: n,
-    bytes: Deno.readFileSync(`${dir}/cifar-10-batches-bin/${n}`),
-  }));
-  const set = readCifarBatches(files);
-  return { x: normalizeCifar(set.x), labels: set.labels };
-}
-
 export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> {
   const p = ctx.params;
-  const full = load(ctx.inputs.cifar, [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`));
+  const full = loadCifar(ctx.inputs.cifar, CIFAR_TRAIN_BATCHES);
   const trainSet = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
-  const test0 = load(ctx.inputs.cifar, ["test_batch.bin"]);
+  const test0 = loadCifar(ctx.inputs.cifar, ["test_batch.bin"]);
   const test = p.testCount < 10000
     ? gather(test0, Uint32Array.from({ length: p.testCount }, (_, i) => i))
     : test0;

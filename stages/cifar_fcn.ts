@@ -6,7 +6,7 @@
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { CifarFcnParams } from "./_cifar_fcn_train.ts";
 import { byScale, figureFiles } from "./_figure_files.ts";
-import { accuracySpec } from "./figures/figure2.ts";
+import { accuracySpec } from "./figures/accuracy.ts";
 
 export function cifarFcnRuns(scale: string, ep: string, cifar: Stage): Stage<CifarFcnParams>[] {
   const plan = byScale(scale, {

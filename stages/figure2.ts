@@ -2,7 +2,8 @@
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { FcnParams } from "./_mnist_fcn_train.ts";
 import { byScale, figureFiles } from "./_figure_files.ts";
-import { accuracySpec, measuresSpec } from "./figures/figure2.ts";
+import { accuracySpec } from "./figures/accuracy.ts";
+import { measuresSpec } from "./figures/figure2.ts";
 
 export function figure2Runs(scale: string, ep: string, mnist: Stage): Stage<FcnParams>[] {
   const plan = byScale(scale, {

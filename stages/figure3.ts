@@ -2,7 +2,7 @@
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { ResnetParams } from "./_resnet_train.ts";
 import { byScale, figureFiles } from "./_figure_files.ts";
-import { figure3Spec } from "./figures/figure3.ts";
+import { accuracySpec } from "./figures/accuracy.ts";
 
 export function figure3Runs(scale: string, ep: string, cifar: Stage): Stage<ResnetParams>[] {
   const plan = byScale(scale, {
@@ -93,7 +93,7 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
       const { writeFigure } = await import("./figures/_vega.ts");
       await writeFigure(`${ctx.outDir}/figures`, {
         name: "figure3",
-        spec: figure3Spec(
+        spec: accuracySpec(
           "Figure 3: ResNet-18 on CIFAR-10, test accuracy against the init scale σ",
           [
             `kuangliu recipe: SGD momentum 0.9, weight decay 5e-4, cosine lr from 0.1, batch 128, crop + flip;`,
@@ -102,6 +102,7 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
             }, ${s.trainCount} training images; every conv/linear weight × σ.`,
             "Paper: larger initialisation gives worse test accuracy.",
           ],
+          { series: "which", yTitle: "test accuracy" },
         ),
         rows,
       });

@@ -2,31 +2,16 @@
 // ends with the same result, byte for byte, as an uninterrupted run (CPU EP, smoke data).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { engineCommand, runEngine } from "./testdata/engine.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const STAGE = "cifarfcn-sigma1-lr0.03-seed0";
 const ARGS = ["--scale", "smoke", "--only", STAGE, "--set", `${STAGE}.epochs=5`];
 
-function engine(out: string) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "pipeline/main.ts", "run", ...ARGS, "--out", out],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
+const engine = (out: string) => engineCommand([...ARGS, "--out", out]);
 
 async function runJson(out: string): Promise<string> {
-  const plan = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "pipeline/main.ts", "run", ...ARGS, "--out", out, "--dry-run", "--json"],
-    cwd: ROOT,
-    stdout: "piped",
-  }).output();
-  const key =
-    JSON.parse(new TextDecoder().decode(plan.stdout)).stages.find((s: { id: string }) =>
-      s.id === STAGE
-    ).key;
+  const plan = await runEngine([...ARGS, "--out", out, "--dry-run", "--json"]);
+  const key = JSON.parse(plan.stdout).stages.find((s: { id: string }) => s.id === STAGE).key;
   return await Deno.readTextFile(join(out, "cache", key, "files", "run.json"));
 }
 

@@ -3,10 +3,9 @@
 // recomputed from that row alone with the plain Riccati formula of SPEC 2.3.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
+import { runEngine } from "./testdata/engine.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const COLUMNS = "case,step,t,a,m2,gamma_tilde,A,B,g_theory,g_gd,K_theory,K_gd,cos_theory,cos_gd"
   .split(",");
 
@@ -24,24 +23,8 @@ function riccatiG(r: Record<string, number>): number {
 
 Deno.test("theory stages write every figure; theory_vs_gd.csv rows recompute from themselves", async () => {
   const out = await Deno.makeTempDir({ prefix: "theory-out-" });
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "pipeline/main.ts",
-      "run",
-      "--only",
-      "theory",
-      "--scale",
-      "smoke",
-      "--out",
-      out,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  const r = await runEngine(["--only", "theory", "--scale", "smoke", "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
   for (
     const name of [
       "theory_vs_gd",

@@ -27,39 +27,3 @@ export function measuresSpec(title: string, subtitle: string[]): Record<string, 
     },
   };
 }
-
-/** Best train and test accuracy against σ: seed means with min-max error bars. */
-export function accuracySpec(title: string, subtitle: string[]): Record<string, unknown> {
-  const x = {
-    field: "sigma",
-    type: "quantitative",
-    scale: { type: "log", base: 2 },
-    title: "init scale σ (log₂ scale)",
-  };
-  const color = { field: "split", type: "nominal", title: null };
-  return {
-    title: { text: title, subtitle },
-    width: 380,
-    height: 260,
-    layer: [
-      {
-        mark: { type: "line", point: true },
-        encoding: {
-          x,
-          y: {
-            aggregate: "mean",
-            field: "accuracy",
-            type: "quantitative",
-            title: "best accuracy over epochs",
-            scale: { zero: false },
-          },
-          color,
-        },
-      },
-      {
-        mark: { type: "errorbar", extent: "ci" },
-        encoding: { x, y: { field: "accuracy", type: "quantitative" }, color },
-      },
-    ],
-  };
-}

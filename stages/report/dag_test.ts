@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { runEngine } from "../testdata/engine.ts";
 import { CHROMIUM, inspectPage } from "./_cdp.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HAS_CHROMIUM = (await Deno.stat(CHROMIUM).catch(() => null)) !== null;
 if (!HAS_CHROMIUM) {
   console.log(
@@ -19,24 +19,8 @@ if (!HAS_CHROMIUM) {
 Deno.test("report stage publishes report.md and report.html with every figure (smoke DAG)", async (t) => {
   const out = await Deno.makeTempDir({ prefix: "report-out-" });
   try {
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "pipeline/main.ts",
-        "run",
-        "--only",
-        "report",
-        "--scale",
-        "smoke",
-        "--out",
-        out,
-      ],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    const r = await runEngine(["--only", "report", "--scale", "smoke", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
     const md = await Deno.readTextFile(join(out, "report.md"));
     const html = await Deno.readTextFile(join(out, "report.html"));
     const names: string[] = [];

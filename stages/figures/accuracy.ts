@@ -1,14 +1,21 @@
-/** Vega-Lite spec of Figure 3 (SPEC 5.4). Data rows are added by _vega.ts. */
+/** Vega-Lite spec of accuracy against σ (Figures 2, 3, CIFAR FCN). Data rows are added by _vega.ts. */
 
-/** Best and final test accuracy against σ (log₂ axis), seed means with min-max bars. */
-export function figure3Spec(title: string, subtitle: string[]): Record<string, unknown> {
+/**
+ * Accuracy against the init scale σ on a log₂ axis, one line per value of `series` (e.g. train
+ * and test): seed means with 95 % confidence intervals over seeds.
+ */
+export function accuracySpec(
+  title: string,
+  subtitle: string[],
+  options: { series?: string; yTitle?: string } = {},
+): Record<string, unknown> {
   const x = {
     field: "sigma",
     type: "quantitative",
     scale: { type: "log", base: 2 },
     title: "init scale σ (log₂ scale)",
   };
-  const color = { field: "which", type: "nominal", title: null };
+  const color = { field: options.series ?? "split", type: "nominal", title: null };
   return {
     title: { text: title, subtitle },
     width: 380,
@@ -22,7 +29,7 @@ export function figure3Spec(title: string, subtitle: string[]): Record<string, u
             aggregate: "mean",
             field: "accuracy",
             type: "quantitative",
-            title: "test accuracy",
+            title: options.yTitle ?? "best accuracy over epochs",
             scale: { zero: false },
           },
           color,
