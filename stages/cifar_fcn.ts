@@ -1,47 +1,12 @@
 /**
- * The CIFAR-10 two-layer FCN sweep (SPEC 5.5): one stage per (σ, learning rate, seed) and the
- * `cifar-fcn` collector, which picks per σ the largest rate whose run passed 95 % train accuracy
+ * The CIFAR-10 two-layer FCN sweep (SPEC 5.5): the `cifar-fcn` collector over the runs of
+ * cifar_fcn_runs.ts, which picks per σ the largest rate whose run passed 95 % train accuracy
  * (else the rate with the best train accuracy, flagged) and plots best accuracies against σ.
  */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { CifarFcnParams } from "./_cifar_fcn_train.ts";
-import { byScale, figureFiles } from "./_figure_files.ts";
+import { figureFiles } from "./_figure_files.ts";
 import { accuracySpec } from "./figures/accuracy.ts";
-
-export function cifarFcnRuns(scale: string, ep: string, cifar: Stage): Stage<CifarFcnParams>[] {
-  const plan = byScale(scale, {
-    smoke: { sigmas: [1, 4], lrs: [0.03], seeds: [0], epochs: 2, perClass: 50 },
-    default: {
-      sigmas: [0.5, 1, 2, 4],
-      lrs: [0.01, 0.03, 0.1],
-      seeds: [0],
-      epochs: 20,
-      perClass: 500,
-    },
-    paper: {
-      sigmas: [0.25, 0.5, 1, 2, 4, 8],
-      lrs: [0.003, 0.01, 0.03, 0.1, 0.3],
-      seeds: [0, 1, 2],
-      epochs: 200,
-      perClass: 0,
-    },
-  });
-  return plan.sigmas.flatMap((sigma) =>
-    plan.lrs.flatMap((lr) =>
-      plan.seeds.map((seed) =>
-        defineStage<CifarFcnParams>({
-          id: `cifarfcn-sigma${sigma}-lr${lr}-seed${seed}`,
-          module: import.meta.url,
-          params: { sigma, lr, seed, epochs: plan.epochs, batch: 128, perClass: plan.perClass, ep },
-          inputs: { cifar },
-          resources: { threads: 2, memoryMiB: 4096 },
-          description: `CIFAR-10 FCN: σ = ${sigma}, lr ${lr}, seed ${seed}, ${plan.epochs} epochs`,
-          run: async (ctx) => (await import("./_cifar_fcn_train.ts")).runCifarFcn(ctx),
-        })
-      )
-    )
-  );
-}
 
 interface RunFile {
   summary: CifarFcnParams & {

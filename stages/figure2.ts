@@ -1,52 +1,9 @@
-/** Figure 2 (SPEC 5.3): one stage per (σ, seed) MNIST run and the `figure2` collector. */
+/** Figure 2 (SPEC 5.3): the `figure2` collector over the MNIST runs of figure2_runs.ts. */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { FcnParams } from "./_mnist_fcn_train.ts";
-import { byScale, figureFiles } from "./_figure_files.ts";
+import { figureFiles } from "./_figure_files.ts";
 import { accuracySpec } from "./figures/accuracy.ts";
 import { measuresSpec } from "./figures/figure2.ts";
-
-export function figure2Runs(scale: string, ep: string, mnist: Stage): Stage<FcnParams>[] {
-  const plan = byScale(scale, {
-    smoke: { sigmas: [0.5, 2], seeds: [0], epochs: 1, perClass: 200, logEvery: 5 },
-    default: {
-      sigmas: [0.25, 0.5, 1, 2, 4],
-      seeds: [0, 1, 2],
-      epochs: 3,
-      perClass: 0,
-      logEvery: 100,
-    },
-    paper: {
-      sigmas: [0.25, 0.5, 1, 2, 4],
-      seeds: [0, 1, 2],
-      epochs: 20,
-      perClass: 0,
-      logEvery: 100,
-    },
-  });
-  return plan.sigmas.flatMap((sigma) =>
-    plan.seeds.map((seed) =>
-      defineStage<FcnParams>({
-        id: `fig2-sigma${sigma}-seed${seed}`,
-        module: import.meta.url,
-        params: {
-          sigma,
-          seed,
-          epochs: plan.epochs,
-          baseLr: 0.01,
-          batch: 128,
-          perClass: plan.perClass,
-          probe: 100,
-          logEvery: plan.logEvery,
-          ep,
-        },
-        inputs: { mnist },
-        resources: { threads: 2, memoryMiB: 3072 },
-        description: `figure 2: MNIST FCN, σ = ${sigma}, seed ${seed}, ${plan.epochs} epochs`,
-        run: async (ctx) => (await import("./_mnist_fcn_train.ts")).runMnistFcn(ctx),
-      })
-    )
-  );
-}
 
 interface RunFile {
   summary: FcnParams & {
@@ -104,6 +61,8 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
                 measure: label,
                 order,
                 value: vals.reduce((a, b) => a + b) / vals.length,
+                min: Math.min(...vals),
+                max: Math.max(...vals),
                 seeds: vals.length,
               });
             }
@@ -138,7 +97,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
         spec: measuresSpec(
           "Figure 2: feature-learning measures of a four-layer FCN on MNIST over training",
           [
-            setting + "; seed means.",
+            setting + "; lines: seed means, bands: min-max over seeds.",
             "Expected: small σ → ζ_s > 0, alignment A_l rising, norms R_l > 1; large σ → ζ_s < 0, A_l falling (disalignment).",
           ],
         ),
@@ -148,7 +107,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
         name: "figure2_accuracy",
         spec: accuracySpec("Figure 2: best train and test accuracy against the init scale σ", [
           setting + ".",
-          "Points: seed means; bars: 95% interval over seeds. Expected: lower test accuracy at large σ.",
+          "Points: seed means; bars: ± 1 standard deviation over seeds. Expected: lower test accuracy at large σ.",
         ]),
         rows: accRows,
       });

@@ -89,3 +89,30 @@ Deno.test("layout: the Makefile, README and .ci/run pin the Deno that runs these
     /DENO_VERSION=\$\(sed -n .* Makefile\)/,
   );
 });
+
+Deno.test("layout: a training run's code closure holds no collector or figure module", async () => {
+  const { pipeline } = await import("./mod.ts");
+  const { CodeHasher } = await import("../pipeline/code_hash.ts");
+  const def = pipeline({ scale: "default", ep: "cpu" });
+  const collectors = new Set(Object.values(def.targets).flat());
+  const byId = new Map(def.stages.map((s) => [s.id, s]));
+  const collectorFiles = new Set(
+    [...collectors].map((id) => relative(ROOT, fileURLToPath(byId.get(id)!.module))),
+  );
+  // Runs: the training stages a collector reads.
+  const runs = def.stages.filter((s) =>
+    /^(fig1|appc|fig2|fig3|cifarfcn)-/.test(s.id) &&
+    def.stages.some((c) => collectors.has(c.id) && Object.values(c.inputs).includes(s))
+  );
+  assert.ok(runs.length >= 50, `expected the training runs, found ${runs.length}`);
+  const hasher = new CodeHasher(ROOT);
+  const bad: string[] = [];
+  for (const run of runs) {
+    for (const file of Object.keys(hasher.fingerprint(run.module).files)) {
+      if (collectorFiles.has(file) || file.startsWith("stages/figures/")) {
+        bad.push(`${run.id} -> ${file}`);
+      }
+    }
+  }
+  assert.deepEqual(bad.slice(0, 10), []);
+});

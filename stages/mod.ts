@@ -10,10 +10,13 @@
  * @module
  */
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
-import { cifarFcnRuns, cifarFcnStage } from "./cifar_fcn.ts";
+import { cifarFcnStage } from "./cifar_fcn.ts";
+import { cifarFcnRuns } from "./cifar_fcn_runs.ts";
 import { fetchCifar10Stage, fetchMnistStage } from "./fetch_data.ts";
-import { figure2Runs, figure2Stage } from "./figure2.ts";
-import { figure3Runs, figure3Stage } from "./figure3.ts";
+import { figure2Stage } from "./figure2.ts";
+import { figure2Runs } from "./figure2_runs.ts";
+import { figure3Stage } from "./figure3.ts";
+import { figure3Runs } from "./figure3_runs.ts";
 import { phaseDiagramStage } from "./phase_diagram.ts";
 import { reportStage } from "./report.ts";
 import { theoryVsGdStage } from "./theory_vs_gd.ts";

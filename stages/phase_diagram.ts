@@ -1,7 +1,8 @@
 /** `phase-diagram`: the finite-width map, the infinite-width (q, b) diagram and ζ(∞) vs β (SPEC 4). */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import { exponentMap, phaseGrid, zetaVsBeta } from "../models/linear/mod.ts";
-import { byScale, figureFiles } from "./_figure_files.ts";
+import { figureFiles } from "./_figure_files.ts";
+import { byScale } from "./_scale.ts";
 import { finitePhaseSpec, infinitePhaseSpec, zetaVsBetaSpec } from "./figures/phase.ts";
 
 type Params = {

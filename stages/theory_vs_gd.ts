@@ -1,6 +1,7 @@
 /** `theory-vs-gd`: the exact solution against gradient descent on the showcase cases (SPEC 5.6). */
 import { defineStage, type Json, type Stage } from "../pipeline/mod.ts";
-import { byScale, figureFiles } from "./_figure_files.ts";
+import { figureFiles } from "./_figure_files.ts";
+import { byScale } from "./_scale.ts";
 import { type CaseSpec, compareCase, type GdRunner, SHOWCASE } from "./_theory_cases.ts";
 import { theoryVsGdSpec } from "./figures/theory.ts";
 

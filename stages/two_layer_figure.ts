@@ -7,7 +7,7 @@ import type { Experiment } from "./two_layer_runs.ts";
 
 type Params = { experiment: Experiment };
 
-interface RunFile {
+export interface RunFile {
   summary: RunParams & {
     regime: string;
     diverged: boolean;
@@ -45,45 +45,25 @@ export function twoLayerFigureStage(
         files.push(JSON.parse(await Deno.readTextFile(`${dir}/run.json`)));
       }
       const dMax = Math.max(...files.map((f) => f.summary.width));
-      const rowsOf = (f: RunFile, table: string) => [
-        ...f.rows.map((r) => ({
-          kind: "zeta",
-          table,
-          parametrisation: LEGEND[f.summary.name],
-          regime: f.summary.regime,
-          d: f.summary.width,
-          step: r.step,
-          zeta: r.zeta,
-          zeta_signed: r.zeta_signed,
-          loss: r.loss,
-          note: null as string | null,
-        })),
-        ...(f.summary.diverged
-          ? [{
-            kind: "diverged",
-            table,
-            parametrisation: LEGEND[f.summary.name],
-            regime: f.summary.regime,
-            d: f.summary.width,
-            step: f.summary.divergedAt!,
-            zeta: null,
-            zeta_signed: null,
-            loss: null,
-            note: `${LEGEND[f.summary.name]}: diverged at step ${f.summary.divergedAt}`,
-          }]
-          : []),
-      ];
       const corrected = files.filter((f) => f.summary.table === "corrected");
-      const atMax = corrected.filter((f) => f.summary.width === dMax);
+      const groups = groupRuns(corrected);
+      const atMax = groups.filter((g) => g[0].summary.width === dMax);
       // The literal table differs only where a literal run exists; elsewhere it is the same run.
-      const literal = atMax.map((f) =>
-        files.find((g) => g.summary.table === "literal" && g.summary.name === f.summary.name) ?? f
-      );
+      const literal = atMax.map((g) => {
+        const lit = files.filter((f) =>
+          f.summary.table === "literal" && f.summary.name === g[0].summary.name
+        );
+        return lit.length ? lit : g;
+      });
+      const seeds = [...new Set(corrected.map((f) => f.summary.initSeed))].sort((a, b) => a - b);
       const t = TEXT[experiment];
+      const seedText = seeds.length > 1
+        ? `lines: mean over ${seeds.length} initialisation seeds, bands: min-max over seeds`
+        : `one initialisation seed`;
       const sub = (table: string) => [
         `Two-layer ReLU networks, width d = ${dMax}, ${t.what}, full-batch GD, ${table} table of SPEC 5.1.`,
-        "ζ on a fixed probe set of 100 training points. Expected: the three kernel-regime parametrisations",
-        "(dashed) stay orders of magnitude below the three feature-learning ones (solid).",
+        `ζ on a fixed probe set of 100 training points; ${seedText}. Expected: the three kernel-regime`,
+        "parametrisations (dashed) stay orders of magnitude below the three feature-learning ones (solid).",
       ];
       const { writeFigure } = await import("./figures/_vega.ts");
       const dir = `${ctx.outDir}/figures`;
@@ -93,39 +73,43 @@ export function twoLayerFigureStage(
           `${t.short}: evolution of ζ for the six parametrisations (d = ${dMax})`,
           sub("corrected"),
         ),
-        rows: atMax.flatMap((f) => rowsOf(f, "corrected")),
+        rows: atMax.flatMap((g) => plotRows(g, "corrected")),
       });
       await writeFigure(dir, {
         name: `${prefix}_literal`,
         spec: zetaCurvesSpec(`${t.short} with the seed's literal (γ, η) table (d = ${dMax})`, [
           ...sub("literal").slice(0, 2),
-          "Literal values differ for standard NTK (γ = 1/d) and Kaiming (η = 0.05·d/100); diverged runs are labelled.",
+          "Literal values differ for standard NTK (γ = 1/d) and Kaiming (η = 0.05·d/100), run once (seed 0);",
+          "the other four are the corrected runs. Diverged runs are labelled with their step.",
         ]),
-        rows: literal.flatMap((f) => rowsOf(f, "literal")),
+        rows: literal.flatMap((g) => plotRows(g, "literal")),
       });
       await writeFigure(dir, {
         name: `${prefix}_widths`,
         spec: widthPanelsSpec(`${t.short}: ζ(t) across widths`, [
           `Corrected table, widths ${
             [...new Set(corrected.map((f) => f.summary.width))].join(", ")
-          }.`,
+          }; ${seedText}.`,
           "Expected: feature-learning curves roughly width-independent, kernel curves falling with d.",
         ]),
-        rows: corrected.flatMap((f) => rowsOf(f, "corrected")),
+        rows: groups.flatMap((g) => plotRows(g, "corrected")),
       });
       const summary = {
+        seeds,
         runs: corrected.map((f) => ({
           parametrisation: f.summary.name,
           regime: f.summary.regime,
           d: f.summary.width,
+          seed: f.summary.initSeed,
           zetaFinal: f.summary.zetaFinal,
           diverged: f.summary.diverged,
           lambda0: f.summary.lambda0,
         })),
-        literal: literal.map((f) => ({
+        literal: literal.flat().map((f) => ({
           parametrisation: f.summary.name,
           table: f.summary.table,
           d: f.summary.width,
+          seed: f.summary.initSeed,
           zetaFinal: f.summary.zetaFinal,
           diverged: f.summary.diverged,
           divergedAt: f.summary.divergedAt,
@@ -137,4 +121,62 @@ export function twoLayerFigureStage(
       );
     },
   });
+}
+
+type Row = Record<string, string | number | boolean | null>;
+
+/** Runs grouped by (table, parametrisation, width), the seeds of one setting together. */
+function groupRuns(files: RunFile[]): RunFile[][] {
+  const groups = new Map<string, RunFile[]>();
+  for (const f of files) {
+    const k = `${f.summary.table}|${f.summary.name}|${f.summary.width}`;
+    groups.set(k, [...groups.get(k) ?? [], f]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The plotted rows of one setting: per logged step the mean of ζ, ζ_s and the loss over the seeds
+ * that did not diverge, with the min and max of ζ (the band); one "diverged" row per diverged seed.
+ */
+export function plotRows(group: RunFile[], table: string): Row[] {
+  const s = group[0].summary;
+  const name = LEGEND[s.name];
+  const ok = group.filter((f) => !f.summary.diverged);
+  const steps = [...new Set(ok.flatMap((f) => f.rows.map((r) => r.step)))].sort((a, b) => a - b);
+  const base = { table, parametrisation: name, regime: s.regime, d: s.width };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rows: Row[] = steps.map((step) => {
+    const at = ok.map((f) => f.rows.find((r) => r.step === step)).filter((r) => r !== undefined);
+    const z = at.map((r) => r.zeta);
+    const losses = at.map((r) => r.loss).filter((l): l is number => typeof l === "number");
+    return {
+      kind: "zeta",
+      ...base,
+      step,
+      seeds: at.length,
+      zeta: mean(z),
+      zeta_min: Math.min(...z),
+      zeta_max: Math.max(...z),
+      zeta_signed: mean(at.map((r) => r.zeta_signed)),
+      loss: losses.length ? mean(losses) : null,
+      note: null,
+    };
+  });
+  for (const f of group.filter((f) => f.summary.diverged)) {
+    rows.push({
+      kind: "diverged",
+      ...base,
+      step: f.summary.divergedAt,
+      seeds: 1,
+      zeta: null,
+      zeta_min: null,
+      zeta_max: null,
+      zeta_signed: null,
+      loss: null,
+      note: `${name}: diverged at step ${f.summary.divergedAt}` +
+        (group.length > 1 ? ` (seed ${f.summary.initSeed})` : ""),
+    });
+  }
+  return rows;
 }

@@ -2,7 +2,8 @@
 
 /**
  * Accuracy against the init scale σ on a log₂ axis, one line per value of `series` (e.g. train
- * and test): seed means with 95 % confidence intervals over seeds.
+ * and test): seed means with ± 1 standard deviation over seeds (SPEC 5.0: mean ± std). A bootstrap
+ * interval would be random at render time and meaningless with three seeds.
  */
 export function accuracySpec(
   title: string,
@@ -36,7 +37,7 @@ export function accuracySpec(
         },
       },
       {
-        mark: { type: "errorbar", extent: "ci" },
+        mark: { type: "errorbar", extent: "stdev" },
         encoding: { x, y: { field: "accuracy", type: "quantitative" }, color },
       },
     ],

@@ -8,7 +8,7 @@ const SIGMA = {
 };
 const STEP = { field: "step", type: "quantitative", title: "SGD step" };
 
-/** One panel per measure (ζ, ζ_s, A_l, R_l) against step, one line per σ (seed mean). */
+/** One panel per measure (ζ, ζ_s, A_l, R_l) against step, one line per σ (seed mean, min-max band). */
 export function measuresSpec(title: string, subtitle: string[]): Record<string, unknown> {
   return {
     title: { text: title, subtitle },
@@ -18,12 +18,26 @@ export function measuresSpec(title: string, subtitle: string[]): Record<string, 
     spec: {
       width: 220,
       height: 150,
-      mark: { type: "line", strokeWidth: 1.5 },
-      encoding: {
-        x: STEP,
-        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
-        color: SIGMA,
-      },
+      layer: [
+        {
+          transform: [{ filter: "datum.seeds > 1" }],
+          mark: { type: "area", opacity: 0.18 },
+          encoding: {
+            x: STEP,
+            y: { field: "min", type: "quantitative", scale: { zero: false } },
+            y2: { field: "max" },
+            color: SIGMA,
+          },
+        },
+        {
+          mark: { type: "line", strokeWidth: 1.5 },
+          encoding: {
+            x: STEP,
+            y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+            color: SIGMA,
+          },
+        },
+      ],
     },
   };
 }

@@ -19,7 +19,23 @@ const zetaAxis = {
   title: "ζ = ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F (log scale)",
 };
 
-/** ζ against step at one width, one line per parametrisation; diverged runs marked. */
+const ZETA_ROWS = "datum.kind === 'zeta' && datum.step > 0 && datum.zeta > 0";
+
+/** The min-max band over seeds (drawn only where there are several seeds). */
+function band(color: Record<string, unknown>): Record<string, unknown> {
+  return {
+    transform: [{ filter: `${ZETA_ROWS} && datum.seeds > 1 && datum.zeta_min > 0` }],
+    mark: { type: "area", opacity: 0.18 },
+    encoding: {
+      x: { field: "step", type: "quantitative" },
+      y: { field: "zeta_min", type: "quantitative", scale: { type: "log" } },
+      y2: { field: "zeta_max" },
+      color,
+    },
+  };
+}
+
+/** ζ against step at one width, one line per parametrisation (seed mean, min-max band); diverged runs marked. */
 export function zetaCurvesSpec(title: string, subtitle: string[]): Record<string, unknown> {
   const color = {
     field: "parametrisation",
@@ -33,8 +49,9 @@ export function zetaCurvesSpec(title: string, subtitle: string[]): Record<string
     width: 460,
     height: 300,
     layer: [
+      band(color),
       {
-        transform: [{ filter: "datum.kind === 'zeta' && datum.step > 0 && datum.zeta > 0" }],
+        transform: [{ filter: ZETA_ROWS }],
         mark: { type: "line", strokeWidth: 2 },
         encoding: {
           x: { field: "step", type: "quantitative", title: "gradient-descent step" },
@@ -57,22 +74,28 @@ export function zetaCurvesSpec(title: string, subtitle: string[]): Record<string
   };
 }
 
-/** One panel per parametrisation, one line per width. */
+/** One panel per parametrisation, one line per width (seed mean, min-max band). */
 export function widthPanelsSpec(title: string, subtitle: string[]): Record<string, unknown> {
+  const color = { field: "d", type: "ordinal", title: "width d", scale: { scheme: "viridis" } };
   return {
     title: { text: title, subtitle },
-    transform: [{ filter: "datum.kind === 'zeta' && datum.step > 0 && datum.zeta > 0" }],
     facet: { field: "parametrisation", type: "nominal", sort: ORDER, title: null },
     columns: 3,
     spec: {
       width: 200,
       height: 140,
-      mark: { type: "line", strokeWidth: 1.5 },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "GD step" },
-        y: { ...zetaAxis, title: "ζ (log scale)" },
-        color: { field: "d", type: "ordinal", title: "width d", scale: { scheme: "viridis" } },
-      },
+      layer: [
+        band(color),
+        {
+          transform: [{ filter: ZETA_ROWS }],
+          mark: { type: "line", strokeWidth: 1.5 },
+          encoding: {
+            x: { field: "step", type: "quantitative", title: "GD step" },
+            y: { ...zetaAxis, title: "ζ (log scale)" },
+            color,
+          },
+        },
+      ],
     },
   };
 }

@@ -25,8 +25,9 @@ function separation(ctx: ClaimContext, stage: string): { scale: string; checks: 
   const feat = rows.filter((r) => r.regime === "feature").map((r) => r.z);
   const kern = rows.filter((r) => r.regime === "kernel").map((r) => r.z);
   const ratio = Math.min(...feat) / Math.max(...kern);
+  const seeds = new Set(s.runs.map((r) => r.seed ?? 0)).size;
   return {
-    scale: `d = ${dMax}, ${s.runs.length} runs in all`,
+    scale: `d = ${dMax}, ${seeds} seed${seeds === 1 ? "" : "s"}, ${s.runs.length} runs in all`,
     checks: [{
       label,
       measured: `${num(ratio)} [${

@@ -28,7 +28,13 @@ export interface TheorySummary {
 
 /** summary.json of `figure1` and `appendix-c`: final ζ per parametrisation, width and seed. */
 export interface ZetaRunsSummary {
-  runs: { parametrisation: string; regime: "kernel" | "feature"; d: number; zetaFinal: number }[];
+  runs: {
+    parametrisation: string;
+    regime: "kernel" | "feature";
+    d: number;
+    seed?: number;
+    zetaFinal: number;
+  }[];
 }
 
 /** summary.json of `figure3` and `cifar-fcn`: accuracies per init scale σ and seed. */

@@ -1,0 +1,43 @@
+/**
+ * The CIFAR-10 two-layer FCN sweep (SPEC 5.5): one stage per (σ, learning rate, seed), declared
+ * apart from the `cifar-fcn` collector so that editing the plot or the rate choice does not rerun
+ * training.
+ */
+import { defineStage, type Stage } from "../pipeline/mod.ts";
+import type { CifarFcnParams } from "./_cifar_fcn_train.ts";
+import { byScale } from "./_scale.ts";
+
+export function cifarFcnRuns(scale: string, ep: string, cifar: Stage): Stage<CifarFcnParams>[] {
+  const plan = byScale(scale, {
+    smoke: { sigmas: [1, 4], lrs: [0.03], seeds: [0], epochs: 2, perClass: 50 },
+    default: {
+      sigmas: [0.5, 1, 2, 4],
+      lrs: [0.03, 0.1, 0.3],
+      seeds: [0],
+      epochs: 40,
+      perClass: 500,
+    },
+    paper: {
+      sigmas: [0.25, 0.5, 1, 2, 4, 8],
+      lrs: [0.003, 0.01, 0.03, 0.1, 0.3],
+      seeds: [0, 1, 2],
+      epochs: 200,
+      perClass: 0,
+    },
+  });
+  return plan.sigmas.flatMap((sigma) =>
+    plan.lrs.flatMap((lr) =>
+      plan.seeds.map((seed) =>
+        defineStage<CifarFcnParams>({
+          id: `cifarfcn-sigma${sigma}-lr${lr}-seed${seed}`,
+          module: import.meta.url,
+          params: { sigma, lr, seed, epochs: plan.epochs, batch: 128, perClass: plan.perClass, ep },
+          inputs: { cifar },
+          resources: { threads: 2, memoryMiB: 4096 },
+          description: `CIFAR-10 FCN: σ = ${sigma}, lr ${lr}, seed ${seed}, ${plan.epochs} epochs`,
+          run: async (ctx) => (await import("./_cifar_fcn_train.ts")).runCifarFcn(ctx),
+        })
+      )
+    )
+  );
+}
