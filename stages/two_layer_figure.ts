@@ -62,8 +62,8 @@ export function twoLayerFigureStage(
         : `one initialisation seed`;
       const sub = (table: string) => [
         `Two-layer ReLU networks, width d = ${dMax}, ${t.what}, full-batch GD, ${table} table of SPEC 5.1.`,
-        `ζ on a fixed probe set of 100 training points; ${seedText}. Expected: the three kernel-regime`,
-        "parametrisations (dashed) stay orders of magnitude below the three feature-learning ones (solid).",
+        `ζ on a fixed probe set of 100 training points; ${seedText}.`,
+        "Expected: the three kernel-regime parametrisations (dashed) stay orders of magnitude below the three feature-learning ones (solid).",
       ];
       const { writeFigure } = await import("./figures/_vega.ts");
       const dir = `${ctx.outDir}/figures`;

@@ -56,10 +56,10 @@ function figures(m: ReportModel): string {
     const img = f.png
       ? `<img src="data:image/png;base64,${Buffer.from(f.png.bytes).toString("base64")}" ` +
         `width="${Math.round(f.png.width / 2)}" height="${Math.round(f.png.height / 2)}" ` +
-        `alt="${esc(`Figure ${f.number}: ${f.title}`)}">`
+        `alt="${esc(`R${f.number}. ${f.title}`)}">`
       : `<p>${badge("not-run")} no PNG was written for this figure</p>`;
     return `<figure id="fig-${esc(f.name)}" data-stage="${esc(f.stage)}">${img}<figcaption>` +
-      `<b>Figure ${f.number}.</b> ${esc(f.caption)}</figcaption></figure>`;
+      `<b>R${f.number}.</b> ${esc(f.caption)}</figcaption></figure>`;
   }).join("\n");
 }
 

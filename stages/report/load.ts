@@ -37,7 +37,8 @@ async function readFigure(stage: string, dir: string, name: string): Promise<Fig
 
 /**
  * Load one input: its manifest (`<dir>/../manifest.json`), every top-level JSON file of its
- * output, and every figure under `figures/` (by `<name>.vl.json`, sorted by name).
+ * output, and every figure under `figures/` (by `<name>.vl.json`): the main ζ(t) or measures figure
+ * of a stage first, then its width panels and its literal-table variant, the rest by name.
  */
 export async function loadInput(dir: string): Promise<InputResult> {
   const manifest = JSON.parse(await Deno.readTextFile(join(dir, "..", "manifest.json")));
@@ -58,7 +59,7 @@ export async function loadInput(dir: string): Promise<InputResult> {
   }
   const id: string = manifest.material.id;
   const figures = [];
-  for (const n of figNames.sort()) figures.push(await readFigure(id, figDir, n));
+  for (const n of figNames.sort(byFigureRank)) figures.push(await readFigure(id, figDir, n));
   return {
     id,
     key: manifest.key,
@@ -69,4 +70,14 @@ export async function loadInput(dir: string): Promise<InputResult> {
     summaries,
     figures,
   };
+}
+
+const RANK = ["_zeta", "_measures", "_widths", "_literal"];
+
+function byFigureRank(a: string, b: string): number {
+  const rank = (n: string) => {
+    const r = RANK.findIndex((suffix) => n.endsWith(suffix));
+    return r < 0 ? RANK.length : r;
+  };
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }

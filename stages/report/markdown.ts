@@ -73,15 +73,22 @@ export function renderMarkdown(m: ReportModel): string {
       "",
     );
   }
-  lines.push("## 2. Figures", "");
+  lines.push(
+    "## 2. Figures",
+    "",
+    "Numbered R1, R2, … in report order; a title that starts with a paper figure's name " +
+      '("Figure 1: …") is our reproduction of that figure, the others are the theory figures ' +
+      "of SPEC 5.6.",
+    "",
+  );
   for (const f of m.figures) {
     const path = `figures/${encodeURIComponent(f.name)}`;
     lines.push(
-      `### Figure ${f.number}: ${mdEscape(f.title || f.name)}`,
+      `### R${f.number}. ${mdEscape(f.title || f.name)}`,
       "",
-      `![Figure ${f.number}](${path}.png)`,
+      `![R${f.number}](${path}.png)`,
       "",
-      `*Figure ${f.number}.* ${mdEscape(f.caption)} Files: ` +
+      `*R${f.number}.* ${mdEscape(f.caption)} Files: ` +
         f.files.map((e) => `[${mdEscape(e)}](${path}.${e})`).join(", ") + ".",
       "",
     );
