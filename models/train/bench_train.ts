@@ -1,14 +1,14 @@
 /**
  * Training-step throughput on the CPU provider: the MNIST FCN 784-512-512-512-10 and the
- * CIFAR FCN 3072-2048-10 at batch 128 and 512, against the machine's GEMM rate measured in
- * the same run (a 2048³ MatMul in ORT) and PyTorch (Debian's python3-torch) on the same model
- * and batch. Prints a table and writes out/bench/train.json.
+ * CIFAR FCN 3072-2048-10 at batch 128 and 512 and the full-width CIFAR ResNet-18 at batch 128
+ * (1 warm-up + 5 timed steps), against the machine's GEMM rate measured in the same run (a
+ * 2048³ MatMul in ORT) and PyTorch (Debian's python3-torch) on the same model and batch.
+ * Prints a table (ORT/PyTorch compares best samples/s) and writes out/bench/train.json.
  *
  *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--no-torch]
+ *       [--only MODEL]... [--skip MODEL]...   (MODEL: a name, or its suffix like "resnet18")
  */
-import { type LossSpec, type TrainStep, trainStep } from "../autodiff/mod.ts";
-import { mlp, mlpLayers } from "../arch/mod.ts";
-import { initDense } from "../init/mod.ts";
+import { parseArgs } from "node:util";
 import { GraphBuilder } from "../autodiff/mod.ts";
 import type { TensorData } from "../onnx/mod.ts";
 import { createRng } from "../rng.ts";
@@ -16,57 +16,7 @@ import { constantLr } from "./schedule.ts";
 import { Session } from "./session.ts";
 import { train } from "./trainer.ts";
 import { TORCH_SCRIPT } from "./_bench_torch.ts";
-
-/** A model to benchmark. ResNet-18 hook: push an entry whose `step` builds its TrainStep. */
-export interface BenchModel {
-  readonly name: string;
-  /** Per-sample input shape and class count (labels are drawn uniformly). */
-  readonly inputShape: readonly number[];
-  readonly classes: number;
-  readonly step: (batch: number) => TrainStep;
-  readonly params: () => Record<string, TensorData>;
-  /** Multiply-add FLOPs of one training step (forward + backward). */
-  readonly flops: (batch: number) => number;
-  /** The same model for the PyTorch script, or undefined to skip PyTorch. */
-  readonly torch?: { sizes: readonly number[]; bias: boolean; loss: "mse" | "ce" };
-}
-
-/** 2·B·in·out per layer forward, twice that backward (no input gradient for layer 1). */
-export function mlpStepFlops(sizes: readonly number[], batch: number): number {
-  let f = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    f += 2 * batch * sizes[l] * sizes[l + 1] * (l === 0 ? 2 : 3);
-  }
-  return f;
-}
-
-function fcn(name: string, sizes: number[], bias: boolean, loss: LossSpec): BenchModel {
-  const spec = { sizes, bias };
-  return {
-    name,
-    inputShape: [sizes[0]],
-    classes: sizes.at(-1)!,
-    step: (batch) =>
-      trainStep({
-        name,
-        dtype: "float32",
-        batch,
-        inputShape: [sizes[0]],
-        forward: (b, x) => mlp(b, x, spec),
-        loss,
-      }),
-    params: () => initDense(mlpLayers(spec), { rule: "kaiming", seed: 0, dtype: "float32" }),
-    flops: (batch) => mlpStepFlops(sizes, batch),
-    torch: { sizes, bias, loss: loss.kind === "mse" ? "mse" : "ce" },
-  };
-}
-
-/** Models benchmarked by default (SPEC 5.3 and 5.5). */
-export const BENCH_MODELS: BenchModel[] = [
-  fcn("mnist_fcn_784-512x3-10", [784, 512, 512, 512, 10], false, { kind: "mse", accuracy: true }),
-  fcn("cifar_fcn_3072-2048-10", [3072, 2048, 10], true, { kind: "softmax_ce", labels: "index" }),
-  // TODO(resnet): add ResNet-18 here once models/arch exports its builder #3
-];
+import { BENCH_MODELS, type BenchModel, type TorchModel } from "./_bench_models.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,7 +34,7 @@ export async function ortStepSeconds(m: BenchModel, batch: number, threads: numb
     { length: 2 },
     (_, k) => Uint32Array.from({ length: batch }, (_, i) => (i * 7 + k) % rows),
   );
-  const warm = 2;
+  const warm = m.warmup;
   const marks: number[] = [performance.now()];
   const res = await train({
     step: m.step(batch),
@@ -123,7 +73,9 @@ export async function interleavedTimes(
   const rng = createRng(3);
   const a = Float32Array.from({ length: n * n }, () => rng.uniform() - 0.5);
   const feeds: Record<string, TensorData> = { ...m.params(), lr: new Float32Array([1e-4]) };
-  feeds.x = Float32Array.from({ length: batch * m.inputShape[0] }, () => rng.normal());
+  const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
+  for (const v of st.state) feeds[v.name] = new Float32Array(size(v.shape));
+  feeds.x = Float32Array.from({ length: batch * size(m.inputShape) }, () => rng.normal());
   const y = st.graph.inputs.find((v) => v.name === "y")!;
   feeds.y = y.dtype === "int64"
     ? BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % m.classes))
@@ -131,14 +83,16 @@ export async function interleavedTimes(
   const gemmTimes: number[] = [];
   const stepTimes: number[] = [];
   try {
-    for (let r = -1; r < reps; r++) {
+    for (let r = -m.warmup; r < reps; r++) {
       let t0 = performance.now();
       await gemm.run({ a, b: a });
       const tg = performance.now() - t0;
       t0 = performance.now();
       const out = await step.run(feeds);
       const ts = performance.now() - t0;
-      for (const p of st.params) feeds[p.name] = out[`${p.name}_next`] as TensorData;
+      for (const v of [...st.params, ...st.state, ...st.buffers]) {
+        feeds[v.name] = out[`${v.name}_next`] as TensorData;
+      }
       if (r >= 0) [gemmTimes.push(tg / 1000), stepTimes.push(ts / 1000)];
     }
   } finally {
@@ -148,18 +102,20 @@ export async function interleavedTimes(
   return { gemmTimes, stepTimes };
 }
 
-/** Runs the PyTorch script; returns seconds per step by "name@batch", or a note. */
+/** One PyTorch job: a model at one batch size. */
+type TorchJob = TorchModel & {
+  key: string;
+  loss: string;
+  batch: number;
+  warmup: number;
+  steps: number;
+};
+
+/** Runs the PyTorch script; returns the seconds of each timed step by "name@batch", or a note. */
 async function torchSeconds(
-  jobs: {
-    key: string;
-    sizes: readonly number[];
-    bias: boolean;
-    loss: string;
-    batch: number;
-    steps: number;
-  }[],
+  jobs: TorchJob[],
   threads: number,
-): Promise<Record<string, number> | string> {
+): Promise<Record<string, number[]> | string> {
   const python = ["/usr/bin/python3", "python3"].find((p) => {
     try {
       return new Deno.Command(p, { args: ["-c", "import torch"], stderr: "null" }).outputSync()
@@ -183,26 +139,81 @@ function stats(xs: number[]) {
   return { best: Math.min(...xs), median: median(xs) };
 }
 
-if (import.meta.main) {
-  const arg = (name: string, fallback: number) => {
-    const at = Deno.args.indexOf(name);
-    return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
+const USAGE = "Usage: deno run -A models/train/bench_train.ts [--threads N] [--steps N] " +
+  "[--no-torch] [--only MODEL]... [--skip MODEL]...";
+
+/** Parsed command line; throws a RangeError naming the bad flag or value. */
+export function parseBenchArgs(args: readonly string[], models: readonly BenchModel[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        threads: { type: "string" },
+        steps: { type: "string" },
+        "no-torch": { type: "boolean" },
+        only: { type: "string", multiple: true },
+        skip: { type: "string", multiple: true },
+      },
+    });
+  } catch (cause) {
+    throw new RangeError((cause as Error).message, { cause });
+  }
+  const v = parsed.values;
+  const count = (flag: string, text: string | undefined, dflt: number) => {
+    const n = text === undefined ? dflt : Number(text);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`Expected a positive integer for "--${flag}" but found "${text}"`);
+    }
+    return n;
   };
-  const threads = arg("--threads", navigator.hardwareConcurrency);
-  const steps = arg("--steps", 15);
+  // "resnet18" selects "cifar_resnet18": a name matches when it is a model's name or a suffix
+  const pick = (flag: string, names: readonly string[] = []) =>
+    names.map((name) => {
+      const hit = models.filter((m) => m.name === name || m.name.endsWith(`_${name}`));
+      if (hit.length === 0) {
+        throw new RangeError(
+          `Expected one of ${models.map((m) => `"${m.name}"`).join(", ")} for "--${flag}" ` +
+            `but found "${name}"`,
+        );
+      }
+      return hit;
+    }).flat();
+  const only = pick("only", v.only);
+  const skip = pick("skip", v.skip);
+  return {
+    threads: count("threads", v.threads, navigator.hardwareConcurrency),
+    steps: count("steps", v.steps, 15),
+    torch: v["no-torch"] !== true,
+    models: models.filter((m) => (only.length === 0 || only.includes(m)) && !skip.includes(m)),
+  };
+}
+
+if (import.meta.main) {
+  let opts;
+  try {
+    opts = parseBenchArgs(Deno.args, BENCH_MODELS);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const { threads, steps, models } = opts;
   const gemmFlops = 2 * 2048 ** 3;
   const rows = [];
   const allGemm: number[] = [];
-  for (const m of BENCH_MODELS) {
-    for (const batch of [128, 512]) {
-      const loop = stats(await ortStepSeconds(m, batch, threads, steps));
-      const { gemmTimes, stepTimes } = await interleavedTimes(m, batch, threads, steps);
+  for (const m of models) {
+    const timed = m.steps ?? steps;
+    for (const batch of m.batches) {
+      const loop = stats(await ortStepSeconds(m, batch, threads, timed));
+      const { gemmTimes, stepTimes } = await interleavedTimes(m, batch, threads, timed);
       allGemm.push(...gemmTimes);
       const ratios = stepTimes.map((t, i) => (m.flops(batch) / t) / (gemmFlops / gemmTimes[i]));
       const graph = stats(stepTimes);
       rows.push({
         model: m.name,
         batch,
+        steps: timed,
+        warmup: m.warmup,
         flops: m.flops(batch),
         ortSeconds: loop,
         graphSeconds: graph,
@@ -220,44 +231,46 @@ if (import.meta.main) {
         (gemmFlops / median(allGemm) / 1e9).toFixed(0)
       } GFLOP/s over ${allGemm.length} runs`,
   );
-  const torchJobs = BENCH_MODELS.filter((m) => m.torch).flatMap((m) =>
-    [128, 512].map((batch) => ({
-      key: `${m.name}@${batch}`,
+  const torchJobs: TorchJob[] = models.filter((m) => m.torch).flatMap((m) =>
+    m.batches.map((batch) => ({
       ...m.torch!,
+      key: `${m.name}@${batch}`,
+      loss: m.loss,
       batch,
-      steps: m.flops(batch) > 5e9 ? 2 : 4,
+      warmup: 1,
+      steps: m.steps ?? (m.flops(batch) > 5e9 ? 2 : 4),
     }))
   );
-  const torch = Deno.args.includes("--no-torch")
-    ? "skipped: --no-torch"
-    : await torchSeconds(torchJobs, threads);
+  const torch = !opts.torch ? "skipped: --no-torch" : await torchSeconds(torchJobs, threads);
   if (typeof torch === "string") console.log(`PyTorch ${torch}`);
   const table = rows.map((r) => {
     const t = typeof torch === "string" ? undefined : torch[`${r.model}@${r.batch}`];
+    const ts = t ? stats(t) : undefined;
     return {
       ...r,
       ortSamplesPerSecond: r.batch / r.ortSeconds.best,
-      torchSeconds: t ?? null,
-      torchSamplesPerSecond: t ? r.batch / t : null,
+      torchSeconds: ts ?? null,
+      torchSamplesPerSecond: ts ? r.batch / ts.best : null,
+      ortOverTorch: ts ? ts.best / r.ortSeconds.best : null,
+      // the graph alone (parameters fed back, no train() loop), best against best
+      graphOverTorch: ts ? ts.best / r.graphSeconds.best : null,
     };
   });
+  const ms = (s: { best: number; median: number } | null) =>
+    s ? `${(s.best * 1000).toFixed(1)} / ${(s.median * 1000).toFixed(1)}` : "-";
   console.log(
-    "| model | batch | train() ms/step best/median | samples/s (best) | graph GFLOP/s (best) | of GEMM best/paired-median | PyTorch samples/s | ORT/PyTorch |",
+    "| model | batch | train() ms/step best/median | samples/s (best) | graph GFLOP/s (best) | of GEMM best/paired-median | PyTorch ms/step best/median | PyTorch samples/s | ORT/PyTorch |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of table) {
     const ts = r.torchSamplesPerSecond;
     console.log(
-      `| ${r.model} | ${r.batch} | ${(r.ortSeconds.best * 1000).toFixed(1)} / ${
-        (r.ortSeconds.median * 1000).toFixed(1)
-      } | ` +
+      `| ${r.model} | ${r.batch} | ${ms(r.ortSeconds)} | ` +
         `${r.ortSamplesPerSecond.toFixed(0)} | ${r.ortGflops.toFixed(0)} | ` +
         `${(100 * r.fractionOfGemmBest).toFixed(0)}% / ${
           (100 * r.fractionOfGemmPaired).toFixed(0)
-        }% | ` +
-        `${ts ? ts.toFixed(0) : "-"} | ${
-          ts ? (r.ortSamplesPerSecond / ts).toFixed(1) + "x" : "-"
-        } |`,
+        }% | ${ms(r.torchSeconds)} | ` +
+        `${ts ? ts.toFixed(0) : "-"} | ${r.ortOverTorch ? r.ortOverTorch.toFixed(2) + "x" : "-"} |`,
     );
   }
   await Deno.mkdir("out/bench", { recursive: true });

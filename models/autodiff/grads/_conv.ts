@@ -58,7 +58,8 @@ export function convAttrs(s: Spatial) {
 /**
  * Weight gradient out[a,b,i,j] = Σ_{n,p,q} ker[n,a,p,q] · image[n,b, p·s+i·d−pad, q·s+j·d−pad]
  * ([A,B,kh,kw]) as one Gemm per kernel tap: K [A, N·P·Q] times the tap's strided Slice of the
- * padded, channel-first image [B, N·P·Q]ᵀ; taps are placed by Pad and summed.
+ * padded, channel-first image [B, N·P·Q]ᵀ; taps are stacked by Pad and Add on a leading axis,
+ * then moved last.
  * NOTE: measured in onnxruntime (N=64, 64→64, 32×32, 2 cores) this takes 26 ms against 60 ms for
  * the textbook Conv over swapped batch/channel axes, whose im2col buffer is kh·kw times the image
  * and whose GEMMs are only kh·kw columns wide.
@@ -90,7 +91,8 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
   const axes = e.int64s("dW_tap_axes", [2, 3]);
   const strided = s.strides.some((v) => v > 1) ? [e.int64s("dW_tap_steps", [...s.strides])] : [];
   const rows = e.int64s("dW_tap_shape", [b, n * p * q]);
-  const tapShape = kh * kw > 1 ? e.int64s("dW_tap_out_shape", [a, b, 1]) : undefined;
+  const taps = kh * kw;
+  const tapShape = taps > 1 ? e.int64s("dW_tap_out_shape", [1, a, b]) : undefined;
   let acc: Tensor | undefined;
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
@@ -112,15 +114,17 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
       const mat = e.emit("Reshape", [shifted, rows], {}, `dW_tap${t}_mat`);
       // out[:,:,i,j] = K · Sᵀ
       const tap = e.emit("Gemm", [kerM, mat], { transB: 1 }, `dW_tap${t}`);
-      if (kh * kw === 1) {
+      if (taps === 1) {
         return e.emit("Reshape", [tap, e.int64s("dW_shape", [a, b, 1, 1])], {}, "dW");
       }
+      // NOTE: taps are stacked on a leading axis [kh·kw, A, B] and moved last once at the end:
+      // onnxruntime's Pad of a trailing axis is slow (2 ms per tap [512,512,1] → [512,512,9]).
       const k = i * kw + j;
       const placed = e.emit(
         "Pad",
         [
           e.emit("Reshape", [tap, tapShape!], {}, `dW_tap${t}_3d`),
-          e.int64s(`dW_tap${t}_place`, [0, 0, k, 0, 0, kh * kw - 1 - k]),
+          e.int64s(`dW_tap${t}_place`, [k, 0, 0, taps - 1 - k, 0, 0]),
         ],
         {},
         `dW_tap${t}_placed`,
@@ -128,7 +132,22 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
       acc = acc === undefined ? placed : e.emit("Add", [acc, placed], {}, `dW_acc${t}`);
     }
   }
-  return e.emit("Reshape", [acc!, e.int64s("dW_shape", [a, b, kh, kw])], {}, "dW");
+  // [kh·kw, A·B] → [A·B, kh·kw] as accᵀ·I, exact for finite values: Gemm's transA packing moves
+  // the 9-float rows 2.4x faster than Transpose (layer4: 2.9 ms against 6.9 ms)
+  const stacked = e.emit(
+    "Reshape",
+    [acc!, e.int64s("dW_stacked_shape", [taps, a * b])],
+    {},
+    "dW_stacked",
+  );
+  const eye = Array.from({ length: taps * taps }, (_, k) => (k % (taps + 1) === 0 ? 1 : 0));
+  const moved = e.emit(
+    "Gemm",
+    [stacked, e.constant("dW_eye", [taps, taps], eye)],
+    { transA: 1 },
+    "dW_moved",
+  );
+  return e.emit("Reshape", [moved, e.int64s("dW_shape", [a, b, kh, kw])], {}, "dW");
 }
 
 /** Σ over every axis but the channel axis 1: the gradient of a per-channel bias. */

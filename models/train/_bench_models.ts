@@ -1,0 +1,117 @@
+/** The models bench_train.ts times: two FCNs (SPEC 5.3, 5.5) and the CIFAR ResNet-18 (SPEC 8). */
+import { type LossSpec, type TrainStep, trainStep } from "../autodiff/mod.ts";
+import { mlp, mlpLayers, pytorchDefaultInit, resnet18, resnet18Widths } from "../arch/mod.ts";
+import { initDense } from "../init/mod.ts";
+import type { TensorData } from "../onnx/mod.ts";
+
+/** The same model for the PyTorch script (`_bench_torch.ts`). */
+export type TorchModel =
+  | { readonly kind: "mlp"; readonly sizes: readonly number[]; readonly bias: boolean }
+  | { readonly kind: "resnet18"; readonly classes: number };
+
+/** A model to benchmark. */
+export interface BenchModel {
+  readonly name: string;
+  /** Per-sample input shape and class count (labels are drawn uniformly). */
+  readonly inputShape: readonly number[];
+  readonly classes: number;
+  /** Batch sizes to time. */
+  readonly batches: readonly number[];
+  /** Untimed steps before the timed ones (ORT grows its arena at first). */
+  readonly warmup: number;
+  /** Timed steps, or undefined for the bench's `--steps`. */
+  readonly steps?: number;
+  readonly step: (batch: number) => TrainStep;
+  /** Initial parameters and buffers by name. */
+  readonly params: () => Record<string, TensorData>;
+  /** FLOPs (2 per multiply-add) of one training step (forward + backward). */
+  readonly flops: (batch: number) => number;
+  readonly loss: "mse" | "ce";
+  /** The same model for the PyTorch script, or undefined to skip PyTorch. */
+  readonly torch?: TorchModel;
+}
+
+/** 2·B·in·out per layer forward, twice that backward (no input gradient for layer 1). */
+export function mlpStepFlops(sizes: readonly number[], batch: number): number {
+  let f = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    f += 2 * batch * sizes[l] * sizes[l + 1] * (l === 0 ? 2 : 3);
+  }
+  return f;
+}
+
+function fcn(name: string, sizes: number[], bias: boolean, loss: LossSpec): BenchModel {
+  const spec = { sizes, bias };
+  return {
+    name,
+    inputShape: [sizes[0]],
+    classes: sizes.at(-1)!,
+    batches: [128, 512],
+    warmup: 2,
+    step: (batch) =>
+      trainStep({
+        name,
+        dtype: "float32",
+        batch,
+        inputShape: [sizes[0]],
+        forward: (b, x) => mlp(b, x, spec),
+        loss,
+      }),
+    params: () => initDense(mlpLayers(spec), { rule: "kaiming", seed: 0, dtype: "float32" }),
+    flops: (batch) => mlpStepFlops(sizes, batch),
+    loss: loss.kind === "mse" ? "mse" : "ce",
+    torch: { kind: "mlp", sizes, bias },
+  };
+}
+
+/**
+ * Multiply-add FLOPs of a full-width CIFAR ResNet-18 training step on 32×32 images: each conv
+ * and the linear layer three times (forward, input and weight gradient), the stem twice.
+ */
+export function resnet18StepFlops(batch: number, classes = 10): number {
+  const convs: [number, number, number, number][] = [[3, 64, 3, 32]]; // [in, out, k, output side]
+  let [cin, side] = [64, 32];
+  resnet18Widths(1).forEach((planes, s) => {
+    const stride = s === 0 ? 1 : 2;
+    side /= stride;
+    convs.push([cin, planes, 3, side], [planes, planes, 3, side]);
+    if (stride !== 1 || cin !== planes) convs.push([cin, planes, 1, side]);
+    convs.push([planes, planes, 3, side], [planes, planes, 3, side]);
+    cin = planes;
+  });
+  const macs = convs.map(([i, o, k, hw], l) => i * o * k * k * hw * hw * (l === 0 ? 2 : 3));
+  return 2 * batch * (macs.reduce((a, m) => a + m, 0) + 3 * 512 * classes);
+}
+
+const resnet18Bench: BenchModel = {
+  name: "cifar_resnet18",
+  inputShape: [3, 32, 32],
+  classes: 10,
+  batches: [128],
+  warmup: 1,
+  steps: 5,
+  step: (batch) =>
+    trainStep({
+      name: "cifar_resnet18",
+      dtype: "float32",
+      batch,
+      inputShape: [3, 32, 32],
+      forward: (b, x) => resnet18(b, x, { training: true }),
+      loss: { kind: "softmax_ce", labels: "index" },
+      sgd: { momentum: 0.9, weightDecay: 5e-4 },
+    }),
+  params() {
+    const st = this.step(2);
+    return pytorchDefaultInit([...st.params, ...st.buffers], { seed: 1 });
+  },
+  flops: (batch) => resnet18StepFlops(batch),
+  loss: "ce",
+  torch: { kind: "resnet18", classes: 10 },
+};
+
+/** Models benchmarked by default. */
+export const BENCH_MODELS: readonly BenchModel[] = [
+  fcn("mnist_fcn_784-512x3-10", [784, 512, 512, 512, 10], false, { kind: "mse", accuracy: true }),
+  fcn("cifar_fcn_3072-2048-10", [3072, 2048, 10], true, { kind: "softmax_ce", labels: "index" }),
+  resnet18Bench,
+];

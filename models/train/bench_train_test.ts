@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { parseBenchArgs } from "./bench_train.ts";
+import { BENCH_MODELS, resnet18StepFlops } from "./_bench_models.ts";
+
+const names = (args: string[]) => parseBenchArgs(args, BENCH_MODELS).models.map((m) => m.name);
+
+Deno.test("parseBenchArgs() selects models by name or suffix with --only and --skip", () => {
+  assert.deepEqual(names([]), BENCH_MODELS.map((m) => m.name));
+  assert.deepEqual(names(["--only", "resnet18"]), ["cifar_resnet18"]);
+  assert.deepEqual(names(["--skip", "resnet18"]), [
+    "mnist_fcn_784-512x3-10",
+    "cifar_fcn_3072-2048-10",
+  ]);
+  const o = parseBenchArgs(["--threads", "1", "--steps", "3", "--no-torch"], BENCH_MODELS);
+  assert.deepEqual([o.threads, o.steps, o.torch], [1, 3, false]);
+});
+
+Deno.test("parseBenchArgs() rejects unknown flags, models and counts", () => {
+  assert.throws(() => parseBenchArgs(["--bogus"], BENCH_MODELS), RangeError);
+  assert.throws(() => parseBenchArgs(["positional"], BENCH_MODELS), RangeError);
+  assert.throws(
+    () => parseBenchArgs(["--only", "vgg"], BENCH_MODELS),
+    /Expected one of .* for "--only" but found "vgg"/,
+  );
+  assert.throws(
+    () => parseBenchArgs(["--steps", "0"], BENCH_MODELS),
+    /Expected a positive integer for "--steps" but found "0"/,
+  );
+});
+
+Deno.test("resnet18StepFlops() counts 3x the 0.556 G forward multiply-adds per image", () => {
+  const forward = (resnet18StepFlops(1) / 2 + 3 * 64 * 9 * 1024) / 3;
+  assert.ok(Math.abs(forward / 0.5566e9 - 1) < 0.01, `${forward}`);
+});
