@@ -1,10 +1,12 @@
 /** Vega-Lite specs of Figure 2 (SPEC 5.3). Data rows are added by _vega.ts. */
+import { LINE_LEGEND } from "./two_layer.ts";
 
 const SIGMA = {
   field: "sigma",
   type: "ordinal",
   title: "init scale σ",
   scale: { scheme: "viridis" },
+  legend: LINE_LEGEND,
 };
 const STEP = { field: "step", type: "quantitative", title: "SGD step" };
 

@@ -21,6 +21,9 @@ const zetaAxis = {
 
 const ZETA_ROWS = "datum.kind === 'zeta' && datum.step > 0 && datum.zeta > 0";
 
+/** Legend swatches drawn as lines, also where a band layer shares the colour scale. */
+export const LINE_LEGEND = { symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 2 };
+
 /** The min-max band over seeds (drawn only where there are several seeds). */
 function band(color: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -42,7 +45,7 @@ export function zetaCurvesSpec(title: string, subtitle: string[]): Record<string
     type: "nominal",
     sort: ORDER,
     title: "parametrisation",
-    legend: { labelLimit: 260 },
+    legend: { labelLimit: 260, ...LINE_LEGEND },
   };
   return {
     title: { text: title, subtitle },
@@ -76,7 +79,13 @@ export function zetaCurvesSpec(title: string, subtitle: string[]): Record<string
 
 /** One panel per parametrisation, one line per width (seed mean, min-max band). */
 export function widthPanelsSpec(title: string, subtitle: string[]): Record<string, unknown> {
-  const color = { field: "d", type: "ordinal", title: "width d", scale: { scheme: "viridis" } };
+  const color = {
+    field: "d",
+    type: "ordinal",
+    title: "width d",
+    scale: { scheme: "viridis" },
+    legend: LINE_LEGEND,
+  };
   return {
     title: { text: title, subtitle },
     facet: { field: "parametrisation", type: "nominal", sort: ORDER, title: null },
