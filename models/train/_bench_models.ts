@@ -4,7 +4,7 @@ import { mlp, mlpLayers, pytorchDefaultInit, resnet18, resnet18Widths } from "..
 import { initDense } from "../init/mod.ts";
 import type { TensorData } from "../onnx/mod.ts";
 
-/** The same model for the PyTorch script (`_bench_torch.ts`). */
+/** The same model for the PyTorch script (`_bench_torch.ts`) and, for an MLP, TF.js. */
 export type TorchModel =
   | { readonly kind: "mlp"; readonly sizes: readonly number[]; readonly bias: boolean }
   | { readonly kind: "resnet18"; readonly classes: number };
@@ -40,7 +40,8 @@ export function mlpStepFlops(sizes: readonly number[], batch: number): number {
   return f;
 }
 
-function fcn(name: string, sizes: number[], bias: boolean, loss: LossSpec): BenchModel {
+/** A fully connected ReLU network at batch 128 and 512 with Kaiming-initialised weights. */
+export function fcn(name: string, sizes: number[], bias: boolean, loss: LossSpec): BenchModel {
   const spec = { sizes, bias };
   return {
     name,

@@ -2,8 +2,10 @@
  * Training-step throughput on the CPU provider: the MNIST FCN 784-512-512-512-10 and the
  * CIFAR FCN 3072-2048-10 at batch 128 and 512 and the full-width CIFAR ResNet-18 at batch 128
  * (1 warm-up + 5 timed steps), against the machine's GEMM rate measured in the same run (a
- * 2048³ MatMul in ORT) and PyTorch (Debian's python3-torch) on the same model and batch.
- * Prints a table (ORT/PyTorch compares best samples/s) and writes out/bench/train.json.
+ * 2048³ MatMul in ORT), PyTorch (Debian's python3-torch) on the same model and batch, and, for
+ * the FCNs, TensorFlow.js on its wasm backend (SIMD, one thread; `_bench_tfjs.ts`, loaded only
+ * here). Prints a table (ORT/PyTorch and ORT/TF.js compare best samples/s) and writes
+ * out/bench/train.json.
  *
  *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--no-torch]
  *       [--only MODEL]... [--skip MODEL]...   (MODEL: a name, or its suffix like "resnet18")
@@ -134,6 +136,37 @@ async function torchSeconds(
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
+/** TF.js seconds of each timed step by "name@batch" for the FCNs, or a note saying why none. */
+async function tfjsSeconds(
+  models: readonly BenchModel[],
+  steps: number,
+): Promise<{ backend: string; times: Record<string, number[]> } | string> {
+  const fcns = models.filter((m) => m.torch?.kind === "mlp");
+  if (fcns.length === 0) return "skipped: no FCN selected";
+  try {
+    // a dynamic import, so that only this bench loads TF.js and its wasm binary
+    const { tfjsStepSeconds, useWasmBackend } = await import("./_bench_tfjs.ts");
+    const backend = await useWasmBackend();
+    const times: Record<string, number[]> = {};
+    for (const m of fcns) {
+      if (m.torch?.kind !== "mlp") continue;
+      const spec = { sizes: m.torch.sizes, bias: m.torch.bias, loss: m.loss };
+      for (const batch of m.batches) {
+        times[`${m.name}@${batch}`] = await tfjsStepSeconds(
+          spec,
+          m.params() as Record<string, Float32Array>,
+          batch,
+          m.warmup,
+          m.steps ?? steps,
+        );
+      }
+    }
+    return { backend, times };
+  } catch (e) {
+    return `failed: ${(e as Error).message}`;
+  }
+}
+
 /** Best (minimum) and median of repeated timings: the best resists load from other jobs. */
 function stats(xs: number[]) {
   return { best: Math.min(...xs), median: median(xs) };
@@ -243,9 +276,13 @@ if (import.meta.main) {
   );
   const torch = !opts.torch ? "skipped: --no-torch" : await torchSeconds(torchJobs, threads);
   if (typeof torch === "string") console.log(`PyTorch ${torch}`);
+  const tfjs = await tfjsSeconds(models, steps);
+  console.log(typeof tfjs === "string" ? `TF.js ${tfjs}` : tfjs.backend);
   const table = rows.map((r) => {
     const t = typeof torch === "string" ? undefined : torch[`${r.model}@${r.batch}`];
     const ts = t ? stats(t) : undefined;
+    const j = typeof tfjs === "string" ? undefined : tfjs.times[`${r.model}@${r.batch}`];
+    const tj = j ? stats(j) : undefined;
     return {
       ...r,
       ortSamplesPerSecond: r.batch / r.ortSeconds.best,
@@ -254,23 +291,37 @@ if (import.meta.main) {
       ortOverTorch: ts ? ts.best / r.ortSeconds.best : null,
       // the graph alone (parameters fed back, no train() loop), best against best
       graphOverTorch: ts ? ts.best / r.graphSeconds.best : null,
+      tfjsSeconds: tj ?? null,
+      tfjsSamplesPerSecond: tj ? r.batch / tj.best : null,
+      ortOverTfjs: tj ? tj.best / r.ortSeconds.best : null,
     };
   });
   const ms = (s: { best: number; median: number } | null) =>
     s ? `${(s.best * 1000).toFixed(1)} / ${(s.median * 1000).toFixed(1)}` : "-";
   console.log(
-    "| model | batch | train() ms/step best/median | samples/s (best) | graph GFLOP/s (best) | of GEMM best/paired-median | PyTorch ms/step best/median | PyTorch samples/s | ORT/PyTorch |",
+    "| model | batch | train() ms/step best/median | samples/s (best) | graph GFLOP/s (best) | of GEMM best/paired-median | PyTorch ms/step best/median | PyTorch samples/s | ORT/PyTorch | TF.js ms/step best/median | TF.js samples/s | ORT/TF.js |",
   );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of table) {
     const ts = r.torchSamplesPerSecond;
+    // "—": TF.js runs the FCNs only; "-": it should have run but did not (see the note above)
+    const fcn = models.find((m) => m.name === r.model)?.torch?.kind === "mlp";
+    const tj = r.tfjsSamplesPerSecond;
+    const tfjsCells = !fcn
+      ? "— | — | —"
+      : `${ms(r.tfjsSeconds)} | ${tj ? tj.toFixed(0) : "-"} | ${
+        r.ortOverTfjs ? r.ortOverTfjs.toFixed(2) + "x" : "-"
+      }`;
     console.log(
       `| ${r.model} | ${r.batch} | ${ms(r.ortSeconds)} | ` +
         `${r.ortSamplesPerSecond.toFixed(0)} | ${r.ortGflops.toFixed(0)} | ` +
         `${(100 * r.fractionOfGemmBest).toFixed(0)}% / ${
           (100 * r.fractionOfGemmPaired).toFixed(0)
         }% | ${ms(r.torchSeconds)} | ` +
-        `${ts ? ts.toFixed(0) : "-"} | ${r.ortOverTorch ? r.ortOverTorch.toFixed(2) + "x" : "-"} |`,
+        `${ts ? ts.toFixed(0) : "-"} | ${
+          r.ortOverTorch ? r.ortOverTorch.toFixed(2) + "x" : "-"
+        } | ` +
+        `${tfjsCells} |`,
     );
   }
   await Deno.mkdir("out/bench", { recursive: true });
@@ -279,6 +330,7 @@ if (import.meta.main) {
     steps,
     gemm: { n: 2048, bestGflops: peak, medianGflops: gemmFlops / median(allGemm) / 1e9 },
     torch: typeof torch === "string" ? torch : "python3-torch (Debian, generic BLAS)",
+    tfjs: typeof tfjs === "string" ? tfjs : tfjs.backend,
     rows: table,
     date: new Date().toISOString(),
   };

@@ -17,6 +17,7 @@ export function accuracySpec(
     title: "init scale σ (log₂ scale)",
   };
   const color = { field: options.series ?? "split", type: "nominal", title: null };
+  const yTitle = options.yTitle ?? "best accuracy over epochs";
   return {
     title: { text: title, subtitle },
     width: 380,
@@ -30,7 +31,7 @@ export function accuracySpec(
             aggregate: "mean",
             field: "accuracy",
             type: "quantitative",
-            title: options.yTitle ?? "best accuracy over epochs",
+            title: yTitle,
             scale: { zero: false },
           },
           color,
@@ -38,7 +39,8 @@ export function accuracySpec(
       },
       {
         mark: { type: "errorbar", extent: "stdev" },
-        encoding: { x, y: { field: "accuracy", type: "quantitative" }, color },
+        // the same title as the line layer, so that the shared axis shows it once
+        encoding: { x, y: { field: "accuracy", type: "quantitative", title: yTitle }, color },
       },
     ],
   };
