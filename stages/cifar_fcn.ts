@@ -7,6 +7,7 @@ import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { CifarFcnParams } from "./_cifar_fcn_train.ts";
 import { figureFiles } from "./_figure_files.ts";
 import { accuracySpec } from "./figures/accuracy.ts";
+import { readRuns, writeSummary } from "./_collect.ts";
 
 interface RunFile {
   summary: CifarFcnParams & {
@@ -27,10 +28,7 @@ export function cifarFcnStage(runs: Stage<CifarFcnParams>[]): Stage<{ target: nu
     publish: figureFiles("cifar_fcn_accuracy"),
     description: "CIFAR-10 FCN: best train and test accuracy against σ at the chosen learning rate",
     run: async (ctx) => {
-      const files: RunFile[] = [];
-      for (const dir of Object.values(ctx.inputs)) {
-        files.push(JSON.parse(await Deno.readTextFile(`${dir}/run.json`)));
-      }
+      const files = await readRuns<RunFile>(ctx.inputs);
       const chosen: (RunFile["summary"] & { reachedTarget: boolean })[] = [];
       for (const sigma of [...new Set(files.map((f) => f.summary.sigma))].sort((a, b) => a - b)) {
         for (const seed of [...new Set(files.map((f) => f.summary.seed))]) {
@@ -97,10 +95,7 @@ export function cifarFcnStage(runs: Stage<CifarFcnParams>[]): Stage<{ target: nu
           bestTestAcc: f.summary.bestTestAcc,
         })),
       };
-      await Deno.writeTextFile(
-        `${ctx.outDir}/summary.json`,
-        JSON.stringify(summary, null, 2) + "\n",
-      );
+      await writeSummary(ctx.outDir, summary);
     },
   });
 }

@@ -4,6 +4,7 @@ import type { FcnParams } from "./_mnist_fcn_train.ts";
 import { figureFiles } from "./_figure_files.ts";
 import { accuracySpec } from "./figures/accuracy.ts";
 import { measuresSpec } from "./figures/figure2.ts";
+import { readRuns, writeSummary } from "./_collect.ts";
 
 interface RunFile {
   summary: FcnParams & {
@@ -39,10 +40,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
     publish: figureFiles("figure2_measures", "figure2_accuracy"),
     description: "figure 2: ζ, ζ_s, A_l, R_l over training and accuracy against σ",
     run: async (ctx) => {
-      const files: RunFile[] = [];
-      for (const dir of Object.values(ctx.inputs)) {
-        files.push(JSON.parse(await Deno.readTextFile(`${dir}/run.json`)));
-      }
+      const files = await readRuns<RunFile>(ctx.inputs);
       const measureRows: Record<string, string | number>[] = [];
       for (const sigma of [...new Set(files.map((f) => f.summary.sigma))].sort((a, b) => a - b)) {
         const group = files.filter((f) => f.summary.sigma === sigma && !f.summary.diverged);
@@ -122,10 +120,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
           bestTestAcc: f.summary.bestTestAcc,
         })),
       };
-      await Deno.writeTextFile(
-        `${ctx.outDir}/summary.json`,
-        JSON.stringify(summary, null, 2) + "\n",
-      );
+      await writeSummary(ctx.outDir, summary);
     },
   });
 }

@@ -3,6 +3,7 @@ import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { ResnetParams } from "./_resnet_train.ts";
 import { figureFiles } from "./_figure_files.ts";
 import { accuracySpec } from "./figures/accuracy.ts";
+import { readRuns, writeSummary } from "./_collect.ts";
 
 interface RunFile {
   summary: ResnetParams & {
@@ -23,10 +24,7 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
     publish: figureFiles("figure3"),
     description: "figure 3: ResNet-18 test accuracy against the init scale σ",
     run: async (ctx) => {
-      const files: RunFile[] = [];
-      for (const dir of Object.values(ctx.inputs)) {
-        files.push(JSON.parse(await Deno.readTextFile(`${dir}/run.json`)));
-      }
+      const files = await readRuns<RunFile>(ctx.inputs);
       const rows = files.flatMap((f) => [
         {
           sigma: f.summary.sigma,
@@ -73,10 +71,7 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
           epochs: f.summary.epochs,
         })),
       };
-      await Deno.writeTextFile(
-        `${ctx.outDir}/summary.json`,
-        JSON.stringify(summary, null, 2) + "\n",
-      );
+      await writeSummary(ctx.outDir, summary);
     },
   });
 }

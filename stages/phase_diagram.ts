@@ -4,6 +4,7 @@ import { exponentMap, phaseGrid, zetaVsBeta } from "../models/linear/mod.ts";
 import { figureFiles } from "./_figure_files.ts";
 import { byScale } from "./_scale.ts";
 import { finitePhaseSpec, infinitePhaseSpec, zetaVsBetaSpec } from "./figures/phase.ts";
+import { writeSummary } from "./_collect.ts";
 
 type Params = {
   log10RhoA: [number, number, number];
@@ -108,14 +109,11 @@ export function phaseDiagramStage(scale: string): Stage<Params> {
         ...expo.map((c) => Math.abs(c.measured_exponent - c.predicted_exponent)),
       );
       const peak = sweep.reduce((a, b) => (b.zeta > a.zeta ? b : a));
-      await Deno.writeTextFile(
-        `${ctx.outDir}/summary.json`,
-        JSON.stringify(
-          { exponentMaxAbsError: worst, betaAtMaxZeta: peak.beta, betaStar: p.ww / p.uu },
-          null,
-          2,
-        ) + "\n",
-      );
+      await writeSummary(ctx.outDir, {
+        exponentMaxAbsError: worst,
+        betaAtMaxZeta: peak.beta,
+        betaStar: p.ww / p.uu,
+      });
     },
   });
 }

@@ -4,6 +4,7 @@ import { figureFiles } from "./_figure_files.ts";
 import { byScale } from "./_scale.ts";
 import { type CaseSpec, compareCase, type GdRunner, SHOWCASE } from "./_theory_cases.ts";
 import { theoryVsGdSpec } from "./figures/theory.ts";
+import { writeSummary } from "./_collect.ts";
 
 type Params = { cases: Json; steps: number; every: number; kappa: number };
 
@@ -43,10 +44,7 @@ export function theoryVsGdStage(scale: string): Stage<Params> {
         rows,
       });
       const summary = { kappa: ctx.params.kappa, steps: ctx.params.steps, cases: summaries };
-      await Deno.writeTextFile(
-        `${ctx.outDir}/summary.json`,
-        JSON.stringify(summary, null, 2) + "\n",
-      );
+      await writeSummary(ctx.outDir, summary);
     },
   });
 }

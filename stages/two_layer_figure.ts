@@ -4,6 +4,7 @@ import { figureFiles } from "./_figure_files.ts";
 import type { RunParams } from "./_two_layer_train.ts";
 import { LEGEND, widthPanelsSpec, zetaCurvesSpec } from "./figures/two_layer.ts";
 import type { Experiment } from "./two_layer_runs.ts";
+import { readRuns, writeSummary } from "./_collect.ts";
 
 type Params = { experiment: Experiment };
 
@@ -40,10 +41,7 @@ export function twoLayerFigureStage(
     description:
       `${experiment}: ζ(t) of the six parametrisations, corrected and literal tables, widths`,
     run: async (ctx) => {
-      const files: RunFile[] = [];
-      for (const dir of Object.values(ctx.inputs)) {
-        files.push(JSON.parse(await Deno.readTextFile(`${dir}/run.json`)));
-      }
+      const files = await readRuns<RunFile>(ctx.inputs);
       const dMax = Math.max(...files.map((f) => f.summary.width));
       const corrected = files.filter((f) => f.summary.table === "corrected");
       const groups = groupRuns(corrected);
@@ -115,10 +113,7 @@ export function twoLayerFigureStage(
           divergedAt: f.summary.divergedAt,
         })),
       };
-      await Deno.writeTextFile(
-        `${ctx.outDir}/summary.json`,
-        JSON.stringify(summary, null, 2) + "\n",
-      );
+      await writeSummary(ctx.outDir, summary);
     },
   });
 }
