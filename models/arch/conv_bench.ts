@@ -1,12 +1,11 @@
 /**
- * Speed probe, not a test: `deno run -A models/arch/resnet18_bench.ts [batch] [reps]`.
+ * Speed probe, not a test: `deno run -A models/arch/conv_bench.ts [reps]`.
  * Times one 3×3 conv layer (N=64, 64→64, 32×32) forward, input gradient and weight gradient as
- * our gradient rule emits them, and a float32 full-width ResNet-18 training step.
+ * our gradient rule emits them. The full ResNet-18 training step is timed by `deno task
+ * bench:train` (models/train/_bench_models.ts), side by side with PyTorch.
  */
-import { emitBackward, GraphBuilder, trainStep } from "../autodiff/mod.ts";
+import { emitBackward, GraphBuilder } from "../autodiff/mod.ts";
 import { OnnxSession, type TensorData } from "../onnx/mod.ts";
-import { pytorchDefaultInit } from "./init.ts";
-import { resnet18 } from "./resnet18.ts";
 
 /** Median and minimum of `reps` runs after two warm-up runs (ORT grows its arena at first). */
 async function time(session: OnnxSession, feeds: Record<string, TensorData>, reps: number) {
@@ -57,37 +56,5 @@ async function convLayer(reps: number): Promise<void> {
   }
 }
 
-async function resnetStep(batch: number, reps: number): Promise<void> {
-  const step = trainStep({
-    name: "resnet18_bench",
-    dtype: "float32",
-    batch,
-    inputShape: [3, 32, 32],
-    forward: (b, x) => resnet18(b, x, { training: true }),
-    loss: { kind: "softmax_ce", labels: "index" },
-    sgd: { momentum: 0.9, weightDecay: 5e-4 },
-  });
-  const feeds: Record<string, TensorData> = {
-    ...pytorchDefaultInit([...step.params, ...step.buffers], { seed: 1 }),
-    x: filled(batch * 3 * 32 * 32),
-    y: BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % 10)),
-    lr: new Float32Array([0.1]),
-  };
-  for (const s of step.state) feeds[s.name] = new Float32Array(s.shape.reduce((a, d) => a * d, 1));
-  const session = await OnnxSession.create(step.graph);
-  const t = await time(session, feeds, reps);
-  // 0.556 G multiply-adds forward per 32×32 image = 1.11 GFLOP; ×3 for forward + both gradients.
-  const gflop = 3 * 0.5566 * 2 * batch;
-  console.log(
-    `resnet18 train step batch ${batch}: median ${t.median.toFixed(0)} ms, min ${
-      t.min.toFixed(0)
-    } ms ` +
-      `(${(gflop / t.median * 1e3).toFixed(0)} GFLOP/s nominal at the median)`,
-  );
-  await session.release();
-}
-
-const batch = Number(Deno.args[0] ?? 32);
-const reps = Number(Deno.args[1] ?? 5);
+const reps = Number(Deno.args[0] ?? 5);
 await convLayer(reps);
-await resnetStep(batch, reps);
