@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkGradients, GraphBuilder, seeded } from "../autodiff/mod.ts";
+import { checkGradients, emitBackward, GraphBuilder, relErr, seeded } from "../autodiff/mod.ts";
 import { evalGraph } from "../onnx/mod.ts";
 import { batchNorm2d } from "./batch_norm.ts";
 
@@ -72,4 +72,25 @@ Deno.test("batchNorm2d() training mode passes a float64 gradient check through t
     `BN training: ref ${err.ref.toExponential(2)} ort(float64) ${err.ort.toExponential(2)}`,
   );
   assert.ok(err.ref <= 1e-6 && err.ort <= 1e-6, JSON.stringify(err));
+});
+
+Deno.test("batchNorm2d() closed-form backward equals autodiff through its primitives (x, γ, β)", () => {
+  const grads = (derivedGradient: boolean) => {
+    const b = new GraphBuilder("bn_grad");
+    const x = b.input("x", "float64", SHAPE);
+    const y = batchNorm2d(b, x, "bn", { training: true, derivedGradient });
+    const r = b.constant("r", "float64", SHAPE, seeded(24, 7));
+    const loss = b.emit("ReduceSum", [b.emit("Mul", [y, r]), b.int64s("axes", [0, 1, 2, 3])], {
+      keepdims: 0,
+    });
+    const wrt = [x, b.get("bn.weight"), b.get("bn.bias")];
+    emitBackward(b, loss, wrt).forEach((g) => b.output(g));
+    const out = evalGraph(b.build(), feeds);
+    return wrt.map((w) => out[`${w.name}_grad`].data);
+  };
+  const [closed, derived] = [grads(false), grads(true)];
+  closed.forEach((g, i) => {
+    const err = relErr(g, derived[i]);
+    assert.ok(err <= 1e-12, `input ${i}: relative error ${err}`);
+  });
 });

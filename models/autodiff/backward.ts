@@ -1,12 +1,21 @@
 /** Reverse-mode autodiff over a `GraphBuilder`: appends the backward graph in place. */
-import { type InputName, type Node, OP_SCHEMAS, type OpAttrs, type OpType } from "../onnx/mod.ts";
-import type { GraphBuilder, Tensor } from "./builder.ts";
 import {
+  type DType,
+  type InputName,
+  type Node,
+  OP_SCHEMAS,
+  type OpAttrs,
+  type OpType,
+} from "../onnx/mod.ts";
+import type { GradientRegion, GraphBuilder, Tensor } from "./builder.ts";
+import {
+  type Emitter,
   type GradContext,
   GradientError,
   type GradResult,
   type GradRule,
   type PartialGradRegistry,
+  type RegionGradContext,
 } from "./grad_rule.ts";
 import { GRADS } from "./grads/mod.ts";
 import { unbroadcast } from "./unbroadcast.ts";
@@ -22,8 +31,6 @@ function contextFor<O extends OpType>(
   requires: (name: string) => boolean,
 ): GradContext<O> {
   const names = OP_SCHEMAS[node.op].inputs as readonly string[];
-  const prefix = `${node.name}_grad`;
-  let counter = 0;
   const dtype = dYs.find((t) => t !== undefined)!.dtype;
   const slot = (input: string): number => {
     const i = names.indexOf(input);
@@ -32,7 +39,8 @@ function contextFor<O extends OpType>(
     }
     return i;
   };
-  const ctx: GradContext<O> = {
+  return {
+    ...emitterFor(b, `${node.name}_grad`, dtype),
     node,
     needs: (input) => slot(input) < node.inputs.length && requires(node.inputs[slot(input)]),
     has: (input) => slot(input) < node.inputs.length,
@@ -53,6 +61,13 @@ function contextFor<O extends OpType>(
       return t;
     },
     attr: (name, dflt) => (node.attrs[name as string] ?? dflt) as typeof dflt,
+  };
+}
+
+/** Emitter whose nodes and constants are named `<prefix>/<what>`, constants in `dtype`. */
+function emitterFor(b: GraphBuilder, prefix: string, dtype: DType) {
+  let counter = 0;
+  const e: Emitter & { unbroadcast(t: Tensor, like: Tensor): Tensor } = {
     emit: <P extends OpType>(op: P, inputs: readonly Tensor[], attrs?: OpAttrs<P>, what?: string) =>
       b.emit(op, inputs, attrs, { name: `${prefix}/${what ?? `${op}${counter++}`}` }),
     int64s: (what, values) => b.int64s(`${prefix}/${what}`, values),
@@ -64,9 +79,9 @@ function contextFor<O extends OpType>(
         shape,
         dtype === "float32" ? Float32Array.from(values) : Float64Array.from(values),
       ),
-    unbroadcast: (t, like) => unbroadcast(ctx, t, like.shape, `unbroadcast${counter++}`),
+    unbroadcast: (t, like) => unbroadcast(e, t, like.shape, `unbroadcast${counter++}`),
   };
-  return ctx;
+  return e;
 }
 
 /** Tensors that depend on a `wrt` tensor through differentiable ops (forward sweep). */
@@ -146,6 +161,57 @@ function backpropNode(
 }
 
 /**
+ * Runs the rule of gradient region `r` in place of its nodes' rules: checks that no gradient
+ * reached a tensor made inside it other than its outputs, then records its inputs' gradients.
+ */
+function backpropRegion(
+  b: GraphBuilder,
+  r: GradientRegion,
+  acc: Accumulator,
+  req: Map<string, true>,
+): void {
+  const outs = new Set(r.outputs.map((t) => t.name));
+  for (const n of b.nodes.slice(r.from, r.to)) {
+    const leak = n.outputs.find((y) => !outs.has(y) && acc.has(y));
+    if (leak !== undefined) {
+      throw new GradientError(
+        `Expected gradients to leave region "${r.name}" through its outputs only but "${leak}" ` +
+          `made inside it has one`,
+      );
+    }
+  }
+  const dYs = r.outputs.map((t) => acc.sum(t.name));
+  const dtype = dYs.find((t) => t !== undefined)!.dtype;
+  const ctx: RegionGradContext = {
+    ...emitterFor(b, `${r.name}_grad`, dtype),
+    needs: (i) => i >= 0 && i < r.inputs.length && req.has(r.inputs[i].name),
+    dY: (i = 0) => {
+      const t = dYs[i];
+      if (t === undefined) {
+        throw new GradientError(`Expected a gradient for output ${i} of region "${r.name}"`);
+      }
+      return t;
+    },
+  };
+  const grads = r.grad(ctx);
+  if (grads.length !== r.inputs.length) {
+    throw new GradientError(
+      `Expected ${r.inputs.length} gradients from region "${r.name}" but found ${grads.length}`,
+    );
+  }
+  grads.forEach((g, j) => {
+    const x = r.inputs[j];
+    if (g === null || !req.has(x.name)) return;
+    if (!sameShape(g.shape, x.shape) || g.dtype !== x.dtype) {
+      throw new GradientError(
+        `Expected gradient of "${x.name}" from region "${r.name}" to be ${x.dtype}[${x.shape}] but found ${g.dtype}[${g.shape}]`,
+      );
+    }
+    acc.add(x.name, g);
+  });
+}
+
+/**
  * Appends the gradient of the scalar `loss` with respect to each of `wrt` to the builder and
  * returns those gradients, named `<wrt>_grad`, in the order of `wrt`. Nodes are visited in
  * reverse emission order (a topological order); gradients are summed at fan-out.
@@ -163,7 +229,19 @@ export function emitBackward(
   const req = markRequired(forward, wrt, rules);
   const acc = new Accumulator(b);
   acc.add(loss.name, b.scalar(`${loss.name}_grad`, loss.dtype, 1));
+  // NOTE: regions were recorded over the forward nodes, so their indices hold in `forward`.
+  const regionAt = new Map<number, GradientRegion>();
+  for (const r of b.regions) for (let i = r.from; i < r.to; i++) regionAt.set(i, r);
   for (let i = forward.length - 1; i >= 0; i--) {
+    const region = regionAt.get(i);
+    if (region !== undefined) {
+      const reached = region.outputs.some((t) => acc.has(t.name));
+      if (reached && region.inputs.some((x) => req.has(x.name))) {
+        backpropRegion(b, region, acc, req);
+      }
+      i = region.from;
+      continue;
+    }
     const node = forward[i];
     if (!node.outputs.some((y) => acc.has(y)) || !node.inputs.some((x) => req.has(x))) continue;
     const rule = rules[node.op];

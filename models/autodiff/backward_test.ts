@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { OP_SCHEMAS, OP_TYPES, runGraph, serializeModel } from "../onnx/mod.ts";
 import { emitBackward } from "./backward.ts";
-import { GraphBuilder } from "./builder.ts";
+import { GraphBuilder, type Tensor } from "./builder.ts";
 import { GradientError, type PartialGradRegistry } from "./grad_rule.ts";
 import { GRADS } from "./grads/mod.ts";
 
@@ -89,4 +89,62 @@ Deno.test("emitBackward() rejects a non-scalar loss", () => {
   const b = new GraphBuilder("bad");
   const x = b.input("x", "float64", [2]);
   assert.throws(() => emitBackward(b, x, [x]), RangeError);
+});
+
+/** y = 3·x through a region whose rule returns `scale`·dY (3 is right), and a leak through x2. */
+function regionNet(scale: number, leak: boolean) {
+  const b = new GraphBuilder("region");
+  const x = b.input("x", "float64", [2, 3]);
+  let inside: Tensor | undefined;
+  const [y] = b.withGradient("triple", [x], () => {
+    inside = b.emit("Add", [x, x], {}, { name: "x2" });
+    return [b.emit("Add", [inside, x], {}, { name: "x3" })];
+  }, (g) => [g.emit("Mul", [g.dY(), g.scalar("k", scale)], {}, "dx")]);
+  const total = leak ? b.emit("Add", [y, inside!], {}, { name: "leaky" }) : y;
+  const loss = b.emit("ReduceSum", [total, b.int64s("axes", [0, 1])], { keepdims: 0 }, {
+    name: "loss",
+  });
+  return { b, x, loss };
+}
+
+Deno.test("emitBackward() uses a region's rule instead of its nodes' rules", async () => {
+  for (const scale of [3, 5]) {
+    const { b, x, loss } = regionNet(scale, false);
+    const [g] = emitBackward(b, loss, [x]);
+    b.output(g);
+    assert.ok(b.nodes.every((n) => !n.name.startsWith("x2_grad") && !n.name.startsWith("x3_grad")));
+    const out = await runGraph(b.build(), { x: new Float64Array(6) });
+    assert.deepEqual([...(out["x_grad"].data as Float64Array)], Array(6).fill(scale));
+  }
+});
+
+Deno.test("emitBackward() rejects a gradient that reaches a region's inside, not its outputs", () => {
+  const { b, x, loss } = regionNet(3, true);
+  assert.throws(
+    () => emitBackward(b, loss, [x]),
+    (e: unknown) =>
+      e instanceof GradientError &&
+      e.message ===
+        'Expected gradients to leave region "triple" through its outputs only but "x2" made inside it has one',
+  );
+});
+
+Deno.test("withGradient() rejects nested regions and outputs made outside the region", () => {
+  const b = new GraphBuilder("bad");
+  const x = b.input("x", "float64", [2]);
+  const rule = () => [null];
+  assert.throws(
+    () =>
+      b.withGradient(
+        "outer",
+        [x],
+        () => b.withGradient("inner", [x], () => [b.emit("Neg", [x])], rule),
+        rule,
+      ),
+    /Expected gradient regions not to nest but found "inner"/,
+  );
+  assert.throws(
+    () => b.withGradient("empty", [x], () => [x], rule),
+    /Expected output "x" of gradient region "empty" to be made inside it/,
+  );
 });

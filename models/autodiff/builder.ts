@@ -13,6 +13,7 @@ import {
   type TensorData,
   type ValueInfo,
 } from "../onnx/mod.ts";
+import type { RegionGrad } from "./grad_rule.ts";
 
 /** A value in the graph under construction. */
 export type Tensor = ValueInfo;
@@ -21,6 +22,20 @@ export type Tensor = ValueInfo;
 export interface EmitOptions {
   readonly name?: string;
   readonly doc?: string;
+}
+
+/**
+ * A composite whose backward is one hand-written rule instead of its nodes' rules (like
+ * `torch.autograd.Function` or TF's `custom_gradient`), recorded by `GraphBuilder.withGradient`.
+ */
+export interface GradientRegion {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  /** Its nodes are `nodes[from]` up to, not including, `nodes[to]`. */
+  readonly from: number;
+  readonly to: number;
+  readonly grad: RegionGrad;
 }
 
 /** ONNX `to` code for Cast. */
@@ -38,6 +53,9 @@ export class GraphBuilder {
   readonly params: string[] = [];
   /** Names of inputs declared with `buffer()` (state such as BN running statistics). */
   readonly buffers: string[] = [];
+  /** Gradient regions in emission order (see `withGradient`). */
+  readonly regions: GradientRegion[] = [];
+  private open = false;
   private readonly bufferNext = new Map<string, Tensor>();
   private readonly values = new Map<string, Tensor>();
   private readonly ints = new Map<string, readonly number[]>();
@@ -150,6 +168,47 @@ export class GraphBuilder {
     const node: Node = { name, op, inputs: xs.map((x) => x.name), outputs: [name], attrs: bag };
     this.nodes.push(opts.doc === undefined ? node : { ...node, doc: opts.doc });
     return y;
+  }
+
+  /**
+   * Emits `body` (the forward composite, reading `inputs`) and records that backward passes
+   * differentiate its outputs with `grad` instead of its nodes' rules. Tensors made inside may be
+   * read later by nodes that take no gradient (running statistics); a gradient reaching one of
+   * them, other than through the outputs, is an error at `emitBackward`. Regions do not nest.
+   */
+  withGradient(
+    name: string,
+    inputs: readonly Tensor[],
+    body: () => readonly Tensor[],
+    grad: RegionGrad,
+  ): Tensor[] {
+    if (this.open) {
+      throw new RangeError(`Expected gradient regions not to nest but found "${name}"`);
+    }
+    const from = this.nodes.length;
+    this.open = true;
+    let outputs: readonly Tensor[];
+    try {
+      outputs = body();
+    } finally {
+      this.open = false;
+    }
+    const made = new Set(this.nodes.slice(from).flatMap((n) => n.outputs));
+    const stray = outputs.find((t) => !made.has(t.name));
+    if (stray !== undefined) {
+      throw new RangeError(
+        `Expected output "${stray.name}" of gradient region "${name}" to be made inside it`,
+      );
+    }
+    this.regions.push({
+      name,
+      inputs: [...inputs],
+      outputs: [...outputs],
+      from,
+      to: this.nodes.length,
+      grad,
+    });
+    return [...outputs];
   }
 
   /** Marks a tensor as a graph output (optionally renaming it through Identity). */

@@ -48,6 +48,23 @@ export interface GradContext<O extends OpType> extends Emitter {
   unbroadcast(t: Tensor, like: Tensor): Tensor;
 }
 
+/**
+ * What the rule of a gradient region (`GraphBuilder.withGradient`) sees: an emitter naming nodes
+ * `<region>_grad/<what>`, the incoming gradients of the region's outputs and which of its inputs
+ * need a gradient.
+ */
+export interface RegionGradContext extends Emitter {
+  /** Whether input `i` (in the order given to `withGradient`) needs a gradient. */
+  needs(i: number): boolean;
+  /** The summed incoming gradient of output `i`; throws when no gradient reaches it. */
+  dY(i?: number): Tensor;
+  /** Sums `t` over broadcast axes so that it takes the shape of `like`. */
+  unbroadcast(t: Tensor, like: Tensor): Tensor;
+}
+
+/** A region's gradient rule: one gradient (or null) per region input, in order. */
+export type RegionGrad = (g: RegionGradContext) => readonly (Tensor | null)[];
+
 /** Gradients returned by a rule: one per named input, `null` or absent for none. */
 export type GradResult<O extends OpType> = Partial<Record<InputName<O>, Tensor | null>>;
 

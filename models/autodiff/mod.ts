@@ -21,7 +21,13 @@
  *
  * @module
  */
-export { castCode, type EmitOptions, GraphBuilder, type Tensor } from "./builder.ts";
+export {
+  castCode,
+  type EmitOptions,
+  type GradientRegion,
+  GraphBuilder,
+  type Tensor,
+} from "./builder.ts";
 export { emitBackward } from "./backward.ts";
 export {
   type Emitter,
@@ -33,6 +39,8 @@ export {
   NO_GRAD,
   type NoGrad,
   type PartialGradRegistry,
+  type RegionGrad,
+  type RegionGradContext,
 } from "./grad_rule.ts";
 export { GRADS } from "./grads/mod.ts";
 export { unbroadcast } from "./unbroadcast.ts";

@@ -25,6 +25,7 @@ export type OpType =
   | "ArgMax"
   | "Sqrt"
   | "Slice"
+  | "Gather"
   | "Pad"
   | "Conv"
   | "ConvTranspose"
@@ -89,6 +90,8 @@ export const OP_SCHEMAS = {
     optional: ["axes", "steps"],
     attrs: NONE,
   },
+  // NOTE: indices are int64; the gradient rule needs them constant (see grads/gather.ts).
+  Gather: { inputs: ["data", "indices"], optional: [], attrs: { axis: "int" } },
   // NOTE: Pad's `mode` is a string attribute; only its default, "constant", is used.
   Pad: { inputs: ["data", "pads", "constant_value"], optional: ["constant_value"], attrs: NONE },
   Conv: { inputs: ["X", "W", "B"], optional: ["B"], attrs: CONV_ATTRS },

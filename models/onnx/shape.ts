@@ -188,10 +188,33 @@ export function inferOutputs(op: OpType, xs: readonly InferInput[], attrs: AttrB
       );
       return [{ dtype: a.dtype, shape: r.map((v) => v.count) }];
     }
+    case "Gather": {
+      const axis = gatherAxis(int("axis", 0), a.shape.length);
+      if (b.dtype !== "int64") {
+        throw new TypeError(`Expected int64 Gather indices but found ${b.dtype}`);
+      }
+      const d = a.shape[axis];
+      const bad = b.value?.find((v) => !Number.isInteger(v) || v < -d || v >= d);
+      if (bad !== undefined) {
+        throw new RangeError(`Expected Gather indices in [${-d}, ${d - 1}] but found ${bad}`);
+      }
+      return [{
+        dtype: a.dtype,
+        shape: [...a.shape.slice(0, axis), ...b.shape, ...a.shape.slice(axis + 1)],
+      }];
+    }
     case "Pad":
       if (xs[2]) same(a.dtype, xs[2].dtype, op);
       return [{ dtype: a.dtype, shape: padShape(a.shape, constOf(b, op, "pads")) }];
   }
+}
+
+/** Gather's `axis` in [0, rank); throws naming the bad value. */
+export function gatherAxis(axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    throw new RangeError(`Expected a Gather axis in [${-rank}, ${rank - 1}] but found ${axis}`);
+  }
+  return axis < 0 ? axis + rank : axis;
 }
 
 /** Checks input arity against the schema of `op`. */

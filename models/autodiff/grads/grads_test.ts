@@ -109,6 +109,16 @@ const CASES: readonly Case[] = [
     forward: (b, [x]) => b.emit("Cast", [x], { to: 11 }),
   },
   {
+    name: "Gather axis=1 with repeats and a negative index",
+    shapes: { X: [2, 4, 3] },
+    forward: (b, [x]) => b.emit("Gather", [x, b.int64s("i", [3, 0, -1, 1, 3])], { axis: 1 }),
+  },
+  {
+    name: "Gather axis=0",
+    shapes: { X: [3, 2] },
+    forward: (b, [x]) => b.emit("Gather", [x, b.int64s("i", [2, 2, 0])]),
+  },
+  {
     name: "fan-out x*x + x·w",
     shapes: { X: [2, 3], W: [3, 3] },
     forward: (b, [x, w]) => b.emit("Add", [b.emit("Mul", [x, x]), b.emit("MatMul", [x, w])]),

@@ -31,6 +31,7 @@ import { transposeGrad } from "./transpose.ts";
 import { sqrtGrad } from "./sqrt.ts";
 import { sliceGrad } from "./slice.ts";
 import { padGrad } from "./pad.ts";
+import { gatherGrad } from "./gather.ts";
 import { convGrad } from "./conv.ts";
 import { convTransposeGrad } from "./conv_transpose.ts";
 import { batchNormalizationGrad } from "./batch_normalization.ts";
@@ -63,6 +64,7 @@ export const GRADS = {
   Sqrt: sqrtGrad,
   Slice: sliceGrad,
   Pad: padGrad,
+  Gather: gatherGrad,
   Conv: convGrad,
   ConvTranspose: convTransposeGrad,
   BatchNormalization: batchNormalizationGrad,

@@ -49,6 +49,8 @@ const CASES: readonly Case[] = [
   { op: "Slice", shapes: [[3, 4, 5]], ints: [[1, -4], [3, 100], [0, 2]] },
   { op: "Slice", shapes: [[3, 7, 6]], ints: [[0, 1, 5], [3, 7, 100], [0, 1, 2], [2, 3, 4]] },
   { op: "Pad", shapes: [[2, 3]], ints: [[1, 0, 0, 2]], tail: [[]] },
+  { op: "Gather", shapes: [[3, 4, 2]], ints: [[2, 0, -1, 2, 3]], attrs: { axis: 1 } },
+  { op: "Gather", shapes: [[3, 2]], ints: [[1, 1]] },
   { op: "Conv", shapes: [[2, 3, 5, 4], [4, 3, 3, 2], [4]], attrs: CONV, dtype: "float32" },
   {
     op: "ConvTranspose",

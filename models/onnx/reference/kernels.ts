@@ -1,6 +1,6 @@
 /** Direct-loop float64 kernels, one per op in `OpType`. */
 import type { AttrBag, OpType } from "../ops.ts";
-import { broadcastShapes, inferOutputs, normAxis, reduceMeanAxes } from "../shape.ts";
+import { broadcastShapes, gatherAxis, inferOutputs, normAxis, reduceMeanAxes } from "../shape.ts";
 import { broadcastIndex, numel, type RefTensor, roundTo, stridesOf } from "./tensor.ts";
 import * as spatial from "./spatial.ts";
 
@@ -151,8 +151,26 @@ export function evalNode(op: OpType, xs: readonly RefTensor[], attrs: AttrBag): 
   else if (op === "BatchNormalization") data = spatial.batchNormalization(xs, attrs);
   else if (op === "Slice") data = spatial.slice(xs);
   else if (op === "Pad") data = spatial.pad(xs);
+  else if (op === "Gather") data = gather(a, b, (attrs.axis as number | undefined) ?? 0);
   else throw new TypeError(`Expected an op with a reference kernel but found "${op}"`);
   return { dtype, shape, data: roundTo(dtype, data) };
+}
+
+function gather(x: RefTensor, idx: RefTensor, axis: number): Float64Array {
+  const ax = gatherAxis(axis, x.shape.length);
+  const d = x.shape[ax];
+  const outer = numel(x.shape.slice(0, ax));
+  const inner = numel(x.shape.slice(ax + 1));
+  const out = new Float64Array(outer * idx.data.length * inner);
+  let o = 0;
+  for (let a = 0; a < outer; a++) {
+    for (const raw of idx.data) {
+      const k = raw < 0 ? raw + d : raw;
+      out.set(x.data.subarray((a * d + k) * inner, (a * d + k + 1) * inner), o);
+      o += inner;
+    }
+  }
+  return out;
 }
 
 function expand(a: RefTensor, shape: readonly number[]): Float64Array {
