@@ -1,13 +1,21 @@
 /** The models bench_train.ts times: two FCNs (SPEC 5.3, 5.5) and the CIFAR ResNet-18 (SPEC 8). */
 import { type LossSpec, type TrainStep, trainStep } from "../autodiff/mod.ts";
-import { mlp, mlpLayers, pytorchDefaultInit, resnet18, resnet18Widths } from "../arch/mod.ts";
+import {
+  conv2d,
+  mlp,
+  mlpLayers,
+  pytorchDefaultInit,
+  resnet18,
+  resnet18Widths,
+} from "../arch/mod.ts";
 import { initDense } from "../init/mod.ts";
 import type { TensorData } from "../onnx/mod.ts";
 
 /** The same model for the PyTorch script (`_bench_torch.ts`) and, for an MLP, TF.js. */
 export type TorchModel =
   | { readonly kind: "mlp"; readonly sizes: readonly number[]; readonly bias: boolean }
-  | { readonly kind: "resnet18"; readonly classes: number };
+  | { readonly kind: "resnet18"; readonly classes: number }
+  | { readonly kind: "convs"; readonly channels: number; readonly layers: number };
 
 /** A model to benchmark. */
 export interface BenchModel {
@@ -110,9 +118,46 @@ const resnet18Bench: BenchModel = {
   torch: { kind: "resnet18", classes: 10 },
 };
 
+/**
+ * Two 3×3 convolutions, 64 → 64 channels on 32×32 with padding 1, no bias, at batch 64 (the layer
+ * of ../shared/ORT.md), under the half-MSE loss to a one-hot target: a step runs both convs
+ * forward, both weight gradients and the second one's input gradient, 5 × 2·64·1024·64·64·9 FLOPs.
+ */
+const convLayers: BenchModel = (() => {
+  const [c, side, layers] = [64, 32, 2];
+  const spec = { outChannels: c, kernel: 3, padding: 1, bias: false };
+  const step = (batch: number) =>
+    trainStep({
+      name: "conv3x3_64ch_32px_x2",
+      dtype: "float32",
+      batch,
+      inputShape: [c, side, side],
+      forward: (b, x) => {
+        let h = x;
+        for (let l = 1; l <= layers; l++) h = conv2d(b, h, `conv${l}`, spec);
+        return b.emit("Flatten", [h], { axis: 1 }, { name: "flat" });
+      },
+      loss: { kind: "mse" },
+    });
+  return {
+    name: "conv3x3_64ch_32px_x2",
+    inputShape: [c, side, side],
+    classes: c * side * side,
+    batches: [64],
+    warmup: 1,
+    steps: 5,
+    step,
+    params: () => pytorchDefaultInit(step(1).params, { seed: 1 }),
+    flops: (batch) => (3 * layers - 1) * 2 * batch * side * side * c * c * 9,
+    loss: "mse",
+    torch: { kind: "convs", channels: c, layers },
+  };
+})();
+
 /** Models benchmarked by default. */
 export const BENCH_MODELS: readonly BenchModel[] = [
   fcn("mnist_fcn_784-512x3-10", [784, 512, 512, 512, 10], false, { kind: "mse", accuracy: true }),
   fcn("cifar_fcn_3072-2048-10", [3072, 2048, 10], true, { kind: "softmax_ce", labels: "index" }),
+  convLayers,
   resnet18Bench,
 ];

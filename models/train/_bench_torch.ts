@@ -1,7 +1,8 @@
 /**
- * The PyTorch side of bench_train.ts, float32: the same FCN and loss with plain SGD, or
- * kuangliu's CIFAR ResNet-18 with SGD momentum 0.9 and weight decay 5e-4 (the ONNX step's
- * update). Prints, per job key, the seconds of each timed step after the warm-up steps.
+ * The PyTorch side of bench_train.ts, float32: the same FCN and loss with plain SGD, the same
+ * conv stack, or kuangliu's CIFAR ResNet-18 with SGD momentum 0.9 and weight decay 5e-4 (the ONNX
+ * step's update). It runs as a server (`TorchWorker`) so that the bench can alternate its steps
+ * with ONNX Runtime's and both see the same load from other jobs.
  */
 export const TORCH_SCRIPT = `
 import json, sys, time
@@ -52,14 +53,21 @@ def mlp(sizes, bias):
             layers.append(nn.ReLU())
     return nn.Sequential(*layers)
 
-out = {}
-for job in cfg["jobs"]:
+def build(job):
+    """One training step of the job's model: (step function, batch)."""
     b = job["batch"]
     if job["kind"] == "resnet18":
         classes = job["classes"]
         model = ResNet18(classes).train()
         opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9, weight_decay=5e-4)
         x = torch.randn(b, 3, 32, 32)
+    elif job["kind"] == "convs":
+        c = job["channels"]
+        model = nn.Sequential(*[nn.Conv2d(c, c, 3, 1, 1, bias=False)
+                                for _ in range(job["layers"])], nn.Flatten())
+        classes = c * 32 * 32
+        opt = torch.optim.SGD(model.parameters(), lr=1e-4)
+        x = torch.randn(b, c, 32, 32)
     else:
         sizes = job["sizes"]
         classes = sizes[-1]
@@ -77,13 +85,97 @@ for job in cfg["jobs"]:
         loss = loss_fn(model(x))
         loss.backward()
         opt.step()
-    for _ in range(job["warmup"]):
-        step()
-    times = []
-    for _ in range(job["steps"]):
+    return step
+
+# Serves one line of JSON per request on stdin: {"setup": job} builds the model and runs its
+# warm-up steps, {"step": true} times one step; each gets one line of JSON back.
+step = None
+for line in sys.stdin:
+    msg = json.loads(line)
+    if "setup" in msg:
+        step = build(msg["setup"])
+        for _ in range(msg["setup"]["warmup"]):
+            step()
+        print(json.dumps({"ready": True}), flush=True)
+    else:
         t0 = time.perf_counter()
         step()
-        times.append(time.perf_counter() - t0)
-    out[job["key"]] = times
-print(json.dumps(out))
+        print(json.dumps({"seconds": time.perf_counter() - t0}), flush=True)
 `;
+
+/** A PyTorch job: the model, its loss, batch and warm-up steps. */
+export type TorchJob = Readonly<Record<string, unknown>> & {
+  readonly kind: string;
+  readonly loss: string;
+  readonly batch: number;
+  readonly warmup: number;
+};
+
+/** `TORCH_SCRIPT` running in a python3 child: set up a job, then time one step at a time. */
+export class TorchWorker {
+  private buffered = "";
+  private constructor(
+    private readonly child: Deno.ChildProcess,
+    private readonly writer: WritableStreamDefaultWriter<Uint8Array>,
+    private readonly reader: ReadableStreamDefaultReader<string>,
+  ) {}
+
+  /** Starts the server with `threads` threads, or returns a note saying why it cannot. */
+  static start(threads: number): TorchWorker | string {
+    const python = ["/usr/bin/python3", "python3"].find((p) => {
+      try {
+        return new Deno.Command(p, { args: ["-c", "import torch"], stderr: "null" }).outputSync()
+          .success;
+      } catch {
+        return false;
+      }
+    });
+    if (!python) return "skipped: python3 with torch not found (apt-get install -y python3-torch)";
+    const child = new Deno.Command(python, {
+      args: ["-c", TORCH_SCRIPT, JSON.stringify({ threads })],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    return new TorchWorker(
+      child,
+      child.stdin.getWriter(),
+      child.stdout.pipeThrough(new TextDecoderStream()).getReader(),
+    );
+  }
+
+  private async request(msg: unknown): Promise<Record<string, unknown>> {
+    await this.writer.write(new TextEncoder().encode(JSON.stringify(msg) + "\n"));
+    while (!this.buffered.includes("\n")) {
+      const { value, done } = await this.reader.read();
+      if (done) {
+        const err = await new Response(this.child.stderr).text();
+        throw new Error(
+          `Expected a reply from the PyTorch worker but it exited: ${err.slice(-300)}`,
+        );
+      }
+      this.buffered += value;
+    }
+    const cut = this.buffered.indexOf("\n");
+    const line = this.buffered.slice(0, cut);
+    this.buffered = this.buffered.slice(cut + 1);
+    return JSON.parse(line);
+  }
+
+  /** Builds the job's model and runs its warm-up steps. */
+  async setup(job: TorchJob): Promise<void> {
+    await this.request({ setup: job });
+  }
+
+  /** Seconds of one training step of the current job. */
+  async step(): Promise<number> {
+    return (await this.request({ step: true })).seconds as number;
+  }
+
+  /** Ends the server. */
+  async close(): Promise<void> {
+    await this.writer.close();
+    await this.child.status;
+    await this.child.stderr.cancel();
+  }
+}

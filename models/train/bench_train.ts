@@ -1,11 +1,12 @@
 /**
  * Training-step throughput on the CPU provider: the MNIST FCN 784-512-512-512-10 and the
- * CIFAR FCN 3072-2048-10 at batch 128 and 512 and the full-width CIFAR ResNet-18 at batch 128
- * (1 warm-up + 5 timed steps), against the machine's GEMM rate measured in the same run (a
- * 2048³ MatMul in ORT), PyTorch (Debian's python3-torch) on the same model and batch, and, for
- * the FCNs, TensorFlow.js on its wasm backend (SIMD, one thread; `_bench_tfjs.ts`, loaded only
- * here). Prints a table (ORT/PyTorch and ORT/TF.js compare best samples/s) and writes
- * out/bench/train.json.
+ * CIFAR FCN 3072-2048-10 at batch 128 and 512, two 3×3 conv layers (64 channels, 32×32, batch
+ * 64) and the full-width CIFAR ResNet-18 at batch 128 (1 warm-up + 5 timed steps), against the
+ * machine's GEMM rate and PyTorch (Debian's python3-torch) on the same model and batch, both
+ * timed in alternation with the graph's steps, and, for the FCNs, TensorFlow.js on its wasm
+ * backend (SIMD, one thread; `_bench_tfjs.ts`, loaded only here). Prints a table (ORT/PyTorch
+ * and ORT/TF.js compare best samples/s; "paired" is the median over rounds of PyTorch's step
+ * time over the graph's in the same round) and writes out/bench/train.json.
  *
  *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--no-torch]
  *       [--only MODEL]... [--skip MODEL]...   (MODEL: a name, or its suffix like "resnet18")
@@ -17,7 +18,7 @@ import { createRng } from "../rng.ts";
 import { constantLr } from "./schedule.ts";
 import { Session } from "./session.ts";
 import { train } from "./trainer.ts";
-import { TORCH_SCRIPT } from "./_bench_torch.ts";
+import { TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel, type TorchModel } from "./_bench_models.ts";
 
 function median(xs: number[]): number {
@@ -53,14 +54,16 @@ export async function ortStepSeconds(m: BenchModel, batch: number, threads: numb
 }
 
 /**
- * Seconds of 2048³ GEMMs and raw training steps (the graph alone, parameters fed back) run
- * alternately, so both see the same load from other jobs on a shared machine.
+ * Seconds of 2048³ GEMMs, raw training steps (the graph alone, parameters fed back) and, in the
+ * first `torchReps` rounds, PyTorch steps of the same model, run alternately so that all of them
+ * see the same load from other jobs on a shared machine.
  */
 export async function interleavedTimes(
   m: BenchModel,
   batch: number,
   threads: number,
   reps: number,
+  torch?: { readonly worker: TorchWorker; readonly reps: number },
 ) {
   const n = 2048;
   const gb = new GraphBuilder("gemm");
@@ -84,6 +87,7 @@ export async function interleavedTimes(
     : Float32Array.from({ length: batch * m.classes }, (_, i) => (i % m.classes === 0 ? 1 : 0));
   const gemmTimes: number[] = [];
   const stepTimes: number[] = [];
+  const torchTimes: number[] = [];
   try {
     for (let r = -m.warmup; r < reps; r++) {
       let t0 = performance.now();
@@ -96,44 +100,13 @@ export async function interleavedTimes(
         feeds[v.name] = out[`${v.name}_next`] as TensorData;
       }
       if (r >= 0) [gemmTimes.push(tg / 1000), stepTimes.push(ts / 1000)];
+      if (r >= 0 && torch && r < torch.reps) torchTimes.push(await torch.worker.step());
     }
   } finally {
     await gemm.release();
     await step.release();
   }
-  return { gemmTimes, stepTimes };
-}
-
-/** One PyTorch job: a model at one batch size. */
-type TorchJob = TorchModel & {
-  key: string;
-  loss: string;
-  batch: number;
-  warmup: number;
-  steps: number;
-};
-
-/** Runs the PyTorch script; returns the seconds of each timed step by "name@batch", or a note. */
-async function torchSeconds(
-  jobs: TorchJob[],
-  threads: number,
-): Promise<Record<string, number[]> | string> {
-  const python = ["/usr/bin/python3", "python3"].find((p) => {
-    try {
-      return new Deno.Command(p, { args: ["-c", "import torch"], stderr: "null" }).outputSync()
-        .success;
-    } catch {
-      return false;
-    }
-  });
-  if (!python) return "skipped: python3 with torch not found (apt-get install -y python3-torch)";
-  const out = await new Deno.Command(python, {
-    args: ["-c", TORCH_SCRIPT, JSON.stringify({ threads, jobs })],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) return `failed: ${new TextDecoder().decode(out.stderr).slice(-300)}`;
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  return { gemmTimes, stepTimes, torchTimes };
 }
 
 /** TF.js seconds of each timed step by "name@batch" for the FCNs, or a note saying why none. */
@@ -234,14 +207,30 @@ if (import.meta.main) {
   const gemmFlops = 2 * 2048 ** 3;
   const rows = [];
   const allGemm: number[] = [];
+  const worker = opts.torch ? TorchWorker.start(threads) : "skipped: --no-torch";
+  if (typeof worker === "string") console.log(`PyTorch ${worker}`);
   for (const m of models) {
     const timed = m.steps ?? steps;
     for (const batch of m.batches) {
       const loop = stats(await ortStepSeconds(m, batch, threads, timed));
-      const { gemmTimes, stepTimes } = await interleavedTimes(m, batch, threads, timed);
+      let torch;
+      if (m.torch && typeof worker !== "string") {
+        await worker.setup({ ...m.torch, loss: m.loss, batch, warmup: 1 });
+        // PyTorch's matmuls run on a generic BLAS: a few steps of the large FCNs suffice
+        const few = m.torch.kind === "mlp" ? (m.flops(batch) > 5e9 ? 2 : 4) : timed;
+        torch = { worker, reps: Math.min(timed, few) };
+      }
+      const { gemmTimes, stepTimes, torchTimes } = await interleavedTimes(
+        m,
+        batch,
+        threads,
+        timed,
+        torch,
+      );
       allGemm.push(...gemmTimes);
       const ratios = stepTimes.map((t, i) => (m.flops(batch) / t) / (gemmFlops / gemmTimes[i]));
       const graph = stats(stepTimes);
+      const ts = torchTimes.length > 0 ? stats(torchTimes) : undefined;
       rows.push({
         model: m.name,
         batch,
@@ -254,9 +243,16 @@ if (import.meta.main) {
         ortGflops: m.flops(batch) / graph.best / 1e9,
         fractionOfGemmBest: (m.flops(batch) / graph.best) / (gemmFlops / Math.min(...gemmTimes)),
         fractionOfGemmPaired: median(ratios),
+        torchSeconds: ts ?? null,
+        torchSamplesPerSecond: ts ? batch / ts.best : null,
+        ortOverTorch: ts ? ts.best / loop.best : null,
+        // the graph alone against PyTorch: best against best, and the median of the rounds' ratios
+        graphOverTorch: ts ? ts.best / graph.best : null,
+        graphOverTorchPaired: ts ? median(torchTimes.map((t, i) => t / stepTimes[i])) : null,
       });
     }
   }
+  if (typeof worker !== "string") await worker.close();
   const peak = gemmFlops / Math.min(...allGemm) / 1e9;
   console.log(
     `GEMM 2048^3 (ORT MatMul, ${threads} threads): best ${peak.toFixed(0)} GFLOP/s, ` +
@@ -264,33 +260,14 @@ if (import.meta.main) {
         (gemmFlops / median(allGemm) / 1e9).toFixed(0)
       } GFLOP/s over ${allGemm.length} runs`,
   );
-  const torchJobs: TorchJob[] = models.filter((m) => m.torch).flatMap((m) =>
-    m.batches.map((batch) => ({
-      ...m.torch!,
-      key: `${m.name}@${batch}`,
-      loss: m.loss,
-      batch,
-      warmup: 1,
-      steps: m.steps ?? (m.flops(batch) > 5e9 ? 2 : 4),
-    }))
-  );
-  const torch = !opts.torch ? "skipped: --no-torch" : await torchSeconds(torchJobs, threads);
-  if (typeof torch === "string") console.log(`PyTorch ${torch}`);
   const tfjs = await tfjsSeconds(models, steps);
   console.log(typeof tfjs === "string" ? `TF.js ${tfjs}` : tfjs.backend);
   const table = rows.map((r) => {
-    const t = typeof torch === "string" ? undefined : torch[`${r.model}@${r.batch}`];
-    const ts = t ? stats(t) : undefined;
     const j = typeof tfjs === "string" ? undefined : tfjs.times[`${r.model}@${r.batch}`];
     const tj = j ? stats(j) : undefined;
     return {
       ...r,
       ortSamplesPerSecond: r.batch / r.ortSeconds.best,
-      torchSeconds: ts ?? null,
-      torchSamplesPerSecond: ts ? r.batch / ts.best : null,
-      ortOverTorch: ts ? ts.best / r.ortSeconds.best : null,
-      // the graph alone (parameters fed back, no train() loop), best against best
-      graphOverTorch: ts ? ts.best / r.graphSeconds.best : null,
       tfjsSeconds: tj ?? null,
       tfjsSamplesPerSecond: tj ? r.batch / tj.best : null,
       ortOverTfjs: tj ? tj.best / r.ortSeconds.best : null,
@@ -299,7 +276,7 @@ if (import.meta.main) {
   const ms = (s: { best: number; median: number } | null) =>
     s ? `${(s.best * 1000).toFixed(1)} / ${(s.median * 1000).toFixed(1)}` : "-";
   console.log(
-    "| model | batch | train() ms/step best/median | samples/s (best) | graph GFLOP/s (best) | of GEMM best/paired-median | PyTorch ms/step best/median | PyTorch samples/s | ORT/PyTorch | TF.js ms/step best/median | TF.js samples/s | ORT/TF.js |",
+    "| model | batch | train() ms/step best/median | samples/s (best) | graph GFLOP/s (best) | of GEMM best/paired-median | PyTorch ms/step best/median | PyTorch samples/s | ORT/PyTorch (graph, paired median) | TF.js ms/step best/median | TF.js samples/s | ORT/TF.js |",
   );
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of table) {
@@ -319,7 +296,9 @@ if (import.meta.main) {
           (100 * r.fractionOfGemmPaired).toFixed(0)
         }% | ${ms(r.torchSeconds)} | ` +
         `${ts ? ts.toFixed(0) : "-"} | ${
-          r.ortOverTorch ? r.ortOverTorch.toFixed(2) + "x" : "-"
+          r.ortOverTorch
+            ? `${r.ortOverTorch.toFixed(2)}x (${r.graphOverTorchPaired!.toFixed(2)}x)`
+            : "-"
         } | ` +
         `${tfjsCells} |`,
     );
@@ -329,7 +308,7 @@ if (import.meta.main) {
     threads,
     steps,
     gemm: { n: 2048, bestGflops: peak, medianGflops: gemmFlops / median(allGemm) / 1e9 },
-    torch: typeof torch === "string" ? torch : "python3-torch (Debian, generic BLAS)",
+    torch: typeof worker === "string" ? worker : "python3-torch (Debian, generic BLAS)",
     tfjs: typeof tfjs === "string" ? tfjs : tfjs.backend,
     rows: table,
     date: new Date().toISOString(),

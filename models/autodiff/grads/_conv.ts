@@ -59,13 +59,12 @@ export function convAttrs(s: Spatial) {
  * Weight gradient out[a,b,i,j] = Σ_{n,p,q} ker[n,a,p,q] · image[n,b, p·s+i·d−pad, q·s+j·d−pad]
  * ([A,B,kh,kw]) as one Gemm over K = N·P·Q: the image goes channel-last and padded
  * ([N, Hp·Wp, B]), one Gather with constant indices copies every tap's pixel rows into
- * cols [N·P·Q, kh·kw·B] (each index moves a run of B floats), and cols, taken with ker in the same
- * channel-last order [N·P·Q, A], gives all taps at once; a weight-sized Transpose puts taps last.
- * NOTE: measured in onnxruntime on ResNet-18's 3×3 layers at batch 128 (2 cores), this takes
- * 0.6-0.9x the time of a Gemm per tap on strided Slices of the image (the Slices cost a third of
- * that path, and Gemms with 64 output columns run below MLAS's rate). The Gemm's orientation:
- * taps·B rows when the reduction N·P·Q is at least taps·B long (59 ms against 74 ms on layer1),
- * else A rows (34 ms against 44 ms on layer4, 512 channels at 4×4).
+ * cols [N·P·Q, kh·kw·B] (each index moves a run of B floats), and ker, channel-first [A, N·P·Q],
+ * times cols gives all taps at once; a weight-sized Transpose puts taps last.
+ * NOTE: measured in onnxruntime on ResNet-18 at batch 128 (2 cores), this takes 0.65-0.8x the
+ * time of a Gemm per tap on strided Slices of the image (the Slices cost a third of that path,
+ * and Gemms with 64 output columns run below MLAS's rate). Neither Gemm operand is transposed:
+ * MLAS's transposed-A path made the same product 3-4 % slower over a whole ResNet-18 step.
  */
 export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatial): Tensor {
   if (s.kernel.length !== 2) {
@@ -120,25 +119,21 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
     {},
     "dW_cols_mat",
   );
-  const kerM = e.emit(
+  // ker channel-first [A, N·P·Q] times cols [N·P·Q, taps·B], neither transposed
+  const kerC = e.emit(
     "Reshape",
-    [channelLast(ker, "dW_kernel_nhwc"), e.int64s("dW_kernel_shape", [rows, a])],
+    [
+      e.emit("Transpose", [ker], { perm: [1, 0, 2, 3] }, "dW_kernel_cnhw"),
+      e.int64s("dW_kernel_shape", [a, rows]),
+    ],
     {},
     "dW_kernel_mat",
   );
-  const tapRows = taps > 1 && rows >= taps * b;
-  // tapRows: [taps·B, A] = colsᵀ·K, else [A, taps·B] = Kᵀ·cols
-  const prod = tapRows
-    ? e.emit("Gemm", [cols, kerM], { transA: 1 }, "dW_taps_by_a")
-    : e.emit("Gemm", [kerM, cols], { transA: 1 }, "dW_a_by_taps");
+  const prod = e.emit("Gemm", [kerC, cols], {}, "dW_a_by_taps");
   if (taps === 1) return e.emit("Reshape", [prod, e.int64s("dW_shape", [a, b, 1, 1])], {}, "dW");
-  const split = e.emit(
-    "Reshape",
-    [prod, e.int64s("dW_split_shape", tapRows ? [taps, b, a] : [a, taps, b])],
-    {},
-    "dW_split",
-  );
-  const moved = e.emit("Transpose", [split], { perm: tapRows ? [2, 1, 0] : [0, 2, 1] }, "dW_moved");
+  // [A, taps, B] → [A, B, taps]
+  const split = e.emit("Reshape", [prod, e.int64s("dW_split_shape", [a, taps, b])], {}, "dW_split");
+  const moved = e.emit("Transpose", [split], { perm: [0, 2, 1] }, "dW_moved");
   return e.emit("Reshape", [moved, e.int64s("dW_shape", [a, b, kh, kw])], {}, "dW");
 }
 

@@ -51,7 +51,7 @@ const CASES: readonly Case[] = [
     dilations: [2, 1],
   }),
   convCase("1x1 stride 1 (single tap)", [2, 3, 3, 4], [4, 3, 1, 1], {}),
-  // N·P·Q = 4 < taps·C = 72: the weight gradient's Gemm takes its other orientation
+  // N·P·Q = 4 < taps·C = 72: the weight gradient's Gemm is wider than its reduction
   convCase("3x3 pad 1, more channels than pixels", [1, 8, 2, 2], [6, 8, 3, 3], {
     pads: [1, 1, 1, 1],
   }),
