@@ -111,6 +111,18 @@ export type TorchJob = Readonly<Record<string, unknown>> & {
   readonly warmup: number;
 };
 
+/** A python3 that imports torch, if there is one. */
+export function torchPython(): string | undefined {
+  return ["/usr/bin/python3", "python3"].find((p) => {
+    try {
+      return new Deno.Command(p, { args: ["-c", "import torch"], stderr: "null" }).outputSync()
+        .success;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** `TORCH_SCRIPT` running in a python3 child: set up a job, then time one step at a time. */
 export class TorchWorker {
   private buffered = "";
@@ -122,14 +134,7 @@ export class TorchWorker {
 
   /** Starts the server with `threads` threads, or returns a note saying why it cannot. */
   static start(threads: number): TorchWorker | string {
-    const python = ["/usr/bin/python3", "python3"].find((p) => {
-      try {
-        return new Deno.Command(p, { args: ["-c", "import torch"], stderr: "null" }).outputSync()
-          .success;
-      } catch {
-        return false;
-      }
-    });
+    const python = torchPython();
     if (!python) return "skipped: python3 with torch not found (apt-get install -y python3-torch)";
     const child = new Deno.Command(python, {
       args: ["-c", TORCH_SCRIPT, JSON.stringify({ threads })],
