@@ -171,12 +171,23 @@ function backpropRegion(
   req: Map<string, true>,
 ): void {
   const outs = new Set(r.outputs.map((t) => t.name));
-  for (const n of b.nodes.slice(r.from, r.to)) {
+  const nodes = b.nodes.slice(r.from, r.to);
+  const made = new Set(nodes.flatMap((n) => n.outputs));
+  const declared = new Set(r.inputs.map((t) => t.name));
+  for (const n of nodes) {
     const leak = n.outputs.find((y) => !outs.has(y) && acc.has(y));
     if (leak !== undefined) {
       throw new GradientError(
         `Expected gradients to leave region "${r.name}" through its outputs only but "${leak}" ` +
           `made inside it has one`,
+      );
+    }
+    // a tensor read from outside that needs a gradient would get none from the region's rule
+    const hidden = n.inputs.find((x) => !made.has(x) && !declared.has(x) && req.has(x));
+    if (hidden !== undefined) {
+      throw new GradientError(
+        `Expected region "${r.name}" to list "${hidden}", which it reads and which needs a ` +
+          `gradient, among its inputs`,
       );
     }
   }

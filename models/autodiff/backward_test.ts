@@ -148,3 +148,29 @@ Deno.test("withGradient() rejects nested regions and outputs made outside the re
     /Expected output "x" of gradient region "empty" to be made inside it/,
   );
 });
+
+Deno.test("emitBackward() rejects a region that reads a tensor needing a gradient it does not list", () => {
+  const build = () => {
+    const b = new GraphBuilder("hidden");
+    const x = b.input("x", "float64", [2]);
+    const w = b.input("w", "float64", [2]);
+    const [y] = b.withGradient(
+      "scaled",
+      [x],
+      () => [b.emit("Mul", [x, w], {}, { name: "xw" })],
+      (g) => [g.dY()],
+    );
+    const loss = b.emit("ReduceSum", [y, b.int64s("axes", [0])], { keepdims: 0 }, {
+      name: "loss",
+    });
+    return { b, x, w, loss };
+  };
+  const all = build();
+  assert.throws(
+    () => emitBackward(all.b, all.loss, [all.x, all.w]),
+    /Expected region "scaled" to list "w", which it reads and which needs a gradient, among its inputs/,
+  );
+  // differentiating with respect to x alone is fine: w needs no gradient then
+  const one = build();
+  assert.equal(emitBackward(one.b, one.loss, [one.x]).length, 1);
+});

@@ -174,7 +174,8 @@ export class GraphBuilder {
    * Emits `body` (the forward composite, reading `inputs`) and records that backward passes
    * differentiate its outputs with `grad` instead of its nodes' rules. Tensors made inside may be
    * read later by nodes that take no gradient (running statistics); a gradient reaching one of
-   * them, other than through the outputs, is an error at `emitBackward`. Regions do not nest.
+   * them, other than through the outputs, is an error at `emitBackward`, and so is a tensor the
+   * body reads from outside that needs a gradient but is not in `inputs`. Regions do not nest.
    */
   withGradient(
     name: string,
