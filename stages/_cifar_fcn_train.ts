@@ -11,6 +11,7 @@ import { constantLr, evalStep, evaluate, train } from "../models/train/mod.ts";
 import { batchIndices, firstPerClass, gather } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
+import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
 
 export type CifarFcnParams = {
   sigma: number;
@@ -50,9 +51,7 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
     loss,
   });
   const saved = `${ctx.workDir}/epochs.json`;
-  const epochs: Record<string, number>[] = await Deno.readTextFile(saved).then(JSON.parse).catch(
-    () => [],
-  );
+  const epochs = await loadLog<Row[]>(saved, []);
   const evalOn = async (set: typeof test, weights: Parameters<typeof evaluate>[0]["params"]) =>
     await evaluate({
       build: (batch) =>
@@ -85,7 +84,7 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
     resume: true,
     onLog: async (k, info) => {
       if (k === 0 || k % perEpoch !== 0) return;
-      while (epochs.length && epochs.at(-1)!.epoch >= k / perEpoch) epochs.pop();
+      dropFrom(epochs, "epoch", k / perEpoch);
       const [tr, te] = [await evalOn(trainSet, info.params), await evalOn(test, info.params)];
       epochs.push({
         epoch: k / perEpoch,
@@ -95,21 +94,13 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
         test_loss: te.loss,
       });
       ctx.log(JSON.stringify(epochs.at(-1)));
-      await Deno.writeTextFile(`${saved}.tmp`, JSON.stringify(epochs));
-      await Deno.rename(`${saved}.tmp`, saved);
+      await saveLog(saved, epochs);
     },
     onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
   });
-  const best = (key: string) => epochs.length ? Math.max(...epochs.map((e) => e[key])) : null;
-  const summary = {
-    ...p,
-    trainCount: n,
-    diverged: result.diverged,
-    divergedAt: result.diverged ? result.step : null,
-    bestTrainAcc: best("train_acc"),
-    bestTestAcc: best("test_acc"),
+  await writeRun(ctx, n, result, {
+    bestTrainAcc: best(epochs, "train_acc"),
+    bestTestAcc: best(epochs, "test_acc"),
     firstEpochAbove95: epochs.find((e) => e.train_acc > 0.95)?.epoch ?? null,
-  };
-  ctx.log(JSON.stringify(summary));
-  await Deno.writeTextFile(`${ctx.outDir}/run.json`, JSON.stringify({ summary, epochs }) + "\n");
+  }, { epochs });
 }

@@ -11,6 +11,7 @@ import { constantLr, evalStep, evaluate, NtkProbe, train } from "../models/train
 import { batchIndices, firstPerClass, gather, readMnist, standardizeMnist } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { topEigenvalue } from "./_linalg.ts";
+import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
 
 export type FcnParams = {
   sigma: number;
@@ -74,8 +75,10 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
   // Logs survive an interruption beside the trainer's checkpoint; steps logged again after a
   // resume replace their earlier rows (they are recomputed identically).
   const saved = `${ctx.workDir}/log.json`;
-  const { log, epochs }: { log: Record<string, number>[]; epochs: Record<string, number>[] } =
-    await Deno.readTextFile(saved).then(JSON.parse).catch(() => ({ log: [], epochs: [] }));
+  const { log, epochs } = await loadLog<{ log: Row[]; epochs: Row[] }>(saved, {
+    log: [],
+    epochs: [],
+  });
   const evalOn = async (set: typeof test, weights: Record<string, unknown>) =>
     await evaluate({
       build: (batch) =>
@@ -101,8 +104,8 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
     checkpoint: { dir: ctx.workDir, eachEpoch: true },
     resume: true,
     onLog: async (k, info) => {
-      while (log.length && log.at(-1)!.step >= k) log.pop();
-      while (epochs.length && epochs.at(-1)!.epoch * perEpoch >= k) epochs.pop();
+      dropFrom(log, "step", k);
+      dropFrom(epochs, "epoch", k / perEpoch);
       const m = await probe.measure(info.params);
       const row: Record<string, number> = {
         step: k,
@@ -122,26 +125,15 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
           train_loss: tr.loss,
           test_loss: te.loss,
         });
-        await Deno.writeTextFile(`${saved}.tmp`, JSON.stringify({ log, epochs }));
-        await Deno.rename(`${saved}.tmp`, saved);
+        await saveLog(saved, { log, epochs });
       }
     },
     onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
   });
-  const best = (key: string) => epochs.length ? Math.max(...epochs.map((e) => e[key])) : null;
-  const summary = {
-    ...p,
+  await writeRun(ctx, n, result, {
     lr,
     lambda0,
-    trainCount: n,
-    diverged: result.diverged,
-    divergedAt: result.diverged ? result.step : null,
-    bestTrainAcc: best("train_acc"),
-    bestTestAcc: best("test_acc"),
-  };
-  ctx.log(JSON.stringify(summary));
-  await Deno.writeTextFile(
-    `${ctx.outDir}/run.json`,
-    JSON.stringify({ summary, log, epochs }) + "\n",
-  );
+    bestTrainAcc: best(epochs, "train_acc"),
+    bestTestAcc: best(epochs, "test_acc"),
+  }, { log, epochs });
 }

@@ -19,6 +19,7 @@ import {
 } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
+import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
 
 export type ResnetParams = {
   sigma: number;
@@ -58,9 +59,7 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
   const n = trainSet.labels.length;
   const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]); // black padding after normalisation
   const saved = `${ctx.workDir}/epochs.json`;
-  const epochs: Record<string, number>[] = await Deno.readTextFile(saved).then(JSON.parse).catch(
-    () => [],
-  );
+  const epochs = await loadLog<Row[]>(saved, []);
   const perEpoch = Math.floor(n / p.batch);
   const result = await train({
     step,
@@ -86,7 +85,7 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
     resume: true,
     onLog: async (k, info) => {
       if (k === 0 || k % perEpoch !== 0) return;
-      while (epochs.length && epochs.at(-1)!.epoch >= k / perEpoch) epochs.pop();
+      dropFrom(epochs, "epoch", k / perEpoch);
       const te = await evaluate({
         build: (batch) =>
           evalStep({
@@ -113,19 +112,12 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
         train_batch_acc: info.accuracy,
       });
       ctx.log(JSON.stringify(epochs.at(-1)));
-      await Deno.writeTextFile(`${saved}.tmp`, JSON.stringify(epochs));
-      await Deno.rename(`${saved}.tmp`, saved);
+      await saveLog(saved, epochs);
     },
     onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
   });
-  const summary = {
-    ...p,
-    trainCount: n,
-    diverged: result.diverged,
-    divergedAt: result.diverged ? result.step : null,
-    bestTestAcc: epochs.length ? Math.max(...epochs.map((e) => e.test_acc)) : null,
+  await writeRun(ctx, n, result, {
+    bestTestAcc: best(epochs, "test_acc"),
     finalTestAcc: epochs.at(-1)?.test_acc ?? null,
-  };
-  ctx.log(JSON.stringify(summary));
-  await Deno.writeTextFile(`${ctx.outDir}/run.json`, JSON.stringify({ summary, epochs }) + "\n");
+  }, { epochs });
 }

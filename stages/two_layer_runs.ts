@@ -6,18 +6,10 @@
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { RunParams } from "./_two_layer_train.ts";
 import { byScale } from "./_scale.ts";
+import { TWO_LAYER_NAMES } from "../models/init/two_layer_table.ts";
 
-/** The six parametrisations of SPEC 5.1 (names as models/init spells them). */
-export const PARAMETRISATIONS = [
-  "ntk",
-  "meanField",
-  "kaiming",
-  "kaimingPlus",
-  "xavier",
-  "xavierPlus",
-] as const;
 /** The literal (seed) table differs from the corrected one only for these two. */
-export const LITERAL_DIFFERS = ["ntk", "kaiming"] as const;
+const LITERAL_DIFFERS = ["ntk", "kaiming"] as const;
 
 export type Experiment = "figure1" | "appendix-c";
 
@@ -70,7 +62,7 @@ export function twoLayerRuns(
   };
   const runs: Stage<RunParams>[] = [];
   for (const width of plan.widths) {
-    for (const name of PARAMETRISATIONS) {
+    for (const name of TWO_LAYER_NAMES) {
       for (const initSeed of plan.seeds) {
         runs.push(
           twoLayerRunStage(experiment, { ...base, table: "corrected", name, width, initSeed }),
