@@ -3,6 +3,7 @@
  * checkpoint (so that a resumed run continues them), and the run's summary in `run.json`.
  */
 import type { Params, StageContext } from "../pipeline/mod.ts";
+import { writeFileAtomic } from "../pipeline/fs.ts";
 
 /** A logged row: step or epoch number and measured values. */
 export type Row = Record<string, number>;
@@ -12,10 +13,9 @@ export async function loadLog<T>(path: string, empty: T): Promise<T> {
   return await Deno.readTextFile(path).then((t) => JSON.parse(t) as T).catch(() => empty);
 }
 
-/** Writes `value` to `path` atomically (a temporary file, then a rename). */
+/** Writes `value` to `path` as JSON, atomically. */
 export async function saveLog(path: string, value: unknown): Promise<void> {
-  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(value));
-  await Deno.rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, JSON.stringify(value));
 }
 
 /**

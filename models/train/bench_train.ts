@@ -19,7 +19,7 @@ import { constantLr } from "./schedule.ts";
 import { Session } from "./session.ts";
 import { train } from "./trainer.ts";
 import { TorchWorker } from "./_bench_torch.ts";
-import { BENCH_MODELS, type BenchModel, type TorchModel } from "./_bench_models.ts";
+import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

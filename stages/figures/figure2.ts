@@ -1,13 +1,7 @@
 /** Vega-Lite specs of Figure 2 (SPEC 5.3). Data rows are added by _vega.ts. */
-import { LINE_LEGEND } from "./two_layer.ts";
+import { ordinalLineColor } from "./two_layer.ts";
 
-const SIGMA = {
-  field: "sigma",
-  type: "ordinal",
-  title: "init scale σ",
-  scale: { scheme: "viridis" },
-  legend: LINE_LEGEND,
-};
+const SIGMA = ordinalLineColor("sigma", "init scale σ");
 const STEP = { field: "step", type: "quantitative", title: "SGD step" };
 
 /** One panel per measure (ζ, ζ_s, A_l, R_l) against step, one line per σ (seed mean, min-max band). */

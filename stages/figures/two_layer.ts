@@ -22,7 +22,12 @@ const zetaAxis = {
 const ZETA_ROWS = "datum.kind === 'zeta' && datum.step > 0 && datum.zeta > 0";
 
 /** Legend swatches drawn as lines, also where a band layer shares the colour scale. */
-export const LINE_LEGEND = { symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 2 };
+const LINE_LEGEND = { symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 2 };
+
+/** Colour of one line per value of an ordinal `field` (viridis, stroke legend). */
+export function ordinalLineColor(field: string, title: string): Record<string, unknown> {
+  return { field, type: "ordinal", title, scale: { scheme: "viridis" }, legend: LINE_LEGEND };
+}
 
 /** The min-max band over seeds (drawn only where there are several seeds). */
 function band(color: Record<string, unknown>): Record<string, unknown> {
@@ -79,13 +84,7 @@ export function zetaCurvesSpec(title: string, subtitle: string[]): Record<string
 
 /** One panel per parametrisation, one line per width (seed mean, min-max band). */
 export function widthPanelsSpec(title: string, subtitle: string[]): Record<string, unknown> {
-  const color = {
-    field: "d",
-    type: "ordinal",
-    title: "width d",
-    scale: { scheme: "viridis" },
-    legend: LINE_LEGEND,
-  };
+  const color = ordinalLineColor("d", "width d");
   return {
     title: { text: title, subtitle },
     facet: { field: "parametrisation", type: "nominal", sort: ORDER, title: null },
