@@ -68,7 +68,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   two_layer_relu: "5068401c7e541b583e958998ff9b5e6ec844c3d198970ef6edc90a25ce4ef609",
   mlp_mnist: "a5ff9e2e87ac95a387e7cf955ab87d07c2c974f127ea8f1ff67e39f81cc1b0a8",
   ntk_relu: "c2d66f2d5a0c7fa1daaa36c7452e74b8e3e3cb7a8b9cf0b1c529abc91e610b6d",
-  resnet18_cifar: "a2f7a28832e59a16277cd0394131b2a86bccd17b5b01edae7155f57af851450f",
+  resnet18_cifar: "69d94bbf515188b8908b87501f354cf22aa8141b41aedd150b41f24d84a29615",
 };
 
 Deno.test("serializeModel() bytes of each architecture match their golden SHA-256", async () => {

@@ -80,10 +80,18 @@ export function inferOutputs(op: OpType, xs: readonly InferInput[], attrs: AttrB
   const [a, b] = xs;
   switch (op) {
     case "MatMul": {
-      if (a.shape.length !== 2 || b.shape.length !== 2 || a.shape[1] !== b.shape[0]) {
-        throw new RangeError(`Expected MatMul of [m,k]x[k,n] but found [${a.shape}]x[${b.shape}]`);
+      // [..., m, k] x [..., k, n] with the leading (batch) axes broadcast; no 1-D operands
+      const [ra, rb] = [a.shape.length, b.shape.length];
+      if (ra < 2 || rb < 2 || a.shape[ra - 1] !== b.shape[rb - 2]) {
+        throw new RangeError(
+          `Expected MatMul of [...,m,k]x[...,k,n] but found [${a.shape}]x[${b.shape}]`,
+        );
       }
-      return [{ dtype: same(a.dtype, b.dtype, op), shape: [a.shape[0], b.shape[1]] }];
+      const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      return [{
+        dtype: same(a.dtype, b.dtype, op),
+        shape: [...batch, a.shape[ra - 2], b.shape[rb - 1]],
+      }];
     }
     case "Gemm": {
       const [m, k] = int("transA", 0) ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];

@@ -69,7 +69,7 @@ function positive(op: OpType, shape: readonly number[]): number[] {
   return [...shape];
 }
 
-/** Output shape of Conv, ConvTranspose, AveragePool or GlobalAveragePool (group 1 only). */
+/** Output shape of Conv (grouped or not), ConvTranspose (group 1), AveragePool or GlobalAveragePool. */
 export function spatialOutShape(
   op: OpType,
   x: readonly number[],
@@ -83,12 +83,22 @@ export function spatialOutShape(
     throw new RangeError(`Expected a "${op}" bias [${m}] but found [${bias}]`);
   }
   const group = (attrs.group as number | undefined) ?? 1;
-  if (group !== 1) throw new RangeError(`Expected group 1 in "${op}" but found ${group}`);
+  if (group !== 1 && op !== "Conv") {
+    throw new RangeError(`Expected group 1 in "${op}" but found ${group}`);
+  }
   const sp = x.slice(2);
   switch (op) {
     case "Conv": {
-      if (w![1] !== x[1]) {
-        throw new RangeError(`Expected Conv weight [M,${x[1]},…] but found [${w}]`);
+      // group g: W is [M, C/g, …]; output channel m reads the C/g input channels of group ⌊m·g/M⌋
+      if (!Number.isInteger(group) || group < 1 || x[1] % group !== 0 || w![0] % group !== 0) {
+        throw new RangeError(
+          `Expected a Conv group dividing ${x[1]} input and ${
+            w![0]
+          } output channels but found ${group}`,
+        );
+      }
+      if (w![1] !== x[1] / group) {
+        throw new RangeError(`Expected Conv weight [M,${x[1] / group},…] but found [${w}]`);
       }
       const s = spatialOf(attrs, w!.slice(2), op);
       return positive(op, [x[0], w![0], ...sp.map((d, i) => convOutLength(d, s, i))]);

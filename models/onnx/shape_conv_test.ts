@@ -26,9 +26,22 @@ Deno.test("inferOutputs() gives kuangliu's conv and pool shapes", () => {
   assert.equal(convOutLength(7, spatialOf({ dilations: [2], pads: [0, 1] }, [3], "Conv"), 0), 4);
 });
 
-Deno.test("inferOutputs() rejects groups, training-mode BN, bad biases and large output_padding", () => {
+Deno.test("inferOutputs() checks Conv groups", () => {
   const x = f32([1, 4, 5, 5]);
-  assert.throws(() => inferOutputs("Conv", [x, f32([4, 4, 3, 3])], { group: 2 }), /group 1/);
+  // group 2: W [M, C/2, …]; M = 6 output channels, 3 per group
+  const [y] = inferOutputs("Conv", [x, f32([6, 2, 3, 3])], { group: 2, pads: [1, 1, 1, 1] });
+  assert.deepEqual(y.shape, [1, 6, 5, 5]);
+  assert.throws(() => inferOutputs("Conv", [x, f32([4, 4, 3, 3])], { group: 2 }), /\[M,2,/);
+  assert.throws(() => inferOutputs("Conv", [x, f32([5, 1, 3, 3])], { group: 4 }), /group dividing/);
+  assert.throws(() => inferOutputs("Conv", [x, f32([6, 1, 3, 3])], { group: 3 }), /group dividing/);
+  assert.throws(
+    () => inferOutputs("ConvTranspose", [x, f32([4, 2, 3, 3])], { group: 2 }),
+    /group 1/,
+  );
+});
+
+Deno.test("inferOutputs() rejects training-mode BN, bad biases and large output_padding", () => {
+  const x = f32([1, 4, 5, 5]);
   assert.throws(() => inferOutputs("Conv", [x, f32([4, 4, 3, 3]), f32([3])], {}), /bias \[4\]/);
   assert.throws(() => inferOutputs("Conv", [x, f32([4, 3, 3, 3])], {}), /weight \[M,4/);
   const c = f32([4]);

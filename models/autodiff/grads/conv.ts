@@ -1,5 +1,5 @@
 import { spatialOf } from "../../onnx/mod.ts";
-import type { GradRule } from "../grad_rule.ts";
+import { GradientError, type GradRule } from "../grad_rule.ts";
 import { convInputGrad, convWeightGrad, sumButChannels } from "./_conv.ts";
 
 /** Conv (group 1); the input gradient uses output_padding so stride 2 restores shape(X) exactly. */
@@ -9,6 +9,10 @@ export const convGrad: GradRule<"Conv"> = {
     const x = g.input("X");
     const w = g.input("W");
     const dY = g.dY();
+    const group = g.node.attrs.group ?? 1;
+    if (group !== 1) {
+      throw new GradientError(`Expected a Conv of group 1 to differentiate but found ${group}`);
+    }
     const s = spatialOf(g.node.attrs, w.shape.slice(2), "Conv");
     return {
       // dX = ConvTranspose(dY, W) with the forward strides, pads and dilations

@@ -1,10 +1,18 @@
-import type { GradRule } from "../grad_rule.ts";
+import { GradientError, type GradRule } from "../grad_rule.ts";
 
-/** MatMul (2-D): dA = dY·Bᵀ, dB = Aᵀ·dY. */
+/** MatMul (2-D): dA = dY·Bᵀ, dB = Aᵀ·dY. Batched MatMul appears only inside gradients. */
 export const matMulGrad: GradRule<"MatMul"> = {
   op: "MatMul",
-  grad: (g) => ({
-    A: g.needs("A") ? g.emit("Gemm", [g.dY(), g.input("B")], { transB: 1 }, "dA") : null,
-    B: g.needs("B") ? g.emit("Gemm", [g.input("A"), g.dY()], { transA: 1 }, "dB") : null,
-  }),
+  grad: (g) => {
+    const [a, b] = [g.input("A"), g.input("B")];
+    if (a.shape.length !== 2 || b.shape.length !== 2) {
+      throw new GradientError(
+        `Expected a 2-D MatMul to differentiate but found [${a.shape}]x[${b.shape}]`,
+      );
+    }
+    return {
+      A: g.needs("A") ? g.emit("Gemm", [g.dY(), b], { transB: 1 }, "dA") : null,
+      B: g.needs("B") ? g.emit("Gemm", [a, g.dY()], { transA: 1 }, "dB") : null,
+    };
+  },
 };

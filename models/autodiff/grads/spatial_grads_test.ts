@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { checkGradients, seeded } from "../gradcheck.ts";
-import type { GraphBuilder, Tensor } from "../builder.ts";
+import { GraphBuilder, type Tensor } from "../builder.ts";
+import { emitBackward } from "../backward.ts";
+import { GradientError } from "../grad_rule.ts";
 import type { OpAttrs } from "../../onnx/mod.ts";
+import { PER_IMAGE_MIN_PIXELS } from "./_conv.ts";
 
 type Forward = (b: GraphBuilder, xs: Tensor[]) => Tensor;
 
@@ -12,6 +15,8 @@ interface Case {
   /** ORT has float64 kernels for this case (else it runs in float32). */
   readonly ort64?: boolean;
   readonly domain?: (v: number, input: string) => number;
+  /** Difference at most this many coordinates per input (large inputs). */
+  readonly sample?: number;
 }
 
 const conv = (attrs: OpAttrs<"Conv">, bias = true): Forward => (b, [x, w, c]) =>
@@ -51,6 +56,22 @@ const CASES: readonly Case[] = [
     dilations: [2, 1],
   }),
   convCase("1x1 stride 1 (single tap)", [2, 3, 3, 4], [4, 3, 1, 1], {}),
+  // 32×32 outputs: the weight gradient takes the per-image path (grads/_conv.ts)
+  {
+    ...convCase("3x3 pad 1 on 32x32 (per-image weight gradient)", [2, 2, 32, 32], [3, 2, 3, 3], {
+      pads: [1, 1, 1, 1],
+    }),
+    sample: 64,
+  },
+  {
+    ...convCase("3x3 stride 2 pad 1 on 63x64 (per-image weight gradient)", [1, 2, 63, 64], [
+      2,
+      2,
+      3,
+      3,
+    ], { strides: [2, 2], pads: [1, 1, 1, 1] }),
+    sample: 64,
+  },
   // N·P·Q = 4 < taps·C = 72: the weight gradient's Gemm is wider than its reduction
   convCase("3x3 pad 1, more channels than pixels", [1, 8, 2, 2], [6, 8, 3, 3], {
     pads: [1, 1, 1, 1],
@@ -168,7 +189,7 @@ CASES.forEach((c, k) => {
       ]),
     );
     const ortDtype = c.ort64 ? "float64" : "float32";
-    const err = await checkGradients(c.shapes, c.forward, feeds, { ortDtype });
+    const err = await checkGradients(c.shapes, c.forward, feeds, { ortDtype, sample: c.sample });
     console.log(
       `${c.name}: ref ${err.ref.toExponential(2)} ort(${ortDtype}) ${err.ort.toExponential(2)} ` +
         `forward ${err.ortForward.toExponential(2)}`,
@@ -178,4 +199,45 @@ CASES.forEach((c, k) => {
     assert.ok(err.ort <= tol, `ORT ${ortDtype} relative error ${err.ort}`);
     assert.ok(err.ortForward <= tol, `ORT ${ortDtype} forward relative error ${err.ortForward}`);
   });
+});
+
+/** Op types of the backward nodes a Conv on `x` (3×3 or `kernel`) with `attrs` emits for W. */
+function weightGradOps(x: number[], attrs: OpAttrs<"Conv">, kernel = 3): string[] {
+  const b = new GraphBuilder("w");
+  const xs = b.input("x", "float32", x);
+  const w = b.param("w", "float32", [2, x[1], kernel, kernel]);
+  const y = b.emit("Conv", [xs, w], attrs);
+  const loss = b.emit("ReduceSum", [b.emit("Mul", [y, y]), b.int64s("all", [0, 1, 2, 3])], {
+    keepdims: 0,
+  });
+  const before = b.nodes.length;
+  emitBackward(b, loss, [w]);
+  return b.nodes.slice(before).map((n) => n.op);
+}
+
+Deno.test("Conv weight gradient: per-image products from 32×32 outputs, one Gemm below", () => {
+  assert.equal(PER_IMAGE_MIN_PIXELS, 32 * 32);
+  const large = weightGradOps([2, 3, 32, 32], { pads: [1, 1, 1, 1] });
+  assert.ok(large.includes("MatMul") && !large.includes("Gemm") && !large.includes("Gather"));
+  // the one-hot im2col is a grouped Conv: Mul's backward adds none
+  assert.equal(large.filter((op) => op === "Conv").length, 1);
+  const small = weightGradOps([2, 3, 31, 32], { pads: [1, 1, 1, 1] });
+  assert.ok(small.includes("Gemm") && small.includes("Gather") && !small.includes("MatMul"));
+  // a 1×1 kernel needs no columns, whatever the map size
+  const pointwise = weightGradOps([2, 3, 32, 32], {}, 1);
+  assert.ok(pointwise.includes("Gemm") && !pointwise.includes("Conv"));
+});
+
+Deno.test("a grouped Conv or a batched MatMul in the forward pass has no gradient rule", () => {
+  const b = new GraphBuilder("g");
+  const x = b.param("x", "float64", [1, 4, 3, 3]);
+  const w = b.param("w", "float64", [4, 2, 1, 1]);
+  const y = b.emit("Conv", [x, w], { group: 2 });
+  const loss = b.emit("ReduceSum", [y, b.int64s("all", [0, 1, 2, 3])], { keepdims: 0 });
+  assert.throws(() => emitBackward(b, loss, [x, w]), GradientError);
+  const m = new GraphBuilder("m");
+  const a = m.param("a", "float64", [2, 3, 4]);
+  const p = m.emit("MatMul", [a, m.param("c", "float64", [4, 2])]);
+  const l2 = m.emit("ReduceSum", [p, m.int64s("all", [0, 1, 2])], { keepdims: 0 });
+  assert.throws(() => emitBackward(m, l2, [a]), GradientError);
 });

@@ -21,6 +21,8 @@ const CONV = { strides: [2, 1], pads: [1, 0, 0, 1] };
 
 const CASES: readonly Case[] = [
   { op: "MatMul", shapes: [[2, 3], [3, 4]] },
+  { op: "MatMul", shapes: [[2, 3, 4], [2, 4, 5]] },
+  { op: "MatMul", shapes: [[2, 1, 3, 4], [3, 4, 2]] },
   {
     op: "Gemm",
     shapes: [[3, 2], [4, 3], [4]],
@@ -52,6 +54,12 @@ const CASES: readonly Case[] = [
   { op: "Gather", shapes: [[3, 4, 2]], ints: [[2, 0, -1, 2, 3]], attrs: { axis: 1 } },
   { op: "Gather", shapes: [[3, 2]], ints: [[1, 1]] },
   { op: "Conv", shapes: [[2, 3, 5, 4], [4, 3, 3, 2], [4]], attrs: CONV, dtype: "float32" },
+  {
+    op: "Conv",
+    shapes: [[2, 4, 5, 4], [6, 2, 3, 2], [6]],
+    attrs: { ...CONV, group: 2 },
+    dtype: "float32",
+  },
   {
     op: "ConvTranspose",
     shapes: [[2, 3, 3, 4], [3, 2, 3, 2], [2]],

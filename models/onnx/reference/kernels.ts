@@ -58,6 +58,27 @@ function gemm(a: RefTensor, b: RefTensor, c: RefTensor | undefined, at: AttrBag)
   return out;
 }
 
+/** MatMul of [..., m, k] and [..., k, n] with broadcast leading axes: one gemm per batch index. */
+function matMul(a: RefTensor, b: RefTensor, shape: readonly number[]): Float64Array {
+  const [m, n] = shape.slice(-2);
+  const k = a.shape.at(-1)!;
+  const batch = shape.slice(0, -2);
+  // index of each batch entry's matrix in a and b (their leading axes broadcast to `batch`)
+  const ia = broadcastIndex([...a.shape.slice(0, -2), 1, 1], [...batch, 1, 1]);
+  const ib = broadcastIndex([...b.shape.slice(0, -2), 1, 1], [...batch, 1, 1]);
+  const out = new Float64Array(numel(shape));
+  for (let t = 0; t < ia.length; t++) {
+    const one = gemm(
+      { dtype: a.dtype, shape: [m, k], data: a.data.subarray(ia[t] * m * k, (ia[t] + 1) * m * k) },
+      { dtype: b.dtype, shape: [k, n], data: b.data.subarray(ib[t] * k * n, (ib[t] + 1) * k * n) },
+      undefined,
+      {},
+    );
+    out.set(one, t * m * n);
+  }
+  return out;
+}
+
 function transpose(x: RefTensor, perm: readonly number[], shape: readonly number[]): Float64Array {
   const xs = stridesOf(x.shape);
   const out = new Float64Array(x.data.length);
@@ -133,7 +154,8 @@ export function evalNode(op: OpType, xs: readonly RefTensor[], attrs: AttrBag): 
   let data: Float64Array;
   if (op in BINARY) data = binary(BINARY[op], a, b, broadcastShapes(a.shape, b.shape));
   else if (op in UNARY) data = a.data.map(UNARY[op]);
-  else if (op === "MatMul" || op === "Gemm") data = gemm(a, b, xs[2], op === "Gemm" ? attrs : {});
+  else if (op === "MatMul") data = matMul(a, b, shape);
+  else if (op === "Gemm") data = gemm(a, b, xs[2], attrs);
   else if (op === "Transpose") {
     const perm = (attrs.perm as readonly number[] | undefined) ??
       a.shape.map((_, i) => a.shape.length - 1 - i);

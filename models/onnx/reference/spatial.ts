@@ -12,7 +12,10 @@ function rank4(op: OpType, x: RefTensor): readonly number[] {
   return x.shape;
 }
 
-/** Y[n,m,p,q] = B[m] + Σ_{c,i,j} X[n,c,p·s+i·d−pad, q·s+j·d−pad] · W[m,c,i,j]. */
+/**
+ * Y[n,m,p,q] = B[m] + Σ_{c,i,j} X[n,c₀+c,p·s+i·d−pad, q·s+j·d−pad] · W[m,c,i,j], where c runs
+ * over the C/g input channels of output channel m's group and c₀ is that group's first channel.
+ */
 export function conv(
   x: RefTensor,
   w: RefTensor,
@@ -24,14 +27,17 @@ export function conv(
   const [, M, P, Q] = out;
   const [kh, kw] = w.shape.slice(2);
   const s = spatialOf(attrs, [kh, kw], "Conv");
+  const group = (attrs.group as number | undefined) ?? 1;
+  const cg = w.shape[1]; // input channels per group
   const y = new Float64Array(numel(out));
   let o = 0;
   for (let n = 0; n < out[0]; n++) {
     for (let m = 0; m < M; m++) {
+      const c0 = Math.floor(m / (M / group)) * cg;
       for (let p = 0; p < P; p++) {
         for (let q = 0; q < Q; q++) {
           let acc = bias ? bias.data[m] : 0;
-          for (let c = 0; c < C; c++) {
+          for (let c = c0; c < c0 + cg; c++) {
             for (let i = 0; i < kh; i++) {
               const h = p * s.strides[0] + i * s.dilations[0] - s.pads[0];
               if (h < 0 || h >= H) continue;
@@ -39,7 +45,7 @@ export function conv(
                 const v = q * s.strides[1] + j * s.dilations[1] - s.pads[1];
                 if (v < 0 || v >= W) continue;
                 acc += x.data[((n * C + c) * H + h) * W + v] *
-                  w.data[((m * C + c) * kh + i) * kw + j];
+                  w.data[((m * cg + c - c0) * kh + i) * kw + j];
               }
             }
           }
