@@ -46,13 +46,11 @@ export function batchNorm2d(
   const axes = { axes: [0, 2, 3], keepdims: 1 };
   const c1 = b.int64s(`${name}/c_shape`, [c]);
   const count = n * h * w;
-  let mean: Tensor | undefined;
-  let variance: Tensor | undefined;
   const forward = () => {
-    mean = b.emit("ReduceMean", [x], axes, at("mean"));
+    const mean = b.emit("ReduceMean", [x], axes, at("mean"));
     const centered = b.emit("Sub", [x, mean], {}, at("centered"));
     const sq = b.emit("Mul", [centered, centered], {}, at("sq"));
-    variance = b.emit("ReduceMean", [sq], axes, at("var"));
+    const variance = b.emit("ReduceMean", [sq], axes, at("var"));
     const varEps = b.emit(
       "Add",
       [variance, b.scalar(`${name}/eps`, dtype, eps)],
@@ -67,17 +65,17 @@ export function batchNorm2d(
       { epsilon: 0 },
       { name },
     );
-    return { y, centered, varEps };
+    return { y, mean, variance, centered, varEps };
   };
-  let y: Tensor;
-  if (spec.derivedGradient) y = forward().y;
-  else {
-    let saved: ReturnType<typeof forward> | undefined;
-    [y] = b.withGradient(name, [x, gamma, beta], () => {
-      saved = forward();
-      return [saved.y];
-    }, (g) => bnBackward(g, gamma, saved!.centered, saved!.varEps, count));
-  }
+  // the region's body runs at once, so `f` is set before the rule or the buffers read it
+  let f: ReturnType<typeof forward> | undefined;
+  const run = () => (f = forward());
+  const [y] = spec.derivedGradient ? [run().y] : b.withGradient(
+    name,
+    [x, gamma, beta],
+    () => [run().y],
+    (g) => bnBackward(g, gamma, f!.centered, f!.varEps, count),
+  );
   const keep = b.scalar(`${name}/keep`, dtype, 1 - m);
   const blend = (buf: Tensor, stat: Tensor, factor: number, what: string) =>
     b.emit(
@@ -97,11 +95,11 @@ export function batchNorm2d(
       {},
       { name: `${buf.name}_next` },
     );
-  b.updateBuffer(runMean.name, blend(runMean, mean!, m, "running_mean"));
+  b.updateBuffer(runMean.name, blend(runMean, f!.mean, m, "running_mean"));
   // NOTE: with a single value per channel (n = 1) PyTorch raises; the factor would divide by zero.
   b.updateBuffer(
     runVar.name,
-    blend(runVar, variance!, (m * count) / Math.max(count - 1, 1), "running_var"),
+    blend(runVar, f!.variance, (m * count) / Math.max(count - 1, 1), "running_var"),
   );
   return y;
 }

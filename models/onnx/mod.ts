@@ -20,14 +20,7 @@
  */
 export * from "./ir.ts";
 export * from "./ops.ts";
-export {
-  broadcastShapes,
-  checkArity,
-  gatherAxis,
-  inferOutputs,
-  normAxis,
-  reduceMeanAxes,
-} from "./shape.ts";
+export { broadcastShapes, checkArity, inferOutputs, normAxis, reduceMeanAxes } from "./shape.ts";
 export {
   convOutLength,
   convTransposeOutLength,

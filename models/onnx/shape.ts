@@ -197,7 +197,8 @@ export function inferOutputs(op: OpType, xs: readonly InferInput[], attrs: AttrB
       return [{ dtype: a.dtype, shape: r.map((v) => v.count) }];
     }
     case "Gather": {
-      const axis = gatherAxis(int("axis", 0), a.shape.length);
+      if (a.shape.length === 0) throw new RangeError(`Expected Gather data of rank >= 1`);
+      const axis = normAxis(int("axis", 0), a.shape.length);
       if (b.dtype !== "int64") {
         throw new TypeError(`Expected int64 Gather indices but found ${b.dtype}`);
       }
@@ -215,14 +216,6 @@ export function inferOutputs(op: OpType, xs: readonly InferInput[], attrs: AttrB
       if (xs[2]) same(a.dtype, xs[2].dtype, op);
       return [{ dtype: a.dtype, shape: padShape(a.shape, constOf(b, op, "pads")) }];
   }
-}
-
-/** Gather's `axis` in [0, rank); throws naming the bad value. */
-export function gatherAxis(axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new RangeError(`Expected a Gather axis in [${-rank}, ${rank - 1}] but found ${axis}`);
-  }
-  return axis < 0 ? axis + rank : axis;
 }
 
 /** Checks input arity against the schema of `op`. */

@@ -78,9 +78,7 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
   const [pt, pl, pb, pr] = s.pads;
   const [hp, wp] = [h + pt + pb, w + pl + pr];
   const rows = n * p * q;
-  const channelLast = (t: Tensor, what: string) =>
-    e.emit("Transpose", [t], { perm: [0, 2, 3, 1] }, what);
-  const imageN = channelLast(image, "dW_image_nhwc");
+  const imageN = e.emit("Transpose", [image], { perm: [0, 2, 3, 1] }, "dW_image_nhwc");
   const padded = s.pads.some((v) => v > 0)
     ? e.emit(
       "Pad",
@@ -124,7 +122,7 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
   const kerC = e.emit(
     "Reshape",
     [
-      e.emit("Transpose", [ker], { perm: [1, 0, 2, 3] }, "dW_kernel_cnhw"),
+      e.emit("Transpose", [ker], { perm: SWAP }, "dW_kernel_cnhw"),
       e.int64s("dW_kernel_shape", [a, rows]),
     ],
     {},

@@ -1,6 +1,5 @@
-import type { GradRule } from "../grad_rule.ts";
-import { GradientError } from "../grad_rule.ts";
-import { gatherAxis } from "../../onnx/mod.ts";
+import { GradientError, type GradRule } from "../grad_rule.ts";
+import { normAxis } from "../../onnx/mod.ts";
 
 /** Largest one-hot matrix (entries) the rule builds before it refuses. */
 const MAX_ONE_HOT = 1 << 24;
@@ -17,7 +16,7 @@ export const gatherGrad: GradRule<"Gather"> = {
   grad: (g) => {
     const x = g.input("data");
     const idx = g.ints("indices");
-    const axis = gatherAxis(g.attr("axis", 0), x.shape.length);
+    const axis = normAxis(g.attr("axis", 0), x.shape.length);
     const d = x.shape[axis];
     const m = idx.length;
     if (m * d > MAX_ONE_HOT) {

@@ -1,6 +1,6 @@
 /** Direct-loop float64 kernels, one per op in `OpType`. */
 import type { AttrBag, OpType } from "../ops.ts";
-import { broadcastShapes, gatherAxis, inferOutputs, normAxis, reduceMeanAxes } from "../shape.ts";
+import { broadcastShapes, inferOutputs, normAxis, reduceMeanAxes } from "../shape.ts";
 import { broadcastIndex, numel, type RefTensor, roundTo, stridesOf } from "./tensor.ts";
 import * as spatial from "./spatial.ts";
 
@@ -179,7 +179,7 @@ export function evalNode(op: OpType, xs: readonly RefTensor[], attrs: AttrBag): 
 }
 
 function gather(x: RefTensor, idx: RefTensor, axis: number): Float64Array {
-  const ax = gatherAxis(axis, x.shape.length);
+  const ax = normAxis(axis, x.shape.length);
   const d = x.shape[ax];
   const outer = numel(x.shape.slice(0, ax));
   const inner = numel(x.shape.slice(ax + 1));
