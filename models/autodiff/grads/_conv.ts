@@ -74,7 +74,7 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
   const [, a, p, q] = ker.shape;
   const [kh, kw] = s.kernel;
   const taps = kh * kw;
-  if (taps > 1 && p * q >= PER_IMAGE_MIN_PIXELS) return convWeightGradPerImage(e, image, ker, s);
+  if (taps > 1 && perImageWeightGrad(a, p, q)) return convWeightGradPerImage(e, image, ker, s);
   const [pt, pl, pb, pr] = s.pads;
   const [hp, wp] = [h + pt + pb, w + pl + pr];
   const rows = n * p * q;
@@ -137,12 +137,21 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
 }
 
 /**
- * Output pixels per image from which `convWeightGrad` takes the per-image path.
+ * Output pixels per image from which `convWeightGrad` may take the per-image path, and the
+ * output pixels it needs per output channel.
  * NOTE: measured in onnxruntime (2 cores): at 32×32 outputs the per-image path takes 0.8x the
- * time of one Gather + one Gemm (64 channels, batch 64 and 128), and a whole ResNet-18 step 0.97x;
- * at 16×16 and below it is slower (its [N, taps·B, A] partial products outgrow the saving).
+ * time of one Gather + one Gemm (64 channels, batch 64 and 128), and a whole ResNet-18 step 0.97x.
+ * Its partial products [N, taps·B, A] grow with the channels: at 16×16 with 128 channels it is
+ * slower (41.7 vs 36.7 ms), but with 8 or 16 channels (ResNet-18 at width 1/16 and 1/8) a whole
+ * step took 0.96-0.97x the time with it from 16×16 on; from 8×8 on gained nothing more.
  */
-export const PER_IMAGE_MIN_PIXELS = 1024;
+export const PER_IMAGE_MIN_PIXELS = 256;
+export const PER_IMAGE_PIXELS_PER_CHANNEL = 16;
+
+/** Whether the weight gradient of a Conv with A outputs of P×Q takes the per-image path. */
+export function perImageWeightGrad(a: number, p: number, q: number): boolean {
+  return p * q >= PER_IMAGE_MIN_PIXELS && PER_IMAGE_PIXELS_PER_CHANNEL * a <= p * q;
+}
 
 /**
  * The weight gradient as one product per image, for large output maps: a grouped Conv with a

@@ -4,7 +4,7 @@ import { GraphBuilder, type Tensor } from "../builder.ts";
 import { emitBackward } from "../backward.ts";
 import { GradientError } from "../grad_rule.ts";
 import type { OpAttrs } from "../../onnx/mod.ts";
-import { PER_IMAGE_MIN_PIXELS } from "./_conv.ts";
+import { PER_IMAGE_MIN_PIXELS, PER_IMAGE_PIXELS_PER_CHANNEL } from "./_conv.ts";
 
 type Forward = (b: GraphBuilder, xs: Tensor[]) => Tensor;
 
@@ -56,7 +56,14 @@ const CASES: readonly Case[] = [
     dilations: [2, 1],
   }),
   convCase("1x1 stride 1 (single tap)", [2, 3, 3, 4], [4, 3, 1, 1], {}),
-  // 32×32 outputs: the weight gradient takes the per-image path (grads/_conv.ts)
+  // 16×16 outputs or more, few channels: the weight gradient takes the per-image path
+  // (grads/_conv.ts)
+  {
+    ...convCase("3x3 pad 1 on 16x16 (per-image weight gradient)", [2, 3, 16, 16], [4, 3, 3, 3], {
+      pads: [1, 1, 1, 1],
+    }),
+    sample: 64,
+  },
   {
     ...convCase("3x3 pad 1 on 32x32 (per-image weight gradient)", [2, 2, 32, 32], [3, 2, 3, 3], {
       pads: [1, 1, 1, 1],
@@ -201,11 +208,14 @@ CASES.forEach((c, k) => {
   });
 });
 
-/** Op types of the backward nodes a Conv on `x` (3×3 or `kernel`) with `attrs` emits for W. */
-function weightGradOps(x: number[], attrs: OpAttrs<"Conv">, kernel = 3): string[] {
+/**
+ * Op types of the backward nodes a Conv on `x` (3×3 or `kernel`, `outputs` channels) with
+ * `attrs` emits for W.
+ */
+function weightGradOps(x: number[], attrs: OpAttrs<"Conv">, kernel = 3, outputs = 2): string[] {
   const b = new GraphBuilder("w");
   const xs = b.input("x", "float32", x);
-  const w = b.param("w", "float32", [2, x[1], kernel, kernel]);
+  const w = b.param("w", "float32", [outputs, x[1], kernel, kernel]);
   const y = b.emit("Conv", [xs, w], attrs);
   const loss = b.emit("ReduceSum", [b.emit("Mul", [y, y]), b.int64s("all", [0, 1, 2, 3])], {
     keepdims: 0,
@@ -215,14 +225,23 @@ function weightGradOps(x: number[], attrs: OpAttrs<"Conv">, kernel = 3): string[
   return b.nodes.slice(before).map((n) => n.op);
 }
 
-Deno.test("Conv weight gradient: per-image products from 32×32 outputs, one Gemm below", () => {
-  assert.equal(PER_IMAGE_MIN_PIXELS, 32 * 32);
+Deno.test("Conv weight gradient: per-image products from 16×16 outputs and 16 pixels per output channel, one Gemm otherwise", () => {
+  assert.deepEqual([PER_IMAGE_MIN_PIXELS, PER_IMAGE_PIXELS_PER_CHANNEL], [256, 16]);
+  const perImage = (ops: string[]) =>
+    ops.includes("MatMul") && !ops.includes("Gemm") && !ops.includes("Gather");
+  const oneGemm = (ops: string[]) =>
+    ops.includes("Gemm") && ops.includes("Gather") && !ops.includes("MatMul");
   const large = weightGradOps([2, 3, 32, 32], { pads: [1, 1, 1, 1] });
-  assert.ok(large.includes("MatMul") && !large.includes("Gemm") && !large.includes("Gather"));
+  assert.ok(perImage(large));
   // the one-hot im2col is a grouped Conv: Mul's backward adds none
   assert.equal(large.filter((op) => op === "Conv").length, 1);
-  const small = weightGradOps([2, 3, 31, 32], { pads: [1, 1, 1, 1] });
-  assert.ok(small.includes("Gemm") && small.includes("Gather") && !small.includes("MatMul"));
+  assert.ok(perImage(weightGradOps([2, 3, 16, 16], { pads: [1, 1, 1, 1] })));
+  assert.ok(oneGemm(weightGradOps([2, 3, 15, 16], { pads: [1, 1, 1, 1] })));
+  // 16 output channels on 16×16 outputs still take it, 17 do not; 64 on 32×32 do, 65 not
+  assert.ok(perImage(weightGradOps([1, 2, 16, 16], { pads: [1, 1, 1, 1] }, 3, 16)));
+  assert.ok(oneGemm(weightGradOps([1, 2, 16, 16], { pads: [1, 1, 1, 1] }, 3, 17)));
+  assert.ok(perImage(weightGradOps([1, 2, 32, 32], { pads: [1, 1, 1, 1] }, 3, 64)));
+  assert.ok(oneGemm(weightGradOps([1, 2, 32, 32], { pads: [1, 1, 1, 1] }, 3, 65)));
   // a 1×1 kernel needs no columns, whatever the map size
   const pointwise = weightGradOps([2, 3, 32, 32], {}, 1);
   assert.ok(pointwise.includes("Gemm") && !pointwise.includes("Conv"));
