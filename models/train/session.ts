@@ -6,6 +6,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { type DType, type Graph, serializeModel, type TensorData } from "../onnx/mod.ts";
+import { graphForProvider } from "./ep_graph.ts";
 
 /** Execution providers the trainer can select. */
 export type ExecutionProvider = "cpu" | "webgpu" | "cuda";
@@ -116,11 +117,15 @@ export class Session {
     private readonly session: ort.InferenceSession,
   ) {}
 
-  /** Serialises `graph` and opens it on the chosen provider. */
+  /**
+   * Serialises `graph`, with the rewrites its provider needs (`graphForProvider`), and opens it
+   * on the chosen provider.
+   */
   static async create(graph: Graph, opts: SessionOptions = {}): Promise<Session> {
     const options = ortSessionOptions(graph, opts);
+    const model = serializeModel(graphForProvider(graph, opts.ep ?? "cpu"));
     try {
-      const s = await ort.InferenceSession.create(serializeModel(graph), options);
+      const s = await ort.InferenceSession.create(model, options);
       return new Session(graph, opts.ep ?? "cpu", s);
     } catch (cause) {
       throw new ProviderError(

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { GraphBuilder, trainStep } from "../autodiff/mod.ts";
+import { resnet18 } from "../arch/mod.ts";
+import { createRng } from "../rng.ts";
+import { graphForProvider, ungroupSharedConvs } from "./ep_graph.ts";
+import { Session } from "./session.ts";
+
+/** X [2, g, 9, 7] through a grouped Conv (stride 2, pads) with `kernel` [g·m, 1, 3, 3]. */
+function groupedConv(g: number, kernel: Float32Array | "input") {
+  const b = new GraphBuilder("grouped");
+  const x = b.input("x", "float32", [2, g, 9, 7]);
+  const w = kernel === "input"
+    ? b.input("w", "float32", [3 * g, 1, 3, 3])
+    : b.constant("w", "float32", [kernel.length / 9, 1, 3, 3], kernel);
+  const attrs = { strides: [2, 2], pads: [1, 0, 1, 1], dilations: [1, 1], group: g };
+  b.output(b.emit("Conv", [x, w], attrs, { name: "y" }));
+  return b.build();
+}
+
+const rng = createRng(6);
+const shared = Float32Array.from({ length: 27 }, () => rng.normal());
+const repeat = (k: Float32Array, g: number) => {
+  const out = new Float32Array(k.length * g);
+  for (let i = 0; i < g; i++) out.set(k, i * k.length);
+  return out;
+};
+
+Deno.test("ungroupSharedConvs() turns a shared-kernel grouped Conv into Reshape, Conv, Reshape with the same result", async () => {
+  const graph = groupedConv(4, repeat(shared, 4));
+  const flat = ungroupSharedConvs(graph);
+  assert.deepEqual(flat.nodes.map((n) => n.op), ["Reshape", "Conv", "Reshape"]);
+  assert.equal(flat.nodes[1].attrs.group, undefined);
+  assert.deepEqual(flat.nodes[1].attrs.strides, [2, 2]);
+  assert.deepEqual(
+    flat.initializers.map((t) => [t.name, t.shape]).sort(),
+    [
+      ["y/ungrouped_kernel", [3, 1, 3, 3]],
+      ["y/ungrouped_out_shape", [4]],
+      ["y/ungrouped_planes_shape", [4]],
+    ].sort(),
+  );
+  assert.deepEqual(flat.nodes.at(-1)!.outputs, ["y"]);
+  const x = Float32Array.from({ length: 2 * 4 * 9 * 7 }, () => rng.normal());
+  const run = async (g: typeof graph) => {
+    const s = await Session.create(g, { threads: 1, spin: false });
+    try {
+      return (await s.run({ x })).y as Float32Array;
+    } finally {
+      await s.release();
+    }
+  };
+  const [want, got] = [await run(graph), await run(flat)];
+  assert.equal(got.length, 2 * 12 * 5 * 3);
+  assert.deepEqual(got, want);
+});
+
+Deno.test("ungroupSharedConvs() keeps grouped Convs whose kernels differ or are not constant", () => {
+  const differ = repeat(shared, 4);
+  differ[40] += 1;
+  for (const graph of [groupedConv(4, differ), groupedConv(4, "input")]) {
+    assert.equal(ungroupSharedConvs(graph), graph);
+  }
+});
+
+Deno.test("graphForProvider() rewrites ResNet-18's per-image weight-gradient Convs for webgpu only", () => {
+  const { graph } = trainStep({
+    name: "resnet18_tiny",
+    dtype: "float32",
+    batch: 2,
+    inputShape: [3, 32, 32],
+    forward: (b, x) => resnet18(b, x, { training: true, width: 1 / 16 }),
+    loss: { kind: "softmax_ce", labels: "index" },
+  });
+  const grouped = (g: typeof graph) =>
+    g.nodes.filter((n) => n.op === "Conv" && (n.attrs.group ?? 1) !== 1).length;
+  assert.ok(grouped(graph) >= 5, `${grouped(graph)} grouped Convs`);
+  assert.equal(graphForProvider(graph, "cpu"), graph);
+  const web = graphForProvider(graph, "webgpu");
+  assert.equal(grouped(web), 0);
+  assert.deepEqual(web.inputs, graph.inputs);
+  assert.deepEqual(web.outputs, graph.outputs);
+});
