@@ -2,7 +2,8 @@
  * The PyTorch side of bench_train.ts, float32: the same FCN and loss with plain SGD, the same
  * conv stack, or kuangliu's CIFAR ResNet-18 with SGD momentum 0.9 and weight decay 5e-4 (the ONNX
  * step's update). It runs as a server (`TorchWorker`) so that the bench can alternate its steps
- * with ONNX Runtime's and both see the same load from other jobs.
+ * with ONNX Runtime's and both see the same load from other jobs. On "cuda" the model and the
+ * batch live on the GPU, TF32 is off (true fp32) and each timed step ends with a synchronize.
  */
 export const TORCH_SCRIPT = `
 import json, sys, time
@@ -12,6 +13,11 @@ import torch.nn.functional as F
 cfg = json.loads(sys.argv[1])
 torch.set_num_threads(cfg["threads"])
 torch.manual_seed(0)
+dev = torch.device(cfg.get("device", "cpu"))
+if dev.type == "cuda":
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
 
 class BasicBlock(nn.Module):
     def __init__(self, cin, planes, stride):
@@ -59,22 +65,25 @@ def build(job):
     if job["kind"] == "resnet18":
         classes = job["classes"]
         model = ResNet18(classes).train()
-        opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9, weight_decay=5e-4)
+        sgd = dict(lr=1e-4, momentum=0.9, weight_decay=5e-4)
         x = torch.randn(b, 3, 32, 32)
     elif job["kind"] == "convs":
         c = job["channels"]
         model = nn.Sequential(*[nn.Conv2d(c, c, 3, 1, 1, bias=False)
                                 for _ in range(job["layers"])], nn.Flatten())
         classes = c * 32 * 32
-        opt = torch.optim.SGD(model.parameters(), lr=1e-4)
+        sgd = dict(lr=1e-4)
         x = torch.randn(b, c, 32, 32)
     else:
         sizes = job["sizes"]
         classes = sizes[-1]
         model = mlp(sizes, job["bias"])
-        opt = torch.optim.SGD(model.parameters(), lr=1e-4)
+        sgd = dict(lr=1e-4)
         x = torch.randn(b, sizes[0])
-    labels = torch.randint(0, classes, (b,))
+    model = model.to(dev)
+    opt = torch.optim.SGD(model.parameters(), **sgd)
+    x = x.to(dev)
+    labels = torch.randint(0, classes, (b,)).to(dev)
     if job["loss"] == "mse":
         target = nn.functional.one_hot(labels, classes).float()
         loss_fn = lambda z: 0.5 * ((z - target) ** 2).sum() / b
@@ -96,12 +105,17 @@ for line in sys.stdin:
         step = build(msg["setup"])
         for _ in range(msg["setup"]["warmup"]):
             step()
+        sync()
         print(json.dumps({"ready": True}), flush=True)
     else:
         t0 = time.perf_counter()
         step()
+        sync()
         print(json.dumps({"seconds": time.perf_counter() - t0}), flush=True)
 `;
+
+/** Where PyTorch runs the steps. */
+export type TorchDevice = "cpu" | "cuda";
 
 /** A PyTorch job: the model, its loss, batch and warm-up steps. */
 export type TorchJob = Readonly<Record<string, unknown>> & {
@@ -132,12 +146,22 @@ export class TorchWorker {
     private readonly reader: ReadableStreamDefaultReader<string>,
   ) {}
 
-  /** Starts the server with `threads` threads, or returns a note saying why it cannot. */
-  static start(threads: number): TorchWorker | string {
+  /**
+   * Starts the server with `threads` CPU threads on `device`, or returns a note saying why it
+   * cannot (no torch, or no CUDA device when "cuda" is asked for).
+   */
+  static start(threads: number, device: TorchDevice = "cpu"): TorchWorker | string {
     const python = torchPython();
     if (!python) return "skipped: python3 with torch not found (apt-get install -y python3-torch)";
+    if (device === "cuda") {
+      const probe = new Deno.Command(python, {
+        args: ["-c", "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"],
+        stderr: "null",
+      }).outputSync();
+      if (!probe.success) return "skipped: this python3's torch sees no CUDA device";
+    }
     const child = new Deno.Command(python, {
-      args: ["-c", TORCH_SCRIPT, JSON.stringify({ threads })],
+      args: ["-c", TORCH_SCRIPT, JSON.stringify({ threads, device })],
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

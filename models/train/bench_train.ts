@@ -8,17 +8,22 @@
  * and ORT/TF.js compare best samples/s; "paired" is the median over rounds of PyTorch's step
  * time over the graph's in the same round) and writes out/bench/train.json.
  *
- *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--no-torch]
- *       [--only MODEL]... [--skip MODEL]...   (MODEL: a name, or its suffix like "resnet18")
+ * On a GPU machine, `--ep webgpu --torch-device cuda` compares ONNX Runtime's WebGPU provider,
+ * with parameters kept on the device between steps, against PyTorch on CUDA (fp32), and writes
+ * out/bench/train-webgpu.json.
+ *
+ *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--ep cpu|webgpu|cuda]
+ *       [--no-torch] [--torch-device cpu|cuda] [--only MODEL]... [--skip MODEL]...
+ *       (MODEL: a name, or its suffix like "resnet18")
  */
 import { parseArgs } from "node:util";
 import { GraphBuilder } from "../autodiff/mod.ts";
-import type { TensorData } from "../onnx/mod.ts";
+import type { TensorData, ValueInfo } from "../onnx/mod.ts";
 import { createRng } from "../rng.ts";
 import { constantLr } from "./schedule.ts";
-import { Session } from "./session.ts";
+import { disposeValue, type ExecutionProvider, Session, type Value } from "./session.ts";
 import { train } from "./trainer.ts";
-import { TorchWorker } from "./_bench_torch.ts";
+import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
 
 function median(xs: number[]): number {
@@ -27,7 +32,13 @@ function median(xs: number[]): number {
 }
 
 /** Seconds of each timed training step through `train()` (gather, feeds and checks included). */
-export async function ortStepSeconds(m: BenchModel, batch: number, threads: number, steps: number) {
+export async function ortStepSeconds(
+  m: BenchModel,
+  batch: number,
+  threads: number,
+  steps: number,
+  ep: ExecutionProvider = "cpu",
+) {
   const rows = 2 * batch;
   const rng = createRng(2);
   const width = m.inputShape.reduce((a, d) => a * d, 1);
@@ -47,6 +58,7 @@ export async function ortStepSeconds(m: BenchModel, batch: number, threads: numb
     epochs: Math.ceil((warm + steps) / 2),
     maxSteps: warm + steps,
     threads,
+    ep,
     onProgress: () => marks.push(performance.now()),
   });
   if (res.diverged) throw new Error(`Benchmark run of "${m.name}" diverged at step ${res.step}`);
@@ -54,9 +66,39 @@ export async function ortStepSeconds(m: BenchModel, batch: number, threads: numb
 }
 
 /**
+ * Copies host arrays to the device of `ep` (an Identity graph whose outputs stay there) so that
+ * timed runs do not upload them; on the CPU they are returned as they are. Release `session`
+ * after the values' last use.
+ */
+async function onDevice(
+  values: Readonly<Record<string, TensorData>>,
+  infos: readonly ValueInfo[],
+  ep: ExecutionProvider,
+  threads: number,
+): Promise<{ values: Record<string, Value>; session?: Session }> {
+  if (ep === "cpu") return { values: { ...values } };
+  const b = new GraphBuilder("upload");
+  for (const v of infos) {
+    b.output(
+      b.emit("Identity", [b.input(v.name, v.dtype, v.shape)], {}, { name: `${v.name}_dev` }),
+    );
+  }
+  const session = await Session.create(b.build(), {
+    ep,
+    threads,
+    spin: false,
+    deviceOutputs: infos.map((v) => `${v.name}_dev`),
+  });
+  const out = await session.run(values);
+  return { values: Object.fromEntries(infos.map((v) => [v.name, out[`${v.name}_dev`]])), session };
+}
+
+/**
  * Seconds of 2048³ GEMMs, raw training steps (the graph alone, parameters fed back) and, in the
  * first `torchReps` rounds, PyTorch steps of the same model, run alternately so that all of them
- * see the same load from other jobs on a shared machine.
+ * see the same load from other jobs on a shared machine. Off the CPU, the GEMM's operands, the
+ * batch and the parameters stay on the device, as PyTorch's do; the GEMM returns the sum of its
+ * product and the step its loss, so each timed run ends when the device has finished.
  */
 export async function interleavedTimes(
   m: BenchModel,
@@ -64,45 +106,72 @@ export async function interleavedTimes(
   threads: number,
   reps: number,
   torch?: { readonly worker: TorchWorker; readonly reps: number },
+  ep: ExecutionProvider = "cpu",
 ) {
   const n = 2048;
   const gb = new GraphBuilder("gemm");
-  gb.output(
-    gb.emit("MatMul", [gb.input("a", "float32", [n, n]), gb.input("b", "float32", [n, n])], {}, {
-      name: "c",
-    }),
+  const c = gb.emit(
+    "MatMul",
+    [gb.input("a", "float32", [n, n]), gb.input("b", "float32", [n, n])],
+    {},
+    { name: "c" },
   );
-  const gemm = await Session.create(gb.build(), { threads, spin: false });
+  if (ep === "cpu") gb.output(c);
+  else {
+    const axes = gb.constant("axes", "int64", [2], new BigInt64Array([0n, 1n]));
+    gb.output(gb.emit("ReduceSum", [c, axes], { keepdims: 0 }, { name: "sum" }));
+  }
+  const gemm = await Session.create(gb.build(), { threads, spin: false, ep });
   const st = m.step(batch);
-  const step = await Session.create(st.graph, { threads, spin: false });
+  const carried = [...st.params, ...st.state, ...st.buffers];
+  const step = await Session.create(st.graph, {
+    threads,
+    spin: false,
+    ep,
+    deviceOutputs: carried.map((v) => `${v.name}_next`),
+  });
   const rng = createRng(3);
   const a = Float32Array.from({ length: n * n }, () => rng.uniform() - 0.5);
-  const feeds: Record<string, TensorData> = { ...m.params(), lr: new Float32Array([1e-4]) };
+  const host: Record<string, TensorData> = { ...m.params(), lr: new Float32Array([1e-4]) };
   const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
-  for (const v of st.state) feeds[v.name] = new Float32Array(size(v.shape));
-  feeds.x = Float32Array.from({ length: batch * size(m.inputShape) }, () => rng.normal());
+  for (const v of st.state) host[v.name] = new Float32Array(size(v.shape));
+  host.x = Float32Array.from({ length: batch * size(m.inputShape) }, () => rng.normal());
   const y = st.graph.inputs.find((v) => v.name === "y")!;
-  feeds.y = y.dtype === "int64"
+  host.y = y.dtype === "int64"
     ? BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % m.classes))
     : Float32Array.from({ length: batch * m.classes }, (_, i) => (i % m.classes === 0 ? 1 : 0));
+  const operand = await onDevice(
+    { a },
+    [{ name: "a", dtype: "float32", shape: [n, n] }],
+    ep,
+    threads,
+  );
+  const batchInfos = st.graph.inputs.filter((v) => v.name === "x" || v.name === "y");
+  const data = await onDevice({ x: host.x, y: host.y }, batchInfos, ep, threads);
+  const feeds: Record<string, Value> = { ...host, ...data.values };
   const gemmTimes: number[] = [];
   const stepTimes: number[] = [];
   const torchTimes: number[] = [];
   try {
     for (let r = -m.warmup; r < reps; r++) {
       let t0 = performance.now();
-      await gemm.run({ a, b: a });
+      await gemm.run({ a: operand.values.a, b: operand.values.a });
       const tg = performance.now() - t0;
       t0 = performance.now();
       const out = await step.run(feeds);
       const ts = performance.now() - t0;
-      for (const v of [...st.params, ...st.state, ...st.buffers]) {
-        feeds[v.name] = out[`${v.name}_next`] as TensorData;
+      for (const v of carried) {
+        disposeValue(feeds[v.name]);
+        feeds[v.name] = out[`${v.name}_next`];
       }
       if (r >= 0) [gemmTimes.push(tg / 1000), stepTimes.push(ts / 1000)];
       if (r >= 0 && torch && r < torch.reps) torchTimes.push(await torch.worker.step());
     }
   } finally {
+    for (const v of carried) disposeValue(feeds[v.name]);
+    for (const v of [operand.values.a, data.values.x, data.values.y]) disposeValue(v);
+    await operand.session?.release();
+    await data.session?.release();
     await gemm.release();
     await step.release();
   }
@@ -146,7 +215,11 @@ function stats(xs: number[]) {
 }
 
 const USAGE = "Usage: deno run -A models/train/bench_train.ts [--threads N] [--steps N] " +
-  "[--no-torch] [--only MODEL]... [--skip MODEL]...";
+  "[--ep cpu|webgpu|cuda] [--no-torch] [--torch-device cpu|cuda] [--only MODEL]... " +
+  "[--skip MODEL]...";
+
+const EPS: readonly ExecutionProvider[] = ["cpu", "webgpu", "cuda"];
+const TORCH_DEVICES: readonly TorchDevice[] = ["cpu", "cuda"];
 
 /** Parsed command line; throws a RangeError naming the bad flag or value. */
 export function parseBenchArgs(args: readonly string[], models: readonly BenchModel[]) {
@@ -157,7 +230,9 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
       options: {
         threads: { type: "string" },
         steps: { type: "string" },
+        ep: { type: "string" },
         "no-torch": { type: "boolean" },
+        "torch-device": { type: "string" },
         only: { type: "string", multiple: true },
         skip: { type: "string", multiple: true },
       },
@@ -185,12 +260,28 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
       }
       return hit;
     }).flat();
+  const oneOf = <T extends string>(
+    flag: string,
+    text: string | undefined,
+    allowed: readonly T[],
+  ) => {
+    const value = text ?? allowed[0];
+    if (!allowed.includes(value as T)) {
+      throw new RangeError(
+        `Expected one of ${allowed.map((a) => `"${a}"`).join(", ")} for "--${flag}" but found ` +
+          `"${text}"`,
+      );
+    }
+    return value as T;
+  };
   const only = pick("only", v.only);
   const skip = pick("skip", v.skip);
   return {
     threads: count("threads", v.threads, navigator.hardwareConcurrency),
     steps: count("steps", v.steps, 15),
+    ep: oneOf("ep", v.ep, EPS),
     torch: v["no-torch"] !== true,
+    torchDevice: oneOf("torch-device", v["torch-device"], TORCH_DEVICES),
     models: models.filter((m) => (only.length === 0 || only.includes(m)) && !skip.includes(m)),
   };
 }
@@ -203,21 +294,24 @@ if (import.meta.main) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     Deno.exit(2);
   }
-  const { threads, steps, models } = opts;
+  const { threads, steps, models, ep, torchDevice } = opts;
   const gemmFlops = 2 * 2048 ** 3;
   const rows = [];
   const allGemm: number[] = [];
-  const worker = opts.torch ? TorchWorker.start(threads) : "skipped: --no-torch";
+  const worker = opts.torch ? TorchWorker.start(threads, torchDevice) : "skipped: --no-torch";
   if (typeof worker === "string") console.log(`PyTorch ${worker}`);
   for (const m of models) {
     const timed = m.steps ?? steps;
     for (const batch of m.batches) {
-      const loop = stats(await ortStepSeconds(m, batch, threads, timed));
+      const loop = stats(await ortStepSeconds(m, batch, threads, timed, ep));
       let torch;
       if (m.torch && typeof worker !== "string") {
-        await worker.setup({ ...m.torch, loss: m.loss, batch, warmup: 1 });
-        // PyTorch's matmuls run on a generic BLAS: a few steps of the large FCNs suffice
-        const few = m.torch.kind === "mlp" ? (m.flops(batch) > 5e9 ? 2 : 4) : timed;
+        // CUDA's first steps load kernels and pick algorithms: give them a few untimed steps
+        const warmup = torchDevice === "cuda" ? 5 : 1;
+        await worker.setup({ ...m.torch, loss: m.loss, batch, warmup });
+        // PyTorch's CPU matmuls run on a generic BLAS: a few steps of the large FCNs suffice
+        const slow = torchDevice === "cpu" && m.torch.kind === "mlp";
+        const few = slow ? (m.flops(batch) > 5e9 ? 2 : 4) : timed;
         torch = { worker, reps: Math.min(timed, few) };
       }
       const { gemmTimes, stepTimes, torchTimes } = await interleavedTimes(
@@ -226,6 +320,7 @@ if (import.meta.main) {
         threads,
         timed,
         torch,
+        ep,
       );
       allGemm.push(...gemmTimes);
       const ratios = stepTimes.map((t, i) => (m.flops(batch) / t) / (gemmFlops / gemmTimes[i]));
@@ -255,12 +350,13 @@ if (import.meta.main) {
   if (typeof worker !== "string") await worker.close();
   const peak = gemmFlops / Math.min(...allGemm) / 1e9;
   console.log(
-    `GEMM 2048^3 (ORT MatMul, ${threads} threads): best ${peak.toFixed(0)} GFLOP/s, ` +
+    `GEMM 2048^3 (ORT MatMul on ${ep}, ${threads} threads): best ${peak.toFixed(0)} GFLOP/s, ` +
       `median ${
         (gemmFlops / median(allGemm) / 1e9).toFixed(0)
       } GFLOP/s over ${allGemm.length} runs`,
   );
-  const tfjs = await tfjsSeconds(models, steps);
+  // TF.js is the CPU alternative: its wasm backend has nothing to say about a GPU provider
+  const tfjs = ep === "cpu" ? await tfjsSeconds(models, steps) : `skipped: --ep ${ep}`;
   console.log(typeof tfjs === "string" ? `TF.js ${tfjs}` : tfjs.backend);
   const table = rows.map((r) => {
     const j = typeof tfjs === "string" ? undefined : tfjs.times[`${r.model}@${r.batch}`];
@@ -305,15 +401,23 @@ if (import.meta.main) {
   }
   await Deno.mkdir("out/bench", { recursive: true });
   const report = {
+    ep,
     threads,
     steps,
     gemm: { n: 2048, bestGflops: peak, medianGflops: gemmFlops / median(allGemm) / 1e9 },
-    torch: typeof worker === "string" ? worker : "python3-torch (Debian, generic BLAS)",
+    torch: typeof worker === "string"
+      ? worker
+      : torchDevice === "cuda"
+      ? "PyTorch on CUDA, fp32 (TF32 off)"
+      : "python3-torch (Debian, generic BLAS)",
+    torchDevice,
     tfjs: typeof tfjs === "string" ? tfjs : tfjs.backend,
     rows: table,
     date: new Date().toISOString(),
   };
-  await Deno.writeTextFile("out/bench/train.json.tmp", JSON.stringify(report, null, 2) + "\n");
-  await Deno.rename("out/bench/train.json.tmp", "out/bench/train.json");
-  console.log("Wrote out/bench/train.json");
+  // the CPU run keeps its historical name; a GPU run does not overwrite it
+  const file = `out/bench/train${ep === "cpu" ? "" : `-${ep}`}.json`;
+  await Deno.writeTextFile(`${file}.tmp`, JSON.stringify(report, null, 2) + "\n");
+  await Deno.rename(`${file}.tmp`, file);
+  console.log(`Wrote ${file}`);
 }

@@ -14,7 +14,9 @@ Deno.test("parseBenchArgs() selects models by name or suffix with --only and --s
     "conv3x3_64ch_32px_x2",
   ]);
   const o = parseBenchArgs(["--threads", "1", "--steps", "3", "--no-torch"], BENCH_MODELS);
-  assert.deepEqual([o.threads, o.steps, o.torch], [1, 3, false]);
+  assert.deepEqual([o.threads, o.steps, o.torch, o.ep, o.torchDevice], [1, 3, false, "cpu", "cpu"]);
+  const gpu = parseBenchArgs(["--ep", "webgpu", "--torch-device", "cuda"], BENCH_MODELS);
+  assert.deepEqual([gpu.ep, gpu.torchDevice], ["webgpu", "cuda"]);
 });
 
 Deno.test("parseBenchArgs() rejects unknown flags, models and counts", () => {
@@ -27,6 +29,14 @@ Deno.test("parseBenchArgs() rejects unknown flags, models and counts", () => {
   assert.throws(
     () => parseBenchArgs(["--steps", "0"], BENCH_MODELS),
     /Expected a positive integer for "--steps" but found "0"/,
+  );
+  assert.throws(
+    () => parseBenchArgs(["--ep", "tpu"], BENCH_MODELS),
+    /Expected one of "cpu", "webgpu", "cuda" for "--ep" but found "tpu"/,
+  );
+  assert.throws(
+    () => parseBenchArgs(["--torch-device", "mps"], BENCH_MODELS),
+    /Expected one of "cpu", "cuda" for "--torch-device" but found "mps"/,
   );
 });
 
