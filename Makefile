@@ -6,7 +6,7 @@ SCALE ?= default
 EP ?= cpu
 RUN = $(DENO) task reproduce --scale $(SCALE) --ep $(EP)
 
-.PHONY: reproduce figure1 figure2 figure3 appendix-c theory report test verify gc bench clean
+.PHONY: reproduce figure1 figure2 figure3 appendix-c theory report test verify gc bench gpu-bundle clean
 
 reproduce:
 	$(RUN)
@@ -30,5 +30,8 @@ gc:
 	$(DENO) task gc
 bench:
 	$(DENO) task bench:pipeline
+# .device/: Deno, node_modules and the Vulkan loader for models/train/gpu/run.sh on a GPU machine
+gpu-bundle:
+	models/train/gpu/prepare.sh
 clean:
 	rm -rf out

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# On a GPU machine, from a copy of the repository with .device/ (made by prepare.sh): unpacks
+# Deno and node_modules, installs the Vulkan loader if missing, then (1) runs the WebGPU tests
+# against the CPU provider with WEBGPU_REQUIRED=1 and (2) bench:train with --ep webgpu against
+# PyTorch on CUDA for the two FCNs (more bench flags may follow, e.g. --only cifar_resnet18).
+# Logs and out/bench/train-webgpu.json go to $OUT (default out/gpu).
+set -uo pipefail
+cd "$(dirname "$0")/../../.."
+out=${OUT:-out/gpu}
+mkdir -p "$out"
+bin=$(mktemp -d)
+xz -dc .device/deno.xz >"$bin/deno" && chmod +x "$bin/deno"
+export PATH="$bin:$PATH" DENO_DIR="$bin/deno_dir" DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
+rm -rf node_modules && tar -xJf .device/node_modules.tar.xz
+if ! ldconfig -p | grep -q 'libvulkan.so.1 '; then
+  dpkg -x .device/libvulkan1_*.deb / && ldconfig
+fi
+icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+[ -f "$icd" ] && export VK_DRIVER_FILES="$icd"
+# node_modules as unpacked, never a registry
+deno_run=(deno run -A --node-modules-dir=manual --frozen)
+{
+  date -u +%FT%TZ
+  nvidia-smi -L 2>&1 || echo "no nvidia-smi"
+  deno --version | head -1
+  python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
+} 2>&1 | tee "$out/machine.txt"
+WEBGPU_REQUIRED=1 deno test -A --node-modules-dir=manual --frozen models/train/webgpu_test.ts \
+  2>&1 | tee "$out/webgpu_test.log"
+tests=${PIPESTATUS[0]}
+"${deno_run[@]}" models/train/bench_train.ts --ep webgpu --torch-device cuda \
+  --only mnist_fcn_784-512x3-10 --only cifar_fcn_3072-2048-10 "$@" 2>&1 | tee "$out/bench.log"
+bench=${PIPESTATUS[0]}
+[ -f out/bench/train-webgpu.json ] && cp out/bench/train-webgpu.json "$out/"
+echo "webgpu tests exit $tests, bench exit $bench"
+[ "$tests" -eq 0 ] && [ "$bench" -eq 0 ]
