@@ -2,7 +2,7 @@
 # Packs what a GPU machine needs to run models/train/gpu/run.sh with nothing to download there
 # (see ../shared/device/NOTES.md): the pinned Deno binary, node_modules without TF.js and with
 # only onnxruntime-node's linux/x64 libraries, and Debian's Vulkan loader, all in .device/
-# (git-ignored through .git/info/exclude; about 50 MB). Run it from a machine with Node.js,
+# (git-ignored; about 53 MB). Run it from a machine with Node.js,
 # npm and apt; then carry .device along with the tree and run models/train/gpu/run.sh there.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -24,5 +24,4 @@ tar -C "$tmp/project" -cf - node_modules | xz -T0 -6 >"$tmp/bundle/node_modules.
 (cd "$tmp/bundle" && apt-get download libvulkan1 >/dev/null)
 rm -rf .device
 mv "$tmp/bundle" .device
-grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo '/.device/' >>.git/info/exclude
 du -sh .device/*

@@ -6,13 +6,19 @@
 # Logs and out/bench/train-webgpu.json go to $OUT (default out/gpu).
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
+for f in .device/deno.xz .device/node_modules.tar.xz .device/libvulkan1_*.deb; do
+  [ -f "$f" ] || { echo "Expected $f: run 'make gpu-bundle' first and carry .device" >&2; exit 2; }
+done
 out=${OUT:-out/gpu}
 mkdir -p "$out"
 bin=$(mktemp -d)
-xz -dc .device/deno.xz >"$bin/deno" && chmod +x "$bin/deno"
+xz -dc .device/deno.xz >"$bin/deno" && chmod +x "$bin/deno" || { echo "Cannot unpack Deno" >&2; exit 1; }
 export PATH="$bin:$PATH" DENO_DIR="$bin/deno_dir" DENO_NO_UPDATE_CHECK=1 NO_COLOR=1
-rm -rf node_modules && tar -xJf .device/node_modules.tar.xz
-if ! ldconfig -p | grep -q 'libvulkan.so.1 '; then
+# the bundle's node_modules goes beside deno.json; the one there (if any) is kept aside
+[ -e node_modules ] && mv node_modules "node_modules.before-gpu-run.$$"
+tar -xJf .device/node_modules.tar.xz || { echo "Cannot unpack node_modules" >&2; exit 1; }
+# grep without -q reads all of ldconfig's output (with -q, pipefail may see ldconfig's SIGPIPE)
+if ! ldconfig -p | grep 'libvulkan.so.1 ' >/dev/null; then
   dpkg -x .device/libvulkan1_*.deb / && ldconfig
 fi
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
@@ -28,6 +34,7 @@ deno_run=(deno run -A --node-modules-dir=manual --frozen)
 WEBGPU_REQUIRED=1 deno test -A --node-modules-dir=manual --frozen models/train/webgpu_test.ts \
   2>&1 | tee "$out/webgpu_test.log"
 tests=${PIPESTATUS[0]}
+rm -f out/bench/train-webgpu.json
 "${deno_run[@]}" models/train/bench_train.ts --ep webgpu --torch-device cuda \
   --only mnist_fcn_784-512x3-10 --only cifar_fcn_3072-2048-10 "$@" 2>&1 | tee "$out/bench.log"
 bench=${PIPESTATUS[0]}
