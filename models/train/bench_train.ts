@@ -17,166 +17,10 @@
  *       (MODEL: a name, or its suffix like "resnet18")
  */
 import { parseArgs } from "node:util";
-import { GraphBuilder } from "../autodiff/mod.ts";
-import type { TensorData, ValueInfo } from "../onnx/mod.ts";
-import { createRng } from "../rng.ts";
-import { constantLr } from "./schedule.ts";
-import { disposeValue, type ExecutionProvider, Session, type Value } from "./session.ts";
-import { train } from "./trainer.ts";
+import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Seconds of each timed training step through `train()` (gather, feeds and checks included). */
-export async function ortStepSeconds(
-  m: BenchModel,
-  batch: number,
-  threads: number,
-  steps: number,
-  ep: ExecutionProvider = "cpu",
-) {
-  const rows = 2 * batch;
-  const rng = createRng(2);
-  const width = m.inputShape.reduce((a, d) => a * d, 1);
-  const x = Float32Array.from({ length: rows * width }, () => rng.normal());
-  const y = Uint8Array.from({ length: rows }, () => rng.nextUint32() % m.classes);
-  const order = Array.from(
-    { length: 2 },
-    (_, k) => Uint32Array.from({ length: batch }, (_, i) => (i * 7 + k) % rows),
-  );
-  const warm = m.warmup;
-  const marks: number[] = [performance.now()];
-  const res = await train({
-    step: m.step(batch),
-    params: m.params(),
-    data: { count: rows, x, y, batches: () => order },
-    schedule: constantLr({ lr: 1e-4 }),
-    epochs: Math.ceil((warm + steps) / 2),
-    maxSteps: warm + steps,
-    threads,
-    ep,
-    onProgress: () => marks.push(performance.now()),
-  });
-  if (res.diverged) throw new Error(`Benchmark run of "${m.name}" diverged at step ${res.step}`);
-  return marks.slice(warm + 1).map((t, i) => (t - marks[warm + i]) / 1000);
-}
-
-/**
- * Copies host arrays to the device of `ep` (an Identity graph whose outputs stay there) so that
- * timed runs do not upload them; on the CPU they are returned as they are. Release `session`
- * after the values' last use.
- */
-async function onDevice(
-  values: Readonly<Record<string, TensorData>>,
-  infos: readonly ValueInfo[],
-  ep: ExecutionProvider,
-  threads: number,
-): Promise<{ values: Record<string, Value>; session?: Session }> {
-  if (ep === "cpu") return { values: { ...values } };
-  const b = new GraphBuilder("upload");
-  for (const v of infos) {
-    b.output(
-      b.emit("Identity", [b.input(v.name, v.dtype, v.shape)], {}, { name: `${v.name}_dev` }),
-    );
-  }
-  const session = await Session.create(b.build(), {
-    ep,
-    threads,
-    spin: false,
-    deviceOutputs: infos.map((v) => `${v.name}_dev`),
-  });
-  const out = await session.run(values);
-  return { values: Object.fromEntries(infos.map((v) => [v.name, out[`${v.name}_dev`]])), session };
-}
-
-/**
- * Seconds of 2048³ GEMMs, raw training steps (the graph alone, parameters fed back) and, in the
- * first `torchReps` rounds, PyTorch steps of the same model, run alternately so that all of them
- * see the same load from other jobs on a shared machine. Off the CPU, the GEMM's operands, the
- * batch and the parameters stay on the device, as PyTorch's do; the GEMM returns the sum of its
- * product and the step its loss, so each timed run ends when the device has finished.
- */
-export async function interleavedTimes(
-  m: BenchModel,
-  batch: number,
-  threads: number,
-  reps: number,
-  torch?: { readonly worker: TorchWorker; readonly reps: number },
-  ep: ExecutionProvider = "cpu",
-) {
-  const n = 2048;
-  const gb = new GraphBuilder("gemm");
-  const c = gb.emit(
-    "MatMul",
-    [gb.input("a", "float32", [n, n]), gb.input("b", "float32", [n, n])],
-    {},
-    { name: "c" },
-  );
-  if (ep === "cpu") gb.output(c);
-  else {
-    const axes = gb.constant("axes", "int64", [2], new BigInt64Array([0n, 1n]));
-    gb.output(gb.emit("ReduceSum", [c, axes], { keepdims: 0 }, { name: "sum" }));
-  }
-  const gemm = await Session.create(gb.build(), { threads, spin: false, ep });
-  const st = m.step(batch);
-  const carried = [...st.params, ...st.state, ...st.buffers];
-  const step = await Session.create(st.graph, {
-    threads,
-    spin: false,
-    ep,
-    deviceOutputs: carried.map((v) => `${v.name}_next`),
-  });
-  const rng = createRng(3);
-  const a = Float32Array.from({ length: n * n }, () => rng.uniform() - 0.5);
-  const host: Record<string, TensorData> = { ...m.params(), lr: new Float32Array([1e-4]) };
-  const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
-  for (const v of st.state) host[v.name] = new Float32Array(size(v.shape));
-  host.x = Float32Array.from({ length: batch * size(m.inputShape) }, () => rng.normal());
-  const y = st.graph.inputs.find((v) => v.name === "y")!;
-  host.y = y.dtype === "int64"
-    ? BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % m.classes))
-    : Float32Array.from({ length: batch * m.classes }, (_, i) => (i % m.classes === 0 ? 1 : 0));
-  const operand = await onDevice(
-    { a },
-    [{ name: "a", dtype: "float32", shape: [n, n] }],
-    ep,
-    threads,
-  );
-  const batchInfos = st.graph.inputs.filter((v) => v.name === "x" || v.name === "y");
-  const data = await onDevice({ x: host.x, y: host.y }, batchInfos, ep, threads);
-  const feeds: Record<string, Value> = { ...host, ...data.values };
-  const gemmTimes: number[] = [];
-  const stepTimes: number[] = [];
-  const torchTimes: number[] = [];
-  try {
-    for (let r = -m.warmup; r < reps; r++) {
-      let t0 = performance.now();
-      await gemm.run({ a: operand.values.a, b: operand.values.a });
-      const tg = performance.now() - t0;
-      t0 = performance.now();
-      const out = await step.run(feeds);
-      const ts = performance.now() - t0;
-      for (const v of carried) {
-        disposeValue(feeds[v.name]);
-        feeds[v.name] = out[`${v.name}_next`];
-      }
-      if (r >= 0) [gemmTimes.push(tg / 1000), stepTimes.push(ts / 1000)];
-      if (r >= 0 && torch && r < torch.reps) torchTimes.push(await torch.worker.step());
-    }
-  } finally {
-    for (const v of carried) disposeValue(feeds[v.name]);
-    for (const v of [operand.values.a, data.values.x, data.values.y]) disposeValue(v);
-    await operand.session?.release();
-    await data.session?.release();
-    await gemm.release();
-    await step.release();
-  }
-  return { gemmTimes, stepTimes, torchTimes };
-}
+import { interleavedTimes, median, ortStepSeconds } from "./_bench_timing.ts";
 
 /** TF.js seconds of each timed step by "name@batch" for the FCNs, or a note saying why none. */
 async function tfjsSeconds(
@@ -404,7 +248,12 @@ if (import.meta.main) {
     ep,
     threads,
     steps,
-    gemm: { n: 2048, bestGflops: peak, medianGflops: gemmFlops / median(allGemm) / 1e9 },
+    gemm: {
+      n: 2048,
+      timed: ep === "webgpu" ? "MatMul, ReduceSum of the product, readback of the sum" : "MatMul",
+      bestGflops: peak,
+      medianGflops: gemmFlops / median(allGemm) / 1e9,
+    },
     torch: typeof worker === "string"
       ? worker
       : torchDevice === "cuda"

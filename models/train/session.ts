@@ -6,10 +6,9 @@
  */
 import * as ort from "onnxruntime-node";
 import { type DType, type Graph, serializeModel, type TensorData } from "../onnx/mod.ts";
-import { graphForProvider } from "./ep_graph.ts";
+import { type ExecutionProvider, graphForProvider, ProviderError } from "./provider.ts";
 
-/** Execution providers the trainer can select. */
-export type ExecutionProvider = "cpu" | "webgpu" | "cuda";
+export { type ExecutionProvider, ProviderError };
 
 /** Options shared by every session the trainer opens. */
 export interface SessionOptions {
@@ -25,11 +24,6 @@ export interface SessionOptions {
    * compete for the same cores.
    */
   readonly spin?: boolean;
-}
-
-/** Raised when an execution provider cannot be used on this machine. */
-export class ProviderError extends Error {
-  override name = "ProviderError";
 }
 
 const CUDA_LIB = "libonnxruntime_providers_cuda.so";

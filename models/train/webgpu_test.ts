@@ -141,7 +141,7 @@ webgpuTest("webgpu: a diverging run stops at the same step as on the CPU", async
 webgpuTest(
   "webgpu: ResNet-18 steps (BatchNorm buffers, per-image conv weight gradient) match the CPU",
   async () => {
-    // 32×32 inputs, so the stem and first stage take the per-image weight-gradient path
+    // 32×32 inputs: the stem and stages 1 and 2 take the per-image weight-gradient path
     const step = trainStep({
       name: "resnet18_webgpu",
       dtype: "float32",

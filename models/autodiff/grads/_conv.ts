@@ -139,11 +139,14 @@ export function convWeightGrad(e: Emitter, image: Tensor, ker: Tensor, s: Spatia
 /**
  * Output pixels per image from which `convWeightGrad` may take the per-image path, and the
  * output pixels it needs per output channel.
- * NOTE: measured in onnxruntime (2 cores): at 32×32 outputs the per-image path takes 0.8x the
- * time of one Gather + one Gemm (64 channels, batch 64 and 128), and a whole ResNet-18 step 0.97x.
- * Its partial products [N, taps·B, A] grow with the channels: at 16×16 with 128 channels it is
- * slower (41.7 vs 36.7 ms), but with 8 or 16 channels (ResNet-18 at width 1/16 and 1/8) a whole
- * step took 0.96-0.97x the time with it from 16×16 on; from 8×8 on gained nothing more.
+ * NOTE: measured in onnxruntime (2 cores, batch 128): at 32×32 outputs with 64 channels the
+ * per-image path takes 0.8x the time of one Gather + one Gemm (batch 64 too), and a whole
+ * full-width ResNet-18 step 0.97x. Its partial products [N, taps·B, A] grow with the channels: a
+ * standalone graph of a 128-channel 16×16 layer's weight gradient took 41.7 ms this way against
+ * 36.7 ms. With 8 or 16 channels on 16×16 (ResNet-18 at width 1/16 and 1/8) it gains: a whole step
+ * took 0.96-0.97x at width 1/8 (three in-process A/Bs) and 0.97x at width 1/16 (one); taking it
+ * from 8×8 on as well gained nothing more. Not measured: 17 to 127 channels on 16×16, and more
+ * than 64 channels on 32×32 (per-image before this rule, a Gemm now).
  */
 export const PER_IMAGE_MIN_PIXELS = 256;
 export const PER_IMAGE_PIXELS_PER_CHANNEL = 16;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { GraphBuilder, trainStep } from "../autodiff/mod.ts";
-import { resnet18 } from "../arch/mod.ts";
+import { pytorchDefaultInit, resnet18 } from "../arch/mod.ts";
+import { sizeOf, type TensorData } from "../onnx/mod.ts";
 import { createRng } from "../rng.ts";
-import { graphForProvider, ungroupSharedConvs } from "./ep_graph.ts";
+import { graphForProvider, ProviderError, ungroupSharedConvs } from "./provider.ts";
 import { Session } from "./session.ts";
 
 /** X [2, g, 9, 7] through a grouped Conv (stride 2, pads) with `kernel` [g·m, 1, 3, 3]. */
@@ -54,29 +55,66 @@ Deno.test("ungroupSharedConvs() turns a shared-kernel grouped Conv into Reshape,
   assert.deepEqual(got, want);
 });
 
-Deno.test("ungroupSharedConvs() keeps grouped Convs whose kernels differ or are not constant", () => {
+Deno.test("ungroupSharedConvs() keeps grouped Convs whose kernels differ or are not constant, and graphForProvider() refuses them for webgpu", () => {
   const differ = repeat(shared, 4);
   differ[40] += 1;
   for (const graph of [groupedConv(4, differ), groupedConv(4, "input")]) {
     assert.equal(ungroupSharedConvs(graph), graph);
+    assert.equal(graphForProvider(graph, "cpu"), graph);
+    assert.throws(
+      () => graphForProvider(graph, "webgpu"),
+      (e: Error) =>
+        e instanceof ProviderError &&
+        e.message.includes('Expected no grouped Conv in graph "grouped"') &&
+        e.message.includes('node "y" with group 4'),
+    );
   }
 });
 
-Deno.test("graphForProvider() rewrites ResNet-18's per-image weight-gradient Convs for webgpu only", () => {
-  const { graph } = trainStep({
+Deno.test("ungroupSharedConvs() refuses to reuse an existing name", () => {
+  const graph = groupedConv(4, repeat(shared, 4));
+  const clash = {
+    ...graph,
+    inputs: [...graph.inputs, { ...graph.inputs[0], name: "y/ungrouped_planes" }],
+  };
+  assert.throws(() => ungroupSharedConvs(clash), /Expected "y\/ungrouped_planes" to be a new name/);
+});
+
+Deno.test("graphForProvider() rewrites ResNet-18's per-image weight-gradient Convs for webgpu only, and the rewritten step gives the same bytes on the CPU", async () => {
+  const step = trainStep({
     name: "resnet18_tiny",
     dtype: "float32",
     batch: 2,
     inputShape: [3, 32, 32],
     forward: (b, x) => resnet18(b, x, { training: true, width: 1 / 16 }),
     loss: { kind: "softmax_ce", labels: "index" },
+    sgd: { momentum: 0.9, weightDecay: 5e-4 },
   });
+  const graph = step.graph;
   const grouped = (g: typeof graph) =>
     g.nodes.filter((n) => n.op === "Conv" && (n.attrs.group ?? 1) !== 1).length;
-  assert.ok(grouped(graph) >= 5, `${grouped(graph)} grouped Convs`);
+  // the stem, stage 1 (4 channels on 32×32) and stage 2 (8 on 16×16) take the per-image path
+  assert.equal(grouped(graph), 9);
   assert.equal(graphForProvider(graph, "cpu"), graph);
   const web = graphForProvider(graph, "webgpu");
   assert.equal(grouped(web), 0);
   assert.deepEqual(web.inputs, graph.inputs);
   assert.deepEqual(web.outputs, graph.outputs);
+  const feeds: Record<string, TensorData> = {
+    ...pytorchDefaultInit([...step.params, ...step.buffers], { seed: 2 }),
+    lr: new Float32Array([0.05]),
+    x: Float32Array.from({ length: 2 * 3 * 32 * 32 }, () => rng.normal()),
+    y: BigInt64Array.from([3n, 7n]),
+  };
+  for (const v of step.state) feeds[v.name] = new Float32Array(sizeOf(v.shape));
+  const outs = [];
+  for (const g of [graph, web]) {
+    const s = await Session.create(g, { threads: 1, spin: false });
+    try {
+      outs.push(await s.run(feeds));
+    } finally {
+      await s.release();
+    }
+  }
+  for (const v of graph.outputs) assert.deepEqual(outs[1][v.name], outs[0][v.name], v.name);
 });

@@ -1,0 +1,169 @@
+/**
+ * The timing loops of bench_train.ts: training steps through `train()`, and the bare step graph
+ * alternated with a 2048³ GEMM and PyTorch's step so that all of them see the same load.
+ */
+import { GraphBuilder } from "../autodiff/mod.ts";
+import { sizeOf, type TensorData, type ValueInfo } from "../onnx/mod.ts";
+import { createRng } from "../rng.ts";
+import { constantLr } from "./schedule.ts";
+import { disposeValue, type ExecutionProvider, Session, type Value } from "./session.ts";
+import { train } from "./trainer.ts";
+import type { TorchWorker } from "./_bench_torch.ts";
+import type { BenchModel } from "./_bench_models.ts";
+
+/** The middle element of the sorted values (the upper one of two). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Seconds of each timed training step through `train()` (gather, feeds and checks included). */
+export async function ortStepSeconds(
+  m: BenchModel,
+  batch: number,
+  threads: number,
+  steps: number,
+  ep: ExecutionProvider = "cpu",
+) {
+  const rows = 2 * batch;
+  const rng = createRng(2);
+  const width = m.inputShape.reduce((a, d) => a * d, 1);
+  const x = Float32Array.from({ length: rows * width }, () => rng.normal());
+  const y = Uint8Array.from({ length: rows }, () => rng.nextUint32() % m.classes);
+  const order = Array.from(
+    { length: 2 },
+    (_, k) => Uint32Array.from({ length: batch }, (_, i) => (i * 7 + k) % rows),
+  );
+  const warm = m.warmup;
+  const marks: number[] = [performance.now()];
+  const res = await train({
+    step: m.step(batch),
+    params: m.params(),
+    data: { count: rows, x, y, batches: () => order },
+    schedule: constantLr({ lr: 1e-4 }),
+    epochs: Math.ceil((warm + steps) / 2),
+    maxSteps: warm + steps,
+    threads,
+    ep,
+    onProgress: () => marks.push(performance.now()),
+  });
+  if (res.diverged) throw new Error(`Benchmark run of "${m.name}" diverged at step ${res.step}`);
+  return marks.slice(warm + 1).map((t, i) => (t - marks[warm + i]) / 1000);
+}
+
+/** Things to release at the end of a measurement, last first. */
+type Cleanup = (() => unknown)[];
+
+/**
+ * On webgpu, copies host arrays to the device (an Identity graph whose outputs stay there) so that
+ * timed runs do not upload them; elsewhere they are returned as they are (the CPU needs no copy,
+ * and the session keeps outputs on the device for webgpu only).
+ */
+async function onDevice(
+  values: Readonly<Record<string, TensorData>>,
+  infos: readonly ValueInfo[],
+  ep: ExecutionProvider,
+  threads: number,
+  cleanup: Cleanup,
+): Promise<Record<string, Value>> {
+  if (ep !== "webgpu") return { ...values };
+  const b = new GraphBuilder("upload");
+  for (const v of infos) {
+    b.output(
+      b.emit("Identity", [b.input(v.name, v.dtype, v.shape)], {}, { name: `${v.name}_dev` }),
+    );
+  }
+  const session = await Session.create(b.build(), {
+    ep,
+    threads,
+    spin: false,
+    deviceOutputs: infos.map((v) => `${v.name}_dev`),
+  });
+  cleanup.push(() => session.release());
+  const out = await session.run(values);
+  cleanup.push(() => Object.values(out).forEach(disposeValue));
+  return Object.fromEntries(infos.map((v) => [v.name, out[`${v.name}_dev`]]));
+}
+
+/**
+ * Seconds of 2048³ GEMMs, raw training steps (the graph alone, parameters fed back) and, in the
+ * first `torch.reps` rounds, PyTorch steps of the same model, run alternately so that all of them
+ * see the same load from other jobs on a shared machine. On webgpu the GEMM's operand, the batch
+ * and the parameters stay on the device, as PyTorch's do there; the GEMM then returns the sum of
+ * its product (a ReduceSum and a one-number readback inside its time) and the step its loss, so
+ * each timed run ends when the device has finished.
+ */
+export async function interleavedTimes(
+  m: BenchModel,
+  batch: number,
+  threads: number,
+  reps: number,
+  torch?: { readonly worker: TorchWorker; readonly reps: number },
+  ep: ExecutionProvider = "cpu",
+) {
+  const n = 2048;
+  const cleanup: Cleanup = [];
+  try {
+    const gb = new GraphBuilder("gemm");
+    const c = gb.emit(
+      "MatMul",
+      [gb.input("a", "float32", [n, n]), gb.input("b", "float32", [n, n])],
+      {},
+      { name: "c" },
+    );
+    if (ep !== "webgpu") gb.output(c);
+    else {
+      const axes = gb.constant("axes", "int64", [2], new BigInt64Array([0n, 1n]));
+      gb.output(gb.emit("ReduceSum", [c, axes], { keepdims: 0 }, { name: "sum" }));
+    }
+    const gemm = await Session.create(gb.build(), { threads, spin: false, ep });
+    cleanup.push(() => gemm.release());
+    const st = m.step(batch);
+    const carried = [...st.params, ...st.state, ...st.buffers];
+    const step = await Session.create(st.graph, {
+      threads,
+      spin: false,
+      ep,
+      deviceOutputs: carried.map((v) => `${v.name}_next`),
+    });
+    cleanup.push(() => step.release());
+    const rng = createRng(3);
+    const a = Float32Array.from({ length: n * n }, () => rng.uniform() - 0.5);
+    const square = [{ name: "a", dtype: "float32", shape: [n, n] }] as const;
+    const operand = (await onDevice({ a }, square, ep, threads, cleanup)).a;
+    const host: Record<string, TensorData> = { ...m.params(), lr: new Float32Array([1e-4]) };
+    for (const v of st.state) host[v.name] = new Float32Array(sizeOf(v.shape));
+    const x = Float32Array.from({ length: batch * sizeOf(m.inputShape) }, () => rng.normal());
+    const yInfo = st.graph.inputs.find((v) => v.name === "y")!;
+    const y = yInfo.dtype === "int64"
+      ? BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % m.classes))
+      : Float32Array.from({ length: batch * m.classes }, (_, i) => (i % m.classes === 0 ? 1 : 0));
+    const batchInfos = st.graph.inputs.filter((v) => v.name === "x" || v.name === "y");
+    const feeds: Record<string, Value> = {
+      ...host,
+      ...await onDevice({ x, y }, batchInfos, ep, threads, cleanup),
+    };
+    // the parameters fed last (device tensors after the first step on webgpu)
+    cleanup.push(() => carried.forEach((v) => disposeValue(feeds[v.name])));
+    const gemmTimes: number[] = [];
+    const stepTimes: number[] = [];
+    const torchTimes: number[] = [];
+    for (let r = -m.warmup; r < reps; r++) {
+      let t0 = performance.now();
+      await gemm.run({ a: operand, b: operand });
+      const tg = performance.now() - t0;
+      t0 = performance.now();
+      const out = await step.run(feeds);
+      const ts = performance.now() - t0;
+      for (const v of carried) {
+        disposeValue(feeds[v.name]);
+        feeds[v.name] = out[`${v.name}_next`];
+      }
+      if (r >= 0) [gemmTimes.push(tg / 1000), stepTimes.push(ts / 1000)];
+      if (r >= 0 && torch && r < torch.reps) torchTimes.push(await torch.worker.step());
+    }
+    return { gemmTimes, stepTimes, torchTimes };
+  } finally {
+    for (const release of cleanup.reverse()) await release();
+  }
+}
