@@ -1,6 +1,11 @@
-/** Shared fixtures of the trainer tests: the solvable two-layer linear network through ORT. */
-import { type TrainStep, trainStep } from "../autodiff/mod.ts";
-import { twoLayerLinear } from "../arch/mod.ts";
+/**
+ * Shared fixtures of the trainer tests: the solvable two-layer linear network through ORT, a small
+ * MLP's evaluation graph, a tiny ResNet-18 step and Gaussian blobs.
+ */
+import { type LossSpec, type TrainStep, trainStep } from "../autodiff/mod.ts";
+import { mlp, type MlpSpec, resnet18, twoLayerLinear } from "../arch/mod.ts";
+import type { Graph } from "../onnx/mod.ts";
+import { evalStep } from "./evaluate.ts";
 import { createRng } from "../rng.ts";
 import type { DataSource } from "./batch_feed.ts";
 
@@ -92,4 +97,33 @@ export function blobs(
     for (let j = 0; j < dim; j++) x[i * dim + j] = centres[y[i] * dim + j] + rng.normal();
   }
   return { x, y };
+}
+
+/** The float32 evaluation graph of an MLP on 16 features (`evaluate()`'s `build`). */
+export function mlpEval(spec: MlpSpec, loss: LossSpec): (batch: number) => Graph {
+  return (batch) =>
+    evalStep({
+      name: "mlp_eval",
+      dtype: "float32",
+      batch,
+      inputShape: [16],
+      forward: (b, x) => mlp(b, x, spec),
+      loss,
+    });
+}
+
+/**
+ * A training step of ResNet-18 at width 1/16 on 32×32 images (SGD momentum 0.9, weight decay
+ * 5e-4): the stem and stages 1 and 2 take the per-image weight-gradient path.
+ */
+export function tinyResnetStep(name: string, batch: number): TrainStep {
+  return trainStep({
+    name,
+    dtype: "float32",
+    batch,
+    inputShape: [3, 32, 32],
+    forward: (b, x) => resnet18(b, x, { training: true, width: 1 / 16 }),
+    loss: { kind: "softmax_ce", labels: "index" },
+    sgd: { momentum: 0.9, weightDecay: 5e-4 },
+  });
 }

@@ -3,8 +3,8 @@ import { batchIndices } from "../../data/mod.ts";
 import { type LossSpec, trainStep } from "../autodiff/mod.ts";
 import { mlp, mlpLayers } from "../arch/mod.ts";
 import { initDense } from "../init/mod.ts";
-import { blobs } from "./_testing.ts";
-import { evalStep, evaluate } from "./evaluate.ts";
+import { blobs, mlpEval } from "./_testing.ts";
+import { evaluate } from "./evaluate.ts";
 import { constantLr } from "./schedule.ts";
 import { train } from "./trainer.ts";
 
@@ -49,15 +49,7 @@ for (
     const held = blobs(356, 16, 4, 1);
     const rows = { count: 100, x: held.x.subarray(256 * 16), y: held.y.subarray(256) };
     const scored = await evaluate({
-      build: (batch) =>
-        evalStep({
-          name: "mlp_eval",
-          dtype: "float32",
-          batch,
-          inputShape: [16],
-          forward: (b, x) => mlp(b, x, SPEC),
-          loss,
-        }),
+      build: mlpEval(SPEC, loss),
       params: result.params,
       data: rows,
       batchSize: 32,

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { GraphBuilder, trainStep } from "../autodiff/mod.ts";
-import { pytorchDefaultInit, resnet18 } from "../arch/mod.ts";
+import { GraphBuilder } from "../autodiff/mod.ts";
+import { pytorchDefaultInit } from "../arch/mod.ts";
 import { sizeOf, type TensorData } from "../onnx/mod.ts";
 import { createRng } from "../rng.ts";
 import { graphForProvider, ProviderError, ungroupSharedConvs } from "./provider.ts";
 import { Session } from "./session.ts";
+import { tinyResnetStep } from "./_testing.ts";
 
 /** X [2, g, 9, 7] through a grouped Conv (stride 2, pads) with `kernel` [g·m, 1, 3, 3]. */
 function groupedConv(g: number, kernel: Float32Array | "input") {
@@ -81,15 +82,7 @@ Deno.test("ungroupSharedConvs() refuses to reuse an existing name", () => {
 });
 
 Deno.test("graphForProvider() rewrites ResNet-18's per-image weight-gradient Convs for webgpu only, and the rewritten step gives the same bytes on the CPU", async () => {
-  const step = trainStep({
-    name: "resnet18_tiny",
-    dtype: "float32",
-    batch: 2,
-    inputShape: [3, 32, 32],
-    forward: (b, x) => resnet18(b, x, { training: true, width: 1 / 16 }),
-    loss: { kind: "softmax_ce", labels: "index" },
-    sgd: { momentum: 0.9, weightDecay: 5e-4 },
-  });
+  const step = tinyResnetStep("resnet18_tiny", 2);
   const graph = step.graph;
   const grouped = (g: typeof graph) =>
     g.nodes.filter((n) => n.op === "Conv" && (n.attrs.group ?? 1) !== 1).length;

@@ -9,12 +9,12 @@
 import assert from "node:assert/strict";
 import { batchIndices } from "../../data/mod.ts";
 import { GraphBuilder, trainStep } from "../autodiff/mod.ts";
-import { mlp, mlpLayers, pytorchDefaultInit, resnet18 } from "../arch/mod.ts";
+import { mlp, mlpLayers, pytorchDefaultInit } from "../arch/mod.ts";
 import { initDense } from "../init/mod.ts";
 import type { TensorData } from "../onnx/mod.ts";
 import { createRng } from "../rng.ts";
-import { blobs } from "./_testing.ts";
-import { evalStep, evaluate } from "./evaluate.ts";
+import { blobs, mlpEval, tinyResnetStep } from "./_testing.ts";
+import { evaluate } from "./evaluate.ts";
 import { type FeatureMeasures, NtkProbe } from "./ntk_probe.ts";
 import { constantLr } from "./schedule.ts";
 import { type ExecutionProvider, Session } from "./session.ts";
@@ -141,16 +141,7 @@ webgpuTest("webgpu: a diverging run stops at the same step as on the CPU", async
 webgpuTest(
   "webgpu: ResNet-18 steps (BatchNorm buffers, per-image conv weight gradient) match the CPU",
   async () => {
-    // 32×32 inputs: the stem and stages 1 and 2 take the per-image weight-gradient path
-    const step = trainStep({
-      name: "resnet18_webgpu",
-      dtype: "float32",
-      batch: 4,
-      inputShape: [3, 32, 32],
-      forward: (b, x) => resnet18(b, x, { training: true, width: 1 / 16 }),
-      loss: { kind: "softmax_ce", labels: "index" },
-      sgd: { momentum: 0.9, weightDecay: 5e-4 },
-    });
+    const step = tinyResnetStep("resnet18_webgpu", 4);
     const params = pytorchDefaultInit([...step.params, ...step.buffers], { seed: 3 });
     const rng = createRng(8);
     const x = Float32Array.from({ length: 8 * 3 * 32 * 32 }, () => rng.normal());
@@ -200,15 +191,7 @@ webgpuTest("webgpu: evaluate() and the NTK probe give the CPU's numbers", async 
   for (const ep of ["cpu", "webgpu"] as const) {
     scores.push(
       await evaluate({
-        build: (batch) =>
-          evalStep({
-            name: "mlp_eval",
-            dtype: "float32",
-            batch,
-            inputShape: [16],
-            forward: (b, x) => mlp(b, x, SPEC),
-            loss: { kind: "softmax_ce", labels: "index" },
-          }),
+        build: mlpEval(SPEC, { kind: "softmax_ce", labels: "index" }),
         params,
         data: { count: 100, ...held },
         batchSize: 32,
