@@ -27,8 +27,7 @@ export async function ortStepSeconds(
 ) {
   const rows = 2 * batch;
   const rng = createRng(2);
-  const width = m.inputShape.reduce((a, d) => a * d, 1);
-  const x = Float32Array.from({ length: rows * width }, () => rng.normal());
+  const x = Float32Array.from({ length: rows * sizeOf(m.inputShape) }, () => rng.normal());
   const y = Uint8Array.from({ length: rows }, () => rng.nextUint32() % m.classes);
   const order = Array.from(
     { length: 2 },

@@ -7,6 +7,7 @@
  * failure.
  */
 import assert from "node:assert/strict";
+import * as ort from "onnxruntime-node";
 import { batchIndices } from "../../data/mod.ts";
 import { GraphBuilder, trainStep } from "../autodiff/mod.ts";
 import { mlp, mlpLayers, pytorchDefaultInit } from "../arch/mod.ts";
@@ -16,6 +17,7 @@ import { createRng } from "../rng.ts";
 import { blobs, mlpEval, tinyResnetStep } from "./_testing.ts";
 import { evaluate } from "./evaluate.ts";
 import { type FeatureMeasures, NtkProbe } from "./ntk_probe.ts";
+import { ParamStore } from "./param_store.ts";
 import { constantLr } from "./schedule.ts";
 import { type ExecutionProvider, Session } from "./session.ts";
 import { train, type TrainResult } from "./trainer.ts";
@@ -104,7 +106,7 @@ async function fitMlp(ep: ExecutionProvider, lr: number, logs: Record<string, Te
 }
 
 webgpuTest(
-  "webgpu: train() keeps an MLP's parameters on the device and matches the CPU",
+  "webgpu: train() of an MLP (parameters fed back on the device) matches the CPU at every host readback and at the end",
   async () => {
     const [cpuLogs, gpuLogs] = [[], []] as Record<string, TensorData>[][];
     const cpu = finished(await fitMlp("cpu", 0.02, cpuLogs));
@@ -126,6 +128,30 @@ webgpuTest(
         Math.abs(cpu.losses[k] - gpu.losses[k]) <= 1e-4 * cpu.losses[0],
         `loss ${k}: ${cpu.losses[k]} vs ${gpu.losses[k]}`,
       );
+    }
+  },
+);
+
+webgpuTest(
+  "webgpu: ParamStore feeds back `<name>_next` as device tensors and reads them back on request",
+  async () => {
+    const b = new GraphBuilder("double");
+    b.output(b.emit("Add", [b.input("p", "float32", [2]), b.get("p")], {}, { name: "p_next" }));
+    const infos = [{ name: "p", dtype: "float32", shape: [2] }] as const;
+    const store = new ParamStore(infos, { p: new Float32Array([1, -2]) }, "webgpu", 1);
+    const s = await Session.create(b.build(), {
+      ep: "webgpu",
+      threads: 1,
+      deviceOutputs: ["p_next"],
+    });
+    try {
+      for (let k = 0; k < 2; k++) store.update(await s.run(store.feeds()));
+      const p = store.feeds().p;
+      assert.ok(p instanceof ort.Tensor && p.location === "gpu-buffer", "p stays on the device");
+      assert.deepEqual((await store.host()).p, new Float32Array([4, -8]));
+    } finally {
+      await s.release();
+      await store.release();
     }
   },
 );

@@ -24,18 +24,18 @@ fi
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 [ -f "$icd" ] && export VK_DRIVER_FILES="$icd"
 # node_modules as unpacked, never a registry
-deno_run=(deno run -A --node-modules-dir=manual --frozen)
+flags=(-A --node-modules-dir=manual --frozen)
 {
   date -u +%FT%TZ
   nvidia-smi -L 2>&1 || echo "no nvidia-smi"
   deno --version | head -1
   python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
 } 2>&1 | tee "$out/machine.txt"
-WEBGPU_REQUIRED=1 deno test -A --node-modules-dir=manual --frozen models/train/webgpu_test.ts \
-  2>&1 | tee "$out/webgpu_test.log"
+WEBGPU_REQUIRED=1 deno test "${flags[@]}" models/train/webgpu_test.ts 2>&1 |
+  tee "$out/webgpu_test.log"
 tests=${PIPESTATUS[0]}
 rm -f out/bench/train-webgpu.json
-"${deno_run[@]}" models/train/bench_train.ts --ep webgpu --torch-device cuda \
+deno run "${flags[@]}" models/train/bench_train.ts --ep webgpu --torch-device cuda \
   --only mnist_fcn_784-512x3-10 --only cifar_fcn_3072-2048-10 "$@" 2>&1 | tee "$out/bench.log"
 bench=${PIPESTATUS[0]}
 [ -f out/bench/train-webgpu.json ] && cp out/bench/train-webgpu.json "$out/"
