@@ -11,7 +11,7 @@ export function figure3Runs(scale: string, ep: string, cifar: Stage): Stage<Resn
     smoke: { sigmas: [1, 4], seeds: [0], width: 0.0625, epochs: 1, perClass: 50, testCount: 1000 },
     default: {
       sigmas: [0.5, 1, 2, 4, 8],
-      seeds: [0],
+      seeds: [0, 1, 2],
       width: 0.125,
       epochs: 4,
       perClass: 0,

@@ -84,7 +84,15 @@ export function ortSessionOptions(
       const keep = new Set(opts.deviceOutputs ?? []);
       const where: Record<string, "gpu-buffer" | "cpu"> = {};
       for (const v of graph.outputs) where[v.name] = keep.has(v.name) ? "gpu-buffer" : "cpu";
-      return { ...base, executionProviders: ["webgpu"], preferredOutputLocation: where };
+      // ORT places shape computations on the CPU by design and then warns, twice per session,
+      // that "some nodes were not assigned to the preferred execution providers": on webgpu only
+      // errors are logged (they also throw).
+      return {
+        ...base,
+        logSeverityLevel: 3,
+        executionProviders: ["webgpu"],
+        preferredOutputLocation: where,
+      };
     }
     default:
       throw new RangeError(

@@ -253,3 +253,41 @@ webgpuTest("webgpu: evaluate() and the NTK probe give the CPU's numbers", async 
   );
   measures[0].normRatio.forEach((r, l) => assert.ok(Math.abs(measures[1].normRatio[l] - r) < 1e-5));
 });
+
+/** stderr of a child Deno that opens the MLP step on webgpu, through Session or directly. */
+async function childStderr(direct: boolean): Promise<string> {
+  const here = (f: string) => new URL(f, import.meta.url).href;
+  const script = `
+    import * as ort from "onnxruntime-node";
+    import { serializeModel } from "${here("../onnx/mod.ts")}";
+    import { trainStep } from "${here("../autodiff/mod.ts")}";
+    import { mlp } from "${here("../arch/mod.ts")}";
+    import { ortSessionOptions, Session } from "${here("./session.ts")}";
+    const { graph } = trainStep({
+      name: "mlp_webgpu", dtype: "float32", batch: 32, inputShape: [16],
+      forward: (b, x) => mlp(b, x, { sizes: [16, 32, 4], bias: true }),
+      loss: { kind: "softmax_ce", labels: "index" }, sgd: {},
+    });
+    if (${direct}) {
+      const options = { ...ortSessionOptions(graph, { ep: "webgpu" }), logSeverityLevel: 2 };
+      await (await ort.InferenceSession.create(serializeModel(graph), options)).release();
+    } else await (await Session.create(graph, { ep: "webgpu" })).release();
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-lock", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  return stderr;
+}
+
+webgpuTest(
+  "webgpu: sessions do not print ORT's warning about nodes placed on the CPU (ORT does at its default level)",
+  async () => {
+    const warning = /\[W:onnxruntime.*VerifyEachNodeIsAssignedToAnEp/;
+    assert.match(await childStderr(true), warning, "the graph no longer makes ORT warn");
+    assert.doesNotMatch(await childStderr(false), warning);
+  },
+);

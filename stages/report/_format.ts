@@ -38,3 +38,10 @@ export function argMax<T>(xs: T[], f: (x: T) => number): T {
 export function mean(xs: number[]): number {
   return xs.reduce((s, x) => s + x, 0) / xs.length;
 }
+
+/** Sample standard deviation (n − 1), as Vega-Lite's `stdev` error bars; 0 for one number. */
+export function sampleStd(xs: number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+}

@@ -154,3 +154,25 @@ Deno.test("buildReport() evaluates an experiment stage that plugs in with the do
   const worse = buildReport([fcn], { scale: "default", ep: "cpu" });
   assert.equal(worse.claims.find((c) => c.id === "8")!.verdict, "fail");
 });
+
+Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard deviation", () => {
+  const acc = [[0.5, 0.54, 0.52], [0.47, 0.49, 0.45]];
+  const runs = acc.flatMap((accs, i) =>
+    accs.map((a) => ({ model: "resnet18-x0.125", sigma: 2 ** i, bestTestAcc: a }))
+  );
+  runs.push({ model: "resnet18-x0.125", sigma: 4, bestTestAcc: 0.4 });
+  const fig3: InputResult = {
+    ...theoryInput(),
+    id: "figure3",
+    params: {},
+    summaries: { "summary.json": { runs } },
+    figures: [],
+  };
+  const model = buildReport([fig3], { scale: "default", ep: "cpu" });
+  const c7 = model.claims.find((c) => c.id === "7")!;
+  assert.equal(
+    c7.checks[0].measured,
+    "σ 1: 52.00% ± 2.00 (3 seeds), σ 2: 47.00% ± 2.00 (3 seeds), σ 4: 40.00%",
+  );
+  assert.equal(c7.verdict, "pass");
+});

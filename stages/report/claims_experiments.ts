@@ -3,7 +3,7 @@
  * by becoming an input of `report` and writing `summary.json` in the shape of contracts.ts; until
  * then the claims are reported as not run.
  */
-import { mean, notRun, num, pct, summaryOf, verdictOf } from "./_format.ts";
+import { mean, notRun, num, pct, sampleStd, summaryOf, verdictOf } from "./_format.ts";
 import type { InitScaleSummary, ZetaRunsSummary } from "./contracts.ts";
 import type { Check, ClaimContext, ClaimDef } from "./types.ts";
 
@@ -46,10 +46,13 @@ function bySigma(runs: InitScaleSummary["runs"], model: string) {
   );
   return sigmas.map((sigma) => {
     const rs = runs.filter((r) => r.model === model && r.sigma === sigma);
+    const test = rs.map((r) => r.bestTestAcc);
     return {
       sigma,
+      seeds: rs.length,
       train: mean(rs.map((r) => r.bestTrainAcc)),
-      test: mean(rs.map((r) => r.bestTestAcc)),
+      test: mean(test),
+      testStd: sampleStd(test),
     };
   });
 }
@@ -62,7 +65,12 @@ function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: 
     const s = summaryOf<InitScaleSummary>(ctx.input(stage), "summary.json");
     for (const model of [...new Set(s?.runs?.map((r) => r.model) ?? [])]) {
       const pts = bySigma(s!.runs, model).filter((p) => p.sigma >= minSigma);
-      const list = pts.map((p) => `σ ${p.sigma}: ${pct(p.test)}`).join(", ");
+      // with several seeds: mean ± sample standard deviation in percentage points, and the count
+      const list = pts.map((p) =>
+        p.seeds > 1
+          ? `σ ${p.sigma}: ${pct(p.test)} ± ${(100 * p.testStd).toFixed(2)} (${p.seeds} seeds)`
+          : `σ ${p.sigma}: ${pct(p.test)}`
+      ).join(", ");
       checks.push({
         label: `${model} (${stage}): best test accuracy over σ ≥ ${minSigma}`,
         measured: list,

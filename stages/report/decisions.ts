@@ -87,7 +87,8 @@ export const SPEC_DECISIONS: Decision[] = [
   },
   {
     topic: "Seeds",
-    decision: "3 seeds for small nets and the solvable model; 1-3 for ResNet-18.",
+    decision: "3 seeds for small nets and the solvable model; 1-3 for ResNet-18 (3 at the " +
+      "default scale, 1 at paper scale).",
     appliesTo: [...FIG1, "figure2", "figure3", "cifar-fcn"],
   },
   {
@@ -142,7 +143,7 @@ export const PROJECT_DECISIONS: Decision[] = [
   {
     topic: "ResNet-18 at the default scale",
     decision: "Width × 1/8 (8/16/32/64 channels), 4 epochs of the cosine schedule (T_max = 4) on " +
-      "the full training set, one seed: a CPU-sized stand-in, not the paper's setting (full " +
+      "the full training set, 3 seeds: a CPU-sized stand-in, not the paper's setting (full " +
       "width, 200 epochs at paper scale). Claim 10 needs the full recipe and stays not run.",
     appliesTo: ["figure3"],
   },
