@@ -134,17 +134,16 @@ Deno.test("buildReport() reports a summary of the wrong shape as a failure to me
   assert.match(c9.checks[0].label, /evaluation error/);
 });
 
+/** An experiment stage's result whose summary.json lists `runs` (the contracts.ts shape). */
+function runsInput(id: string, runs: Record<string, unknown>[]): InputResult {
+  return { ...theoryInput(), id, params: {}, summaries: { "summary.json": { runs } }, figures: [] };
+}
+
 Deno.test("buildReport() evaluates an experiment stage that plugs in with the documented summary", () => {
   const runs = [1, 2, 4].flatMap((sigma, i) =>
     [0, 1].map(() => ({ model: "fcn", sigma, bestTrainAcc: 0.99, bestTestAcc: 0.55 - 0.05 * i }))
   );
-  const fcn: InputResult = {
-    ...theoryInput(),
-    id: "cifar-fcn",
-    params: {},
-    summaries: { "summary.json": { runs } },
-    figures: [],
-  };
+  const fcn = runsInput("cifar-fcn", runs);
   const model = buildReport([fcn], { scale: "default", ep: "cpu" });
   const byId = Object.fromEntries(model.claims.map((c) => [c.id, c]));
   assert.equal(byId["7"].verdict, "pass");
@@ -161,14 +160,7 @@ Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard d
     accs.map((a) => ({ model: "resnet18-x0.125", sigma: 2 ** i, bestTestAcc: a }))
   );
   runs.push({ model: "resnet18-x0.125", sigma: 4, bestTestAcc: 0.4 });
-  const fig3: InputResult = {
-    ...theoryInput(),
-    id: "figure3",
-    params: {},
-    summaries: { "summary.json": { runs } },
-    figures: [],
-  };
-  const model = buildReport([fig3], { scale: "default", ep: "cpu" });
+  const model = buildReport([runsInput("figure3", runs)], { scale: "default", ep: "cpu" });
   const c7 = model.claims.find((c) => c.id === "7")!;
   assert.equal(
     c7.checks[0].measured,
