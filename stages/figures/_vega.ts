@@ -9,6 +9,7 @@ import { join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { stringify } from "csv-stringify/sync";
+import opentype from "opentype.js";
 
 const FONT = "DejaVu Sans";
 const require = createRequire(import.meta.url);
@@ -16,6 +17,36 @@ const require = createRequire(import.meta.url);
 const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) =>
   require.resolve(`dejavu-fonts-ttf/ttf/${f}`)
 );
+
+/**
+ * Text widths from the font's own advance widths and kerning, as vl-convert does. Without a canvas
+ * Vega estimates 0.8 em per character, about 1.5× DejaVu Sans's real width, which left a blank
+ * band right of every figure. (Glyph by glyph, not opentype.js's shaper: that one throws on
+ * DejaVu's contextual substitutions, which change no width in our labels.)
+ */
+const [regular, bold] = fontFiles.map((f) => opentype.parse(Deno.readFileSync(f).buffer));
+
+/** Width in pixels of `text` set in DejaVu Sans (bold for weights from 600) at `size` pixels. */
+export function textWidth(text: string, size: number, weight?: string | number): number {
+  const font = weight === "bold" || Number(weight) >= 600 ? bold : regular;
+  let units = 0;
+  let prev: opentype.Glyph | undefined;
+  for (const ch of text) {
+    const glyph = font.charToGlyph(ch);
+    units += glyph.advanceWidth ?? 0;
+    if (prev) units += font.getKerningValue(prev, glyph);
+    prev = glyph;
+  }
+  return (units * size) / font.unitsPerEm;
+}
+
+// vega-scenegraph's textMetrics, which Vega's typings leave out; 11 px is its default font size
+const metrics = (vega as unknown as {
+  textMetrics: {
+    width: (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) => number;
+  };
+}).textMetrics;
+metrics.width = (item, text) => textWidth(String(text ?? ""), item.fontSize ?? 11, item.fontWeight);
 
 /** Shared look: one font everywhere, white background. */
 const CONFIG = {
