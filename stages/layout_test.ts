@@ -90,6 +90,15 @@ Deno.test("layout: the Makefile, README and .ci/run pin the Deno that runs these
   );
 });
 
+Deno.test("layout: every named DAG target has a make target that runs it", async () => {
+  const { pipeline } = await import("./mod.ts");
+  const make = await Deno.readTextFile(join(ROOT, "Makefile"));
+  const ruleOf = (name: string) => make.match(new RegExp(`^${name}:\\n\\t(.*)$`, "m"))?.[1];
+  for (const name of Object.keys(pipeline({ scale: "default", ep: "cpu" }).targets)) {
+    assert.equal(ruleOf(name), "$(RUN) --only " + name, `make target ${name}`);
+  }
+});
+
 Deno.test("layout: a training run's code closure holds no collector or figure module", async () => {
   const { pipeline } = await import("./mod.ts");
   const { CodeHasher } = await import("../pipeline/code_hash.ts");
