@@ -13,9 +13,23 @@ import {
   loadInput,
   renderHtml,
   renderMarkdown,
+  settingsDiff,
+  type SettingsReport,
+  settingsSummary,
 } from "./report/mod.ts";
 
 type Params = { scale: string; ep: string };
+
+/**
+ * The params every stage behind the inputs ran with (read back from the store), against the
+ * preset DAG of the same scale and provider: what a `--set` override changed.
+ */
+async function compareSettings(params: Params, inputDirs: string[]): Promise<SettingsReport> {
+  const { pipeline } = await import("./mod.ts");
+  const { lineage } = await import("../pipeline/lineage.ts");
+  const ran = await lineage(inputDirs);
+  return settingsDiff(pipeline(params).stages, ran.entries, ran.unreadable);
+}
 
 /** The report over `inputs` (stages of the DAG), for a scale and execution provider. */
 export function reportStage(
@@ -40,7 +54,9 @@ export function reportStage(
       const cases = theory?.params.cases as CaseSpec[] | undefined;
       const flowCheck = cases ? checkFlow(cases) : undefined;
       if (flowCheck) ctx.log(`ODE check: ${JSON.stringify(flowCheck)}`);
-      const model = buildReport(inputs, { ...ctx.params, flowCheck });
+      const settings = await compareSettings(ctx.params, order.map((id) => ctx.inputs[id]));
+      ctx.log(`settings: ${settingsSummary(settings, ctx.params.scale)}`);
+      const model = buildReport(inputs, { ...ctx.params, flowCheck, settings });
       for (const c of model.claims) ctx.log(`claim ${c.id}: ${c.verdict}`);
       await Deno.writeTextFile(`${ctx.outDir}/report.md`, renderMarkdown(model));
       await Deno.writeTextFile(`${ctx.outDir}/report.html`, renderHtml(model));

@@ -16,6 +16,7 @@ import type {
   NumberedFigure,
   ProvenanceRow,
   ReportModel,
+  SettingsReport,
   Verdict,
 } from "./types.ts";
 
@@ -33,6 +34,7 @@ export interface BuildReportOptions {
   scale: string;
   ep: string;
   flowCheck?: FlowCheck;
+  settings?: SettingsReport;
   claims?: ClaimDef[];
   supplementary?: ClaimDef[];
 }
@@ -130,5 +132,6 @@ export function buildReport(inputs: InputResult[], options: BuildReportOptions):
     specDecisions: decisionRows(SPEC_DECISIONS, byId),
     projectDecisions: decisionRows(PROJECT_DECISIONS, byId),
     provenance: inputs.map(provenance),
+    ...(options.settings ? { settings: options.settings } : {}),
   };
 }

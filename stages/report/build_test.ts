@@ -2,7 +2,14 @@
 // whose stage is not an input is NOT RUN (naming the stage), and every text is escaped.
 import assert from "node:assert/strict";
 import { SHOWCASE } from "../_theory_cases.ts";
-import { buildReport, checkFlow, type InputResult, renderHtml, renderMarkdown } from "./mod.ts";
+import {
+  buildReport,
+  checkFlow,
+  type InputResult,
+  renderHtml,
+  renderMarkdown,
+  settingsDiff,
+} from "./mod.ts";
 
 const PNG = Uint8Array.from([
   0x89,
@@ -167,4 +174,34 @@ Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard d
     "σ 1: 52.00% ± 2.00 (3 seeds), σ 2: 47.00% ± 2.00 (3 seeds), σ 4: 40.00%",
   );
   assert.equal(c7.verdict, "pass");
+});
+
+Deno.test("both renderings put the settings that differ from the preset ahead of the claims", () => {
+  const settings = settingsDiff(
+    [{ id: "fig3-sigma1-seed0", params: { epochs: 4, tag: "a" } }],
+    [{ id: "fig3-sigma1-seed0", params: { epochs: 8, tag: "<b>|" } }],
+  );
+  const model = buildReport([], { scale: "default", ep: "cpu", settings });
+  const md = renderMarkdown(model), html = renderHtml(model);
+  const mdHead = md.slice(0, md.indexOf("## 1. Claims"));
+  assert.match(mdHead, /1 of the 1 stages behind this report ran with params other than/);
+  assert.match(mdHead, /\| epochs \| 4 \| \*\*8\*\* \| fig3-sigma1-seed0 \|/);
+  assert.match(mdHead, /\| tag \| "a" \| \*\*"&lt;b&gt;\\\|"\*\* \|/);
+  const htmlHead = html.slice(0, html.indexOf("<h2>1. Claims"));
+  assert.match(
+    htmlHead,
+    /<td>epochs<\/td><td>4<\/td><td><b>8<\/b><\/td><td>fig3-sigma1-seed0<\/td>/,
+  );
+  assert.match(htmlHead, /<td><b>&quot;&lt;b&gt;\|&quot;<\/b><\/td>/);
+
+  const same = buildReport([], {
+    scale: "default",
+    ep: "cpu",
+    settings: settingsDiff([{ id: "x", params: { a: 1 } }], [{ id: "x", params: { a: 1 } }]),
+  });
+  assert.match(renderMarkdown(same), /\*\*Settings\.\*\* All 1 stages behind this report ran with/);
+  assert.doesNotMatch(renderMarkdown(same), /\| param \| preset \|/);
+  assert.doesNotMatch(renderHtml(same), /<th>ran with<\/th>/);
+  // Without a comparison (a model built by hand) there is no settings line at all.
+  assert.doesNotMatch(renderMarkdown(buildReport([], { scale: "default", ep: "cpu" })), /Settings/);
 });

@@ -58,6 +58,10 @@ Deno.test("report stage publishes report.md and report.html with every figure (s
       assert.match(html, new RegExp(`<tr id="claim-${id}" data-verdict="not-run"`), id);
     }
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/);
+    assert.match(
+      md,
+      /\*\*Settings\.\*\* All \d+ stages behind this report ran with the "smoke" preset's/,
+    );
 
     await t.step({
       name: "report.html renders in headless Chromium: no errors, no requests, sized figures",
@@ -72,6 +76,15 @@ Deno.test("report stage publishes report.md and report.html with every figure (s
           assert.ok(f.loaded && f.width > 0 && f.height > 0, `${f.id}: ${JSON.stringify(f)}`);
         }
       },
+    });
+
+    await t.step("a --set override is named in the report, with the preset's value", async () => {
+      const set = ["--set", "theory-vs-gd.kappa=0.01"];
+      const v = await runEngine(["--only", "report", "--scale", "smoke", "--out", out, ...set]);
+      assert.equal(v.code, 0, v.stderr);
+      const variant = await Deno.readTextFile(join(out, "report.md"));
+      assert.match(variant, /\*\*Settings\.\*\* 1 of the \d+ stages behind this report ran with/);
+      assert.match(variant, /\n\| kappa \| 0\.02 \| \*\*0\.01\*\* \| theory-vs-gd \|\n/);
     });
   } finally {
     await Deno.remove(out, { recursive: true });

@@ -1,6 +1,7 @@
 /** Self-contained HTML rendering of the report model: figures inline, no scripts, no requests. */
 import { Buffer } from "node:buffer";
 import { VERDICT_TEXT } from "./markdown.ts";
+import { settingsSummary } from "./settings.ts";
 import type { ClaimRow, DecisionRow, ReportModel, Verdict } from "./types.ts";
 
 /** Escape text for HTML content and attribute values. */
@@ -51,6 +52,25 @@ function decisionTable(rows: DecisionRow[]): string {
     ).join("\n") + "</tbody></table>";
 }
 
+function settingsBlock(m: ReportModel): string {
+  const s = m.settings;
+  if (!s) return "";
+  const note = `<p><b>Settings.</b> ${esc(settingsSummary(s, m.scale))}</p>`;
+  if (s.changes.length === 0 && s.extra.length === 0) return note;
+  const rows = s.changes.map((c) =>
+    `<tr><td>${esc(c.param)}</td><td>${esc(c.preset)}</td><td><b>${esc(c.used)}</b></td>` +
+    `<td>${esc(c.stages.join(", "))}</td></tr>`
+  );
+  if (s.extra.length > 0) {
+    rows.push(
+      `<tr><td>(stage not in the preset)</td><td>—</td><td>—</td>` +
+        `<td>${esc(s.extra.join(", "))}</td></tr>`,
+    );
+  }
+  return `${note}\n<table><thead><tr><th>param</th><th>preset</th><th>ran with</th>` +
+    `<th>stages</th></tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
+}
+
 function figures(m: ReportModel): string {
   return m.figures.map((f) => {
     const img = f.png
@@ -85,6 +105,7 @@ export function renderHtml(m: ReportModel): string {
 <h1>${esc(m.title)}</h1>
 <p>Scale <b>${esc(m.scale)}</b>, execution provider <b>${esc(m.ep)}</b>. Claims of SPEC section 6:
 ${c.pass} pass, ${c.fail} fail, ${c["not-run"]} not run.</p>
+${settingsBlock(m)}
 <h2>1. Claims (SPEC section 6)</h2>
 ${claimTable(m.claims)}
 ${

@@ -1,5 +1,6 @@
 /** Markdown rendering of the report model; every text from the model is escaped. */
-import type { ClaimRow, DecisionRow, ReportModel, Verdict } from "./types.ts";
+import { settingsSummary } from "./settings.ts";
+import type { ClaimRow, DecisionRow, ReportModel, SettingsReport, Verdict } from "./types.ts";
 
 /** Upper-case verdict words, shared with the HTML renderer. */
 export const VERDICT_TEXT: Record<Verdict, string> = {
@@ -51,6 +52,25 @@ function decisionTable(rows: DecisionRow[]): string[] {
   ];
 }
 
+function settingsBlock(s: SettingsReport | undefined, scale: string): string[] {
+  if (!s) return [];
+  const out = [`**Settings.** ${mdEscape(settingsSummary(s, scale))}`, ""];
+  if (s.changes.length > 0 || s.extra.length > 0) {
+    out.push("| param | preset | ran with | stages |", "| --- | --- | --- | --- |");
+    for (const c of s.changes) {
+      out.push(
+        `| ${mdEscape(c.param)} | ${mdEscape(c.preset)} | **${mdEscape(c.used)}** | ` +
+          `${mdEscape(c.stages.join(", "))} |`,
+      );
+    }
+    if (s.extra.length > 0) {
+      out.push(`| (stage not in the preset) | — | — | ${mdEscape(s.extra.join(", "))} |`);
+    }
+    out.push("");
+  }
+  return out;
+}
+
 /** Render the report as Markdown; figures are linked from `figures/` beside the file (out/). */
 export function renderMarkdown(m: ReportModel): string {
   const c = m.counts;
@@ -60,6 +80,7 @@ export function renderMarkdown(m: ReportModel): string {
     `Scale **${mdEscape(m.scale)}**, execution provider **${mdEscape(m.ep)}**. Claims of SPEC ` +
     `section 6: ${c.pass} pass, ${c.fail} fail, ${c["not-run"]} not run.`,
     "",
+    ...settingsBlock(m.settings, m.scale),
     "## 1. Claims (SPEC section 6)",
     "",
     ...claimTable(m.claims),

@@ -1,7 +1,8 @@
 /**
  * The reproduction report: a pure builder from the input stages' results to a report model
  * ({@link buildReport}), Markdown and self-contained HTML renderers, the claim evaluators of SPEC
- * section 6, the decisions, and the loader that reads a stage's output.
+ * section 6, the decisions, the comparison of the settings that ran with the scale preset, and the
+ * loader that reads a stage's output.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@ export { checkFlow, type FlowCheck } from "./flow_check.ts";
 export { decisionsMarkdown, PROJECT_DECISIONS, SPEC_DECISIONS } from "./decisions.ts";
 export { loadInput, pngSize } from "./load.ts";
 export { mdEscape, renderMarkdown } from "./markdown.ts";
+export { settingsDiff, settingsSummary, type StageParams } from "./settings.ts";
 export { esc, renderHtml } from "./html.ts";
 export type * from "./types.ts";
 export type * from "./contracts.ts";

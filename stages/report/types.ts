@@ -88,6 +88,26 @@ export interface ProvenanceRow {
   tools: string;
 }
 
+/** A param that ran with another value than the scale preset's, over the stages it affects. */
+export interface SettingChange {
+  param: string;
+  /** Canonical JSON of the preset's value, or "(absent)". */
+  preset: string;
+  used: string;
+  stages: string[];
+}
+
+/** The settings that ran, compared with the scale preset (stages/report/settings.ts). */
+export interface SettingsReport {
+  /** Stages behind the report whose params were read back from the store. */
+  checked: number;
+  changes: SettingChange[];
+  /** Stages that ran but are not in the preset DAG. */
+  extra: string[];
+  /** Cache keys of upstream entries whose manifest could not be read. */
+  unreadable: string[];
+}
+
 /** A numbered figure with its caption. */
 export interface NumberedFigure extends FigureRef {
   number: number;
@@ -106,4 +126,6 @@ export interface ReportModel {
   specDecisions: DecisionRow[];
   projectDecisions: DecisionRow[];
   provenance: ProvenanceRow[];
+  /** How the settings that ran compare with the preset; absent when not computed. */
+  settings?: SettingsReport;
 }

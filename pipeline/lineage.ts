@@ -1,0 +1,69 @@
+/**
+ * The lineage of results: every stage a result was built from, read back from the entry manifests
+ * of the store, so that a report can say which settings actually ran (a `--set` override, say)
+ * instead of repeating what the preset would have run.
+ */
+import { basename, dirname, join } from "node:path";
+import type { EntryManifest } from "./cache.ts";
+import { Store } from "./cache.ts";
+import type { Json } from "./hash.ts";
+
+/** One stage of a lineage as its cache entry records it. */
+export interface LineageEntry {
+  id: string;
+  key: string;
+  params: Json;
+}
+
+/** The stages behind some results, and the keys whose manifests could not be read. */
+export interface Lineage {
+  /** The given entries and all their ancestors, each once, ordered by id. */
+  entries: LineageEntry[];
+  /** Keys of ancestors whose entry manifest is missing or unreadable (after `verify`, say). */
+  unreadable: string[];
+}
+
+/**
+ * The store and key of an input directory as a stage receives it (`<out>/cache/<key>/files`).
+ * Throws, naming the path, for a directory outside a store.
+ */
+export function entryOf(filesDir: string): { store: Store; key: string } {
+  const entry = dirname(filesDir);
+  if (basename(filesDir) !== "files" || basename(dirname(entry)) !== "cache") {
+    throw new Error(
+      `"${filesDir}" is not a stage input directory: expected <out>/cache/<key>/files`,
+    );
+  }
+  return { store: new Store(dirname(dirname(entry))), key: basename(entry) };
+}
+
+async function readManifest(store: Store, key: string): Promise<EntryManifest | undefined> {
+  try {
+    const m = JSON.parse(await Deno.readTextFile(join(store.entryDir(key), "manifest.json")));
+    return m?.key === key && typeof m.material?.id === "string" ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every stage behind the given input directories, following each entry's recorded input keys. */
+export async function lineage(filesDirs: string[]): Promise<Lineage> {
+  const seen = new Set<string>();
+  const entries: LineageEntry[] = [];
+  const unreadable: string[] = [];
+  const queue = filesDirs.map(entryOf);
+  while (queue.length > 0) {
+    const { store, key } = queue.shift()!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const m = await readManifest(store, key);
+    if (!m) {
+      unreadable.push(key);
+      continue;
+    }
+    entries.push({ id: m.material.id, key, params: m.material.params });
+    for (const k of Object.values(m.material.inputs ?? {})) queue.push({ store, key: k });
+  }
+  entries.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return { entries, unreadable: unreadable.sort() };
+}

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { settingsDiff, settingsSummary } from "./settings.ts";
+
+const PRESET = [
+  { id: "a-seed0", params: { epochs: 4, lr: 0.1, ep: "cpu" } },
+  { id: "a-seed1", params: { epochs: 4, lr: 0.1, ep: "cpu" } },
+  { id: "b", params: { cases: [{ d: 1 }], kappa: 0.003 } },
+];
+
+Deno.test("settingsDiff: the preset as it ran shows no change", () => {
+  const s = settingsDiff(PRESET, PRESET.map((p) => ({ ...p, params: { ...p.params } })));
+  assert.deepEqual(s, { checked: 3, changes: [], extra: [], unreadable: [] });
+  assert.equal(
+    settingsSummary(s, "default"),
+    'All 3 stages behind this report ran with the "default" preset\'s params.',
+  );
+});
+
+Deno.test("settingsDiff: an override is grouped over the stages it changed, with both values", () => {
+  const ran = [
+    { id: "a-seed0", params: { epochs: 8, lr: 0.1, ep: "cpu" } },
+    { id: "a-seed1", params: { epochs: 8, lr: 0.1, ep: "cpu" } },
+    // Key order does not count; a nested value does; a param the preset lacks is "(absent)".
+    { id: "b", params: { kappa: 0.003, cases: [{ d: 2 }], extra: true } },
+    { id: "c", params: {} },
+  ];
+  const s = settingsDiff(PRESET, ran, ["ffff", "0000"]);
+  assert.deepEqual(s.changes, [
+    { param: "epochs", preset: "4", used: "8", stages: ["a-seed0", "a-seed1"] },
+    { param: "cases", preset: '[{"d":1}]', used: '[{"d":2}]', stages: ["b"] },
+    { param: "extra", preset: "(absent)", used: "true", stages: ["b"] },
+  ]);
+  assert.deepEqual(s.extra, ["c"]);
+  assert.deepEqual(s.unreadable, ["0000", "ffff"]);
+  const text = settingsSummary(s, "default");
+  assert.match(
+    text,
+    /^4 of the 4 stages behind this report ran with params other than the "default" preset's/,
+  );
+  assert.match(text, /settings of 2 upstream cache entries could not be read .*: 0000, ffff\.$/);
+});
+
+Deno.test("settingsDiff: two different values of one param are two rows", () => {
+  const ran = [
+    { id: "a-seed0", params: { epochs: 8, lr: 0.1, ep: "cpu" } },
+    { id: "a-seed1", params: { epochs: 2, lr: 0.1, ep: "cpu" } },
+  ];
+  const s = settingsDiff(PRESET, ran);
+  assert.deepEqual(s.changes.map((c) => [c.used, c.stages]), [["8", ["a-seed0"]], ["2", [
+    "a-seed1",
+  ]]]);
+});
