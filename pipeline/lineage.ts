@@ -2,6 +2,15 @@
  * The lineage of results: every stage a result was built from, read back from the entry manifests
  * of the store, so that a report can say which settings actually ran (a `--set` override, say)
  * instead of repeating what the preset would have run.
+ *
+ * @example
+ * ```ts
+ * import { lineage } from "./lineage.ts";
+ * // inside a stage's run(ctx): every stage behind its inputs, with the params each ran with
+ * // const { entries, unreadable } = await lineage(Object.values(ctx.inputs));
+ * const { entries } = await lineage([]);
+ * console.log(entries.length); // 0
+ * ```
  */
 import { basename, dirname, join } from "node:path";
 import type { EntryManifest } from "./cache.ts";
@@ -19,19 +28,19 @@ export interface LineageEntry {
 export interface Lineage {
   /** The given entries and all their ancestors, each once, ordered by id. */
   entries: LineageEntry[];
-  /** Keys of ancestors whose entry manifest is missing or unreadable (after `verify`, say). */
+  /** Keys (given or ancestors) whose entry manifest is missing or unreadable (after `verify`). */
   unreadable: string[];
 }
 
 /**
  * The store and key of an input directory as a stage receives it (`<out>/cache/<key>/files`).
- * Throws, naming the path, for a directory outside a store.
+ * Throws a RangeError naming the path for a directory outside a store.
  */
 export function entryOf(filesDir: string): { store: Store; key: string } {
   const entry = dirname(filesDir);
   if (basename(filesDir) !== "files" || basename(dirname(entry)) !== "cache") {
-    throw new Error(
-      `"${filesDir}" is not a stage input directory: expected <out>/cache/<key>/files`,
+    throw new RangeError(
+      `Expected a stage input directory "<out>/cache/<key>/files" but found "${filesDir}"`,
     );
   }
   return { store: new Store(dirname(dirname(entry))), key: basename(entry) };

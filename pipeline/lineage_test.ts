@@ -5,7 +5,7 @@ import { makeToyRepo } from "./testdata/toy_repo.ts";
 
 const SAFE = ["--only", "totals,other"];
 
-Deno.test("lineage: every stage behind a result with the params it ran with, after --set too", async () => {
+Deno.test("lineage() finds every stage behind a result with the params it ran with, after --set too", async () => {
   const repo = await makeToyRepo();
   const filesOf = async (args: string[]) => {
     const key = (await repo.plan(args)).find((s) => s.id === "sum")!.key;
@@ -37,11 +37,11 @@ Deno.test("lineage: every stage behind a result with the params it ran with, aft
   await repo.dispose();
 });
 
-Deno.test("lineage: a directory outside a store is refused, naming it", () => {
-  assert.throws(
-    () => entryOf("/tmp/some/dir"),
-    /"\/tmp\/some\/dir" is not a stage input directory/,
-  );
+Deno.test("entryOf() refuses a directory outside a store, naming it", () => {
+  assert.throws(() => entryOf("/tmp/some/dir"), {
+    name: "RangeError",
+    message: 'Expected a stage input directory "<out>/cache/<key>/files" but found "/tmp/some/dir"',
+  });
   assert.equal(entryOf("/x/out/cache/abc/files").key, "abc");
   assert.equal(entryOf("/x/out/cache/abc/files").store.out, "/x/out");
 });

@@ -44,12 +44,14 @@ export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const fcn = cifarFcnStage(fcnRuns);
   const fig3Runs = figure3Runs(scale, ep, cifar);
   const fig3 = figure3Stage(fig3Runs);
-  const report = reportStage({ scale, ep, inputs: [...theory, fig1, appc, fig2, fcn, fig3] });
+  const stages = [
+    ...[mnist, cifar, ...theory, ...fig1Runs, fig1, ...appcRuns, appc],
+    ...[...fig2Runs, fig2, ...fcnRuns, fcn, ...fig3Runs, fig3],
+  ];
+  const inputs = [...theory, fig1, appc, fig2, fcn, fig3];
+  const report = reportStage({ scale, ep, inputs, preset: stages });
   return {
-    stages: [
-      ...[mnist, cifar, ...theory, ...fig1Runs, fig1, ...appcRuns, appc],
-      ...[...fig2Runs, fig2, ...fcnRuns, fcn, ...fig3Runs, fig3, report],
-    ],
+    stages: [...stages, report],
     targets: {
       data: [mnist.id, cifar.id],
       theory: theory.map((s) => s.id),

@@ -4,6 +4,10 @@
  * whose results it reports; an experiment stage plugs in by being passed here (its figures appear
  * by themselves; its summary.json feeds the claims of stages/report/claims_experiments.ts).
  */
+// lineage.ts and hash.ts are imported directly: pipeline/mod.ts is in every stage's code
+// fingerprint, so a new export there would re-key every cached result.
+import type { Json } from "../pipeline/hash.ts";
+import { lineage } from "../pipeline/lineage.ts";
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { CaseSpec } from "./_theory_cases.ts";
 import {
@@ -18,28 +22,32 @@ import {
   settingsSummary,
 } from "./report/mod.ts";
 
-type Params = { scale: string; ep: string };
+type Params = { scale: string; ep: string; preset: { [id: string]: Json } };
 
 /**
  * The params every stage behind the inputs ran with (read back from the store), against the
- * preset DAG of the same scale and provider: what a `--set` override changed.
+ * preset's: what a `--set` override changed.
  */
 async function compareSettings(params: Params, inputDirs: string[]): Promise<SettingsReport> {
-  const { pipeline } = await import("./mod.ts");
-  const { lineage } = await import("../pipeline/lineage.ts");
   const ran = await lineage(inputDirs);
-  return settingsDiff(pipeline(params).stages, ran.entries, ran.unreadable);
+  const preset = Object.entries(params.preset).map(([id, p]) => ({ id, params: p }));
+  return settingsDiff(preset, ran.entries, ran.unreadable);
 }
 
-/** The report over `inputs` (stages of the DAG), for a scale and execution provider. */
+/**
+ * The report over `inputs` (stages of the DAG), for a scale and execution provider. `preset` are
+ * the DAG's stages as its scale defines them, before any `--set`; their params become the report's
+ * `preset` param, against which it compares the params that ran.
+ */
 export function reportStage(
-  options: { scale: string; ep: string; inputs: Stage[] },
+  options: { scale: string; ep: string; inputs: Stage[]; preset: Stage[] },
 ): Stage<Params> {
   const order = options.inputs.map((s) => s.id);
+  const preset = Object.fromEntries(options.preset.map((s) => [s.id, s.params]));
   return defineStage({
     id: "report",
     module: import.meta.url,
-    params: { scale: options.scale, ep: options.ep },
+    params: { scale: options.scale, ep: options.ep, preset },
     inputs: Object.fromEntries(options.inputs.map((s) => [s.id, s])),
     resources: { threads: 1, memoryMiB: 512 },
     publish: ["report.md", "report.html"],
@@ -56,7 +64,8 @@ export function reportStage(
       if (flowCheck) ctx.log(`ODE check: ${JSON.stringify(flowCheck)}`);
       const settings = await compareSettings(ctx.params, order.map((id) => ctx.inputs[id]));
       ctx.log(`settings: ${settingsSummary(settings, ctx.params.scale)}`);
-      const model = buildReport(inputs, { ...ctx.params, flowCheck, settings });
+      const { scale, ep } = ctx.params;
+      const model = buildReport(inputs, { scale, ep, flowCheck, settings });
       for (const c of model.claims) ctx.log(`claim ${c.id}: ${c.verdict}`);
       await Deno.writeTextFile(`${ctx.outDir}/report.md`, renderMarkdown(model));
       await Deno.writeTextFile(`${ctx.outDir}/report.html`, renderHtml(model));

@@ -176,15 +176,19 @@ Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard d
   assert.equal(c7.verdict, "pass");
 });
 
-Deno.test("both renderings put the settings that differ from the preset ahead of the claims", () => {
+Deno.test("renderMarkdown() and renderHtml() put the settings that differ from the preset ahead of the claims", () => {
   const settings = settingsDiff(
     [{ id: "fig3-sigma1-seed0", params: { epochs: 4, tag: "a" } }],
-    [{ id: "fig3-sigma1-seed0", params: { epochs: 8, tag: "<b>|" } }],
+    [
+      { id: "fig3-sigma1-seed0", params: { epochs: 8, tag: "<b>|" } },
+      { id: "my-stage", params: {} },
+    ],
   );
   const model = buildReport([], { scale: "default", ep: "cpu", settings });
   const md = renderMarkdown(model), html = renderHtml(model);
   const mdHead = md.slice(0, md.indexOf("## 1. Claims"));
-  assert.match(mdHead, /1 of the 1 stages behind this report ran with params other than/);
+  assert.match(mdHead, /2 of the 2 stages behind this report ran with params other than/);
+  assert.match(mdHead, /\| \(stage not in the preset\) \| — \| — \| my-stage \|/);
   assert.match(mdHead, /\| epochs \| 4 \| \*\*8\*\* \| fig3-sigma1-seed0 \|/);
   assert.match(mdHead, /\| tag \| "a" \| \*\*"&lt;b&gt;\\\|"\*\* \|/);
   const htmlHead = html.slice(0, html.indexOf("<h2>1. Claims"));
@@ -193,13 +197,20 @@ Deno.test("both renderings put the settings that differ from the preset ahead of
     /<td>epochs<\/td><td>4<\/td><td><b>8<\/b><\/td><td>fig3-sigma1-seed0<\/td>/,
   );
   assert.match(htmlHead, /<td><b>&quot;&lt;b&gt;\|&quot;<\/b><\/td>/);
+  assert.match(
+    htmlHead,
+    /<td>\(stage not in the preset\)<\/td><td>—<\/td><td>—<\/td><td>my-stage<\/td>/,
+  );
 
   const same = buildReport([], {
     scale: "default",
     ep: "cpu",
     settings: settingsDiff([{ id: "x", params: { a: 1 } }], [{ id: "x", params: { a: 1 } }]),
   });
-  assert.match(renderMarkdown(same), /\*\*Settings\.\*\* All 1 stages behind this report ran with/);
+  assert.match(
+    renderMarkdown(same),
+    /\*\*Settings\.\*\* The one stage behind this report ran with/,
+  );
   assert.doesNotMatch(renderMarkdown(same), /\| param \| preset \|/);
   assert.doesNotMatch(renderHtml(same), /<th>ran with<\/th>/);
   // Without a comparison (a model built by hand) there is no settings line at all.

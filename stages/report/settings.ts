@@ -1,7 +1,7 @@
 /**
  * What ran against what the scale preset would have run: every param of every stage behind the
- * report, read back from the store ({@link ../../pipeline/lineage.ts}), compared with the same
- * stage in the preset DAG. A `--set` override shows up here, grouped over the stages it changed,
+ * report, read back from the store (`pipeline/lineage.ts`), compared with the same stage in the
+ * preset DAG. A `--set` override shows up here, grouped over the stages it changed,
  * so that a variant's report never passes for the preset's.
  */
 import { canonicalJson } from "../../pipeline/hash.ts";
@@ -56,27 +56,23 @@ export function settingsDiff(
   return { checked: ran.length, changes, extra: extra.sort(), unreadable: [...unreadable].sort() };
 }
 
-/** One sentence on the comparison, for the head of the report. */
+/** The comparison in a sentence or two, for the head of the report. */
 export function settingsSummary(s: SettingsReport, scale: string): string {
-  const parts: string[] = [];
-  if (s.changes.length === 0 && s.extra.length === 0) {
-    parts.push(
-      `All ${s.checked} stages behind this report ran with the "${scale}" preset's params.`,
-    );
-  } else {
-    const stages = new Set([...s.changes.flatMap((c) => c.stages), ...s.extra]).size;
-    parts.push(
-      `${stages} of the ${s.checked} stages behind this report ran with params other than the ` +
-        `"${scale}" preset's (a --set override, or a stage the preset does not have): the ` +
-        `decisions below describe the preset, the table says what ran instead.`,
-    );
-  }
-  if (s.unreadable.length > 0) {
-    parts.push(
-      `The settings of ${s.unreadable.length} upstream cache entr` +
-        `${s.unreadable.length === 1 ? "y" : "ies"} could not be read (missing from the store): ` +
-        `${s.unreadable.map((k) => k.slice(0, 12)).join(", ")}.`,
-    );
-  }
-  return parts.join(" ");
+  const differ = new Set([...s.changes.flatMap((c) => c.stages), ...s.extra]).size;
+  const scope = s.unreadable.length === 0
+    ? "behind this report"
+    : "behind this report whose settings could be read";
+  const all = s.checked === 1 ? `The one stage ${scope}` : `All ${s.checked} stages ${scope}`;
+  const some = s.checked === 1 ? all : `${differ} of the ${s.checked} stages ${scope}`;
+  const head = differ === 0
+    ? `${all} ran with the "${scale}" preset's params.`
+    : `${some} ran with params other than the "${scale}" preset's (a --set override, or a ` +
+      `stage the preset does not have): the decisions below describe the preset, the table ` +
+      `says what ran instead.`;
+  const n = s.unreadable.length;
+  if (n === 0) return head;
+  const them = n === 1 ? "it" : "them";
+  return `${head} ${n} upstream cache ${n === 1 ? "entry was" : "entries were"} missing or ` +
+    `unreadable, so ${n === 1 ? "it" : "they"} and anything upstream of ${them} could not be ` +
+    `checked: ${s.unreadable.map((k) => k.slice(0, 12)).join(", ")}.`;
 }

@@ -7,7 +7,7 @@ const PRESET = [
   { id: "b", params: { cases: [{ d: 1 }], kappa: 0.003 } },
 ];
 
-Deno.test("settingsDiff: the preset as it ran shows no change", () => {
+Deno.test("settingsDiff() finds no change when the preset ran as it is", () => {
   const s = settingsDiff(PRESET, PRESET.map((p) => ({ ...p, params: { ...p.params } })));
   assert.deepEqual(s, { checked: 3, changes: [], extra: [], unreadable: [] });
   assert.equal(
@@ -16,7 +16,7 @@ Deno.test("settingsDiff: the preset as it ran shows no change", () => {
   );
 });
 
-Deno.test("settingsDiff: an override is grouped over the stages it changed, with both values", () => {
+Deno.test("settingsDiff() groups an override over the stages it changed, with both values", () => {
   const ran = [
     { id: "a-seed0", params: { epochs: 8, lr: 0.1, ep: "cpu" } },
     { id: "a-seed1", params: { epochs: 8, lr: 0.1, ep: "cpu" } },
@@ -35,12 +35,12 @@ Deno.test("settingsDiff: an override is grouped over the stages it changed, with
   const text = settingsSummary(s, "default");
   assert.match(
     text,
-    /^4 of the 4 stages behind this report ran with params other than the "default" preset's/,
+    /^4 of the 4 stages behind this report whose settings could be read ran with params other than the "default" preset's/,
   );
-  assert.match(text, /settings of 2 upstream cache entries could not be read .*: 0000, ffff\.$/);
+  assert.match(text, /2 upstream cache entries were missing or unreadable, .*: 0000, ffff\.$/);
 });
 
-Deno.test("settingsDiff: two different values of one param are two rows", () => {
+Deno.test("settingsDiff() gives two values of one param as two rows", () => {
   const ran = [
     { id: "a-seed0", params: { epochs: 8, lr: 0.1, ep: "cpu" } },
     { id: "a-seed1", params: { epochs: 2, lr: 0.1, ep: "cpu" } },
@@ -49,4 +49,15 @@ Deno.test("settingsDiff: two different values of one param are two rows", () => 
   assert.deepEqual(s.changes.map((c) => [c.used, c.stages]), [["8", ["a-seed0"]], ["2", [
     "a-seed1",
   ]]]);
+});
+
+Deno.test("settingsSummary() does not say all stages ran as preset when some could not be read", () => {
+  const s = settingsDiff(PRESET, PRESET.slice(0, 2), ["0123456789abcdef"]);
+  assert.deepEqual(s.changes, []);
+  assert.equal(
+    settingsSummary(s, "default"),
+    'All 2 stages behind this report whose settings could be read ran with the "default" ' +
+      "preset's params. 1 upstream cache entry was missing or unreadable, so it and anything " +
+      "upstream of it could not be checked: 0123456789ab.",
+  );
 });
