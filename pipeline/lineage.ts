@@ -12,23 +12,22 @@
  * console.log(entries.length); // 0
  * ```
  */
-import { basename, dirname, join } from "node:path";
-import type { EntryManifest } from "./cache.ts";
+import { basename, dirname } from "node:path";
 import { Store } from "./cache.ts";
-import type { Json } from "./hash.ts";
+import type { Params } from "./stage.ts";
 
 /** One stage of a lineage as its cache entry records it. */
 export interface LineageEntry {
   id: string;
   key: string;
-  params: Json;
+  params: Params;
 }
 
 /** The stages behind some results, and the keys whose manifests could not be read. */
 export interface Lineage {
   /** The given entries and all their ancestors, each once, ordered by id. */
   entries: LineageEntry[];
-  /** Keys (given or ancestors) whose entry manifest is missing or unreadable (after `verify`). */
+  /** Keys (given or ancestors) whose entry is missing or fails `Store.check` (corrupt). */
   unreadable: string[];
 }
 
@@ -46,15 +45,6 @@ export function entryOf(filesDir: string): { store: Store; key: string } {
   return { store: new Store(dirname(dirname(entry))), key: basename(entry) };
 }
 
-async function readManifest(store: Store, key: string): Promise<EntryManifest | undefined> {
-  try {
-    const m = JSON.parse(await Deno.readTextFile(join(store.entryDir(key), "manifest.json")));
-    return m?.key === key && typeof m.material?.id === "string" ? m : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Every stage behind the given input directories, following each entry's recorded input keys. */
 export async function lineage(filesDirs: string[]): Promise<Lineage> {
   const seen = new Set<string>();
@@ -65,12 +55,14 @@ export async function lineage(filesDirs: string[]): Promise<Lineage> {
     const { store, key } = queue.shift()!;
     if (seen.has(key)) continue;
     seen.add(key);
-    const m = await readManifest(store, key);
-    if (!m) {
+    const entry = await store.check(key);
+    if (entry.state !== "valid") {
       unreadable.push(key);
       continue;
     }
-    entries.push({ id: m.material.id, key, params: m.material.params });
+    const m = entry.manifest;
+    // An entry's params are the stage's params, a JSON object (Params) by construction.
+    entries.push({ id: m.material.id, key, params: m.material.params as Params });
     for (const k of Object.values(m.material.inputs ?? {})) queue.push({ store, key: k });
   }
   entries.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -4,11 +4,10 @@
  * whose results it reports; an experiment stage plugs in by being passed here (its figures appear
  * by themselves; its summary.json feeds the claims of stages/report/claims_experiments.ts).
  */
-// lineage.ts and hash.ts are imported directly: pipeline/mod.ts is in every stage's code
+// lineage.ts is imported directly: pipeline/mod.ts is in every stage's code
 // fingerprint, so a new export there would re-key every cached result.
-import type { Json } from "../pipeline/hash.ts";
 import { lineage } from "../pipeline/lineage.ts";
-import { defineStage, type Stage } from "../pipeline/mod.ts";
+import { defineStage, type Params as StageParamsOf, type Stage } from "../pipeline/mod.ts";
 import type { CaseSpec } from "./_theory_cases.ts";
 import {
   buildReport,
@@ -22,7 +21,7 @@ import {
   settingsSummary,
 } from "./report/mod.ts";
 
-type Params = { scale: string; ep: string; preset: { [id: string]: Json } };
+type Params = { scale: string; ep: string; preset: { [id: string]: StageParamsOf } };
 
 /**
  * The params every stage behind the inputs ran with (read back from the store), against the
@@ -30,8 +29,7 @@ type Params = { scale: string; ep: string; preset: { [id: string]: Json } };
  */
 async function compareSettings(params: Params, inputDirs: string[]): Promise<SettingsReport> {
   const ran = await lineage(inputDirs);
-  const preset = Object.entries(params.preset).map(([id, p]) => ({ id, params: p }));
-  return settingsDiff(preset, ran.entries, ran.unreadable);
+  return settingsDiff(params.preset, ran.entries, ran.unreadable);
 }
 
 /**

@@ -132,6 +132,6 @@ export function buildReport(inputs: InputResult[], options: BuildReportOptions):
     specDecisions: decisionRows(SPEC_DECISIONS, byId),
     projectDecisions: decisionRows(PROJECT_DECISIONS, byId),
     provenance: inputs.map(provenance),
-    ...(options.settings ? { settings: options.settings } : {}),
+    settings: options.settings,
   };
 }

@@ -178,7 +178,7 @@ Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard d
 
 Deno.test("renderMarkdown() and renderHtml() put the settings that differ from the preset ahead of the claims", () => {
   const settings = settingsDiff(
-    [{ id: "fig3-sigma1-seed0", params: { epochs: 4, tag: "a" } }],
+    { "fig3-sigma1-seed0": { epochs: 4, tag: "a" } },
     [
       { id: "fig3-sigma1-seed0", params: { epochs: 8, tag: "<b>|" } },
       { id: "my-stage", params: {} },
@@ -205,7 +205,7 @@ Deno.test("renderMarkdown() and renderHtml() put the settings that differ from t
   const same = buildReport([], {
     scale: "default",
     ep: "cpu",
-    settings: settingsDiff([{ id: "x", params: { a: 1 } }], [{ id: "x", params: { a: 1 } }]),
+    settings: settingsDiff({ x: { a: 1 } }, [{ id: "x", params: { a: 1 } }]),
   });
   assert.match(
     renderMarkdown(same),

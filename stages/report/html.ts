@@ -1,7 +1,7 @@
 /** Self-contained HTML rendering of the report model: figures inline, no scripts, no requests. */
 import { Buffer } from "node:buffer";
 import { VERDICT_TEXT } from "./markdown.ts";
-import { settingsSummary } from "./settings.ts";
+import { settingsRows, settingsSummary } from "./settings.ts";
 import type { ClaimRow, DecisionRow, ReportModel, Verdict } from "./types.ts";
 
 /** Escape text for HTML content and attribute values. */
@@ -56,17 +56,12 @@ function settingsBlock(m: ReportModel): string {
   const s = m.settings;
   if (!s) return "";
   const note = `<p><b>Settings.</b> ${esc(settingsSummary(s, m.scale))}</p>`;
-  if (s.changes.length === 0 && s.extra.length === 0) return note;
-  const rows = s.changes.map((c) =>
-    `<tr><td>${esc(c.param)}</td><td>${esc(c.preset)}</td><td><b>${esc(c.used)}</b></td>` +
-    `<td>${esc(c.stages.join(", "))}</td></tr>`
+  const rows = settingsRows(s).map((r) =>
+    `<tr><td>${esc(r.param)}</td><td>${esc(r.preset)}</td><td>${
+      r.used === null ? "—" : `<b>${esc(r.used)}</b>`
+    }</td><td>${esc(r.stages)}</td></tr>`
   );
-  if (s.extra.length > 0) {
-    rows.push(
-      `<tr><td>(stage not in the preset)</td><td>—</td><td>—</td>` +
-        `<td>${esc(s.extra.join(", "))}</td></tr>`,
-    );
-  }
+  if (rows.length === 0) return note;
   return `${note}\n<table><thead><tr><th>param</th><th>preset</th><th>ran with</th>` +
     `<th>stages</th></tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
 }

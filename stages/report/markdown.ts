@@ -1,5 +1,5 @@
 /** Markdown rendering of the report model; every text from the model is escaped. */
-import { settingsSummary } from "./settings.ts";
+import { settingsRows, settingsSummary } from "./settings.ts";
 import type { ClaimRow, DecisionRow, ReportModel, SettingsReport, Verdict } from "./types.ts";
 
 /** Upper-case verdict words, shared with the HTML renderer. */
@@ -55,20 +55,18 @@ function decisionTable(rows: DecisionRow[]): string[] {
 function settingsBlock(s: SettingsReport | undefined, scale: string): string[] {
   if (!s) return [];
   const out = [`**Settings.** ${mdEscape(settingsSummary(s, scale))}`, ""];
-  if (s.changes.length > 0 || s.extra.length > 0) {
-    out.push("| param | preset | ran with | stages |", "| --- | --- | --- | --- |");
-    for (const c of s.changes) {
-      out.push(
-        `| ${mdEscape(c.param)} | ${mdEscape(c.preset)} | **${mdEscape(c.used)}** | ` +
-          `${mdEscape(c.stages.join(", "))} |`,
-      );
-    }
-    if (s.extra.length > 0) {
-      out.push(`| (stage not in the preset) | — | — | ${mdEscape(s.extra.join(", "))} |`);
-    }
-    out.push("");
-  }
-  return out;
+  const rows = settingsRows(s);
+  if (rows.length === 0) return out;
+  return [
+    ...out,
+    "| param | preset | ran with | stages |",
+    "| --- | --- | --- | --- |",
+    ...rows.map((r) =>
+      `| ${mdEscape(r.param)} | ${mdEscape(r.preset)} | ` +
+      `${r.used === null ? "—" : `**${mdEscape(r.used)}**`} | ${mdEscape(r.stages)} |`
+    ),
+    "",
+  ];
 }
 
 /** Render the report as Markdown; figures are linked from `figures/` beside the file (out/). */

@@ -19,7 +19,7 @@ export { checkFlow, type FlowCheck } from "./flow_check.ts";
 export { decisionsMarkdown, PROJECT_DECISIONS, SPEC_DECISIONS } from "./decisions.ts";
 export { loadInput, pngSize } from "./load.ts";
 export { mdEscape, renderMarkdown } from "./markdown.ts";
-export { settingsDiff, settingsSummary, type StageParams } from "./settings.ts";
+export { type RanStage, settingsDiff, settingsSummary } from "./settings.ts";
 export { esc, renderHtml } from "./html.ts";
 export type * from "./types.ts";
 export type * from "./contracts.ts";

@@ -7,10 +7,12 @@
 import { canonicalJson } from "../../pipeline/hash.ts";
 import type { SettingChange, SettingsReport } from "./types.ts";
 
-/** A stage as planned (preset) or as recorded in the store (ran). */
-export interface StageParams {
+type ParamsOf = Readonly<Record<string, unknown>>;
+
+/** A stage as recorded in the store: its id and the params it ran with. */
+export interface RanStage {
   id: string;
-  params: unknown;
+  params: ParamsOf;
 }
 
 const ABSENT = "(absent)";
@@ -19,28 +21,21 @@ function show(v: unknown): string {
   return v === undefined ? ABSENT : canonicalJson(v);
 }
 
-function fields(params: unknown): Record<string, unknown> {
-  return params !== null && typeof params === "object" && !Array.isArray(params)
-    ? params as Record<string, unknown>
-    : { "(params)": params };
-}
-
-/** Compare the stages that ran with the preset's; pure. */
+/** Compare the stages that ran with the preset (params by stage id); pure. */
 export function settingsDiff(
-  preset: StageParams[],
-  ran: StageParams[],
+  preset: Readonly<Record<string, ParamsOf>>,
+  ran: RanStage[],
   unreadable: string[] = [],
 ): SettingsReport {
-  const planned = new Map(preset.map((s) => [s.id, fields(s.params)]));
   const groups = new Map<string, SettingChange>();
   const extra: string[] = [];
   for (const stage of ran) {
-    const want = planned.get(stage.id);
+    const want = Object.hasOwn(preset, stage.id) ? preset[stage.id] : undefined;
     if (!want) {
       extra.push(stage.id);
       continue;
     }
-    const got = fields(stage.params);
+    const got = stage.params;
     for (const param of [...new Set([...Object.keys(want), ...Object.keys(got)])].sort()) {
       const p = show(want[param]), u = show(got[param]);
       if (p === u) continue;
@@ -54,6 +49,31 @@ export function settingsDiff(
     a.stages[0] < b.stages[0] ? -1 : a.stages[0] > b.stages[0] ? 1 : a.param < b.param ? -1 : 1
   );
   return { checked: ran.length, changes, extra: extra.sort(), unreadable: [...unreadable].sort() };
+}
+
+/** A row of the settings table; `used` is null on the row of stages the preset lacks. */
+export interface SettingsRow {
+  param: string;
+  preset: string;
+  used: string | null;
+  stages: string;
+}
+
+/**
+ * The table under the summary, one row per change and one for stages the preset lacks; empty when
+ * everything ran as preset. Both renderings draw it.
+ */
+export function settingsRows(s: SettingsReport): SettingsRow[] {
+  const rows: SettingsRow[] = s.changes.map((c) => ({ ...c, stages: c.stages.join(", ") }));
+  if (s.extra.length > 0) {
+    rows.push({
+      param: "(stage not in the preset)",
+      preset: "—",
+      used: null,
+      stages: s.extra.join(", "),
+    });
+  }
+  return rows;
 }
 
 /** The comparison in a sentence or two, for the head of the report. */

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { settingsDiff, settingsSummary } from "./settings.ts";
 
-const PRESET = [
-  { id: "a-seed0", params: { epochs: 4, lr: 0.1, ep: "cpu" } },
-  { id: "a-seed1", params: { epochs: 4, lr: 0.1, ep: "cpu" } },
-  { id: "b", params: { cases: [{ d: 1 }], kappa: 0.003 } },
-];
+const PRESET = {
+  "a-seed0": { epochs: 4, lr: 0.1, ep: "cpu" },
+  "a-seed1": { epochs: 4, lr: 0.1, ep: "cpu" },
+  b: { cases: [{ d: 1 }], kappa: 0.003 },
+};
+const AS_RAN = Object.entries(PRESET).map(([id, params]) => ({ id, params: { ...params } }));
 
 Deno.test("settingsDiff() finds no change when the preset ran as it is", () => {
-  const s = settingsDiff(PRESET, PRESET.map((p) => ({ ...p, params: { ...p.params } })));
+  const s = settingsDiff(PRESET, AS_RAN);
   assert.deepEqual(s, { checked: 3, changes: [], extra: [], unreadable: [] });
   assert.equal(
     settingsSummary(s, "default"),
@@ -52,7 +53,7 @@ Deno.test("settingsDiff() gives two values of one param as two rows", () => {
 });
 
 Deno.test("settingsSummary() does not say all stages ran as preset when some could not be read", () => {
-  const s = settingsDiff(PRESET, PRESET.slice(0, 2), ["0123456789abcdef"]);
+  const s = settingsDiff(PRESET, AS_RAN.slice(0, 2), ["0123456789abcdef"]);
   assert.deepEqual(s.changes, []);
   assert.equal(
     settingsSummary(s, "default"),
