@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 
-export type Command = "run" | "verify" | "gc" | "key";
+export type Command = "run" | "verify" | "gc" | "key" | "dag" | "show";
 
 export interface CliOptions {
   command: Command;
@@ -16,6 +16,10 @@ export interface CliOptions {
   jobs: number;
   dryRun: boolean;
   json: boolean;
+  /** With dag: text, dot or mermaid. */
+  format: string;
+  /** With dag: one node per declaring module. */
+  group: boolean;
   keepGoing: boolean;
   wait: boolean;
   yes: boolean;
@@ -29,6 +33,10 @@ Commands:
   verify   Rehash every cache entry; quarantine corrupt ones so that they are rebuilt.
   gc       List cache entries no scale of the current DAG reaches; delete them with --yes.
   key      Print one SHA-256 over the keys of the planned stages (a CI cache key).
+  dag      Print the DAG (targets and their ancestors) with each stage's status: text, or
+           --format dot (Graphviz) or mermaid; --group draws one node per declaring module.
+  show     Print stages (ids, targets or patterns with *; all if none): params after the preset
+           and --set, inputs, code, resources, status and cache entry.
 
 Options:
   --dag FILE          DAG module exporting pipeline(), scales, eps (default stages/mod.ts)
@@ -40,7 +48,9 @@ Options:
   --set S.P=V         override param P of stage S (S may use *; V is JSON, or text for strings)
   --jobs N            run up to N threads of stages at once (default: number of cores)
   --dry-run           print every stage with cached or run and the reason; run nothing
-  --json              with --dry-run: print one JSON document on stdout
+  --json              with --dry-run or show: print one JSON document on stdout
+  --format NAME       with dag: text (default), dot or mermaid
+  --group             with dag: one node per module that declares stages
   --keep-going        after a failure, still run stages that do not depend on it
   --no-wait           if another run holds out/, stop instead of waiting
   --yes               with gc: delete
@@ -71,6 +81,8 @@ export function parseCli(args: string[]): CliOptions {
         jobs: { type: "string" },
         "dry-run": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
+        format: { type: "string" },
+        group: { type: "boolean", default: false },
         "keep-going": { type: "boolean", default: false },
         "no-wait": { type: "boolean", default: false },
         yes: { type: "boolean", default: false },
@@ -81,7 +93,7 @@ export function parseCli(args: string[]): CliOptions {
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  const commands = ["run", "verify", "gc", "key"];
+  const commands = ["run", "verify", "gc", "key", "dag", "show"];
   let command: Command = "run";
   if (positionals.length > 0 && commands.includes(positionals[0])) {
     command = positionals.shift() as Command;
@@ -93,10 +105,19 @@ export function parseCli(args: string[]): CliOptions {
       throw new UsageError(`Expected --jobs to be a positive integer but found "${values.jobs}"`);
     }
   }
-  if (values.json && !values["dry-run"]) {
-    throw new UsageError("Expected --json together with --dry-run");
+  if (values.json && !values["dry-run"] && command !== "show") {
+    throw new UsageError("Expected --json together with --dry-run or with show");
   }
-  if (positionals.length > 0 && command !== "run") {
+  if ((values.format !== undefined || values.group) && command !== "dag") {
+    throw new UsageError(
+      `Expected --${values.group ? "group" : "format"} with the dag command only`,
+    );
+  }
+  const format = values.format ?? "text";
+  if (!["text", "dot", "mermaid"].includes(format)) {
+    throw new UsageError(`Expected --format to be text, dot or mermaid but found "${format}"`);
+  }
+  if (positionals.length > 0 && !["run", "dag", "show"].includes(command)) {
     throw new UsageError(
       `Expected no targets for "${command}" but found "${positionals.join(" ")}"`,
     );
@@ -113,6 +134,8 @@ export function parseCli(args: string[]): CliOptions {
     jobs,
     dryRun: values["dry-run"],
     json: values.json,
+    format,
+    group: values.group,
     keepGoing: values["keep-going"],
     wait: !values["no-wait"],
     yes: values.yes,

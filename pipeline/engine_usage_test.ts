@@ -29,7 +29,9 @@ const BAD: [string[], RegExp][] = [
   [["--ep", "tpu"], /Expected --ep to be one of cpu, webgpu but found "tpu"/],
   [["--jobs", "0"], /Expected --jobs to be a positive integer but found "0"/],
   [["--bogus"], /Unknown option '--bogus'/],
-  [["--json"], /Expected --json together with --dry-run/],
+  [["--json"], /Expected --json together with --dry-run or with show/],
+  [["--format", "dot"], /Expected --format with the dag command only/],
+  [["--group"], /Expected --group with the dag command only/],
 ];
 
 for (const [args, message] of BAD) {
@@ -67,5 +69,91 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   assert.match((await repo.run(["gc"])).stderr, /0 entries/);
   const [other] = await repo.plan(["--only", "other"]);
   assert.equal(other.status, "cached");
+  await repo.dispose();
+});
+
+Deno.test("dag prints the selected stages with status and inputs, as text, DOT or Mermaid", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "source"])).code, 0);
+  const text = await repo.run(["dag", "totals"]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(
+    text.stdout,
+    [
+      "DAG (scale default, ep cpu): 3 stages, 2 to run",
+      "  cached  source",
+      "  run     double",
+      "            <- source",
+      "  run     sum",
+      "            <- double",
+      "",
+    ].join("\n"),
+  );
+  const dot = await repo.run(["dag", "--format", "dot"]);
+  assert.equal(dot.code, 0, dot.stderr);
+  assert.match(
+    dot.stdout,
+    /"source" -> "double";\n {2}"double" -> "sum";\n {2}"failing" -> "after-failing";/,
+  );
+  const mermaid = await repo.run(["dag", "--group", "--format", "mermaid", "totals"]);
+  assert.equal(mermaid.code, 0, mermaid.stderr);
+  assert.match(mermaid.stdout, /n0\["dag\.ts \(3 stages: source … sum\)<br\/>2 run, 1 cached"\]/);
+  const bad = await repo.run(["dag", "--format", "svg"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Expected --format to be text, dot or mermaid but found "svg"/);
+  await repo.dispose();
+});
+
+const hasDot = await new Deno.Command("dot", { args: ["-V"], stderr: "null" }).output()
+  .then((r) => r.success, () => false);
+
+Deno.test({
+  name: "dag --format dot is read by Graphviz (where dot is installed)",
+  ignore: !hasDot,
+  fn: async () => {
+    const repo = await makeToyRepo();
+    const r = await repo.run(["dag", "--format", "dot", "--set", 'other.label=say "hi"']);
+    assert.equal(r.code, 0, r.stderr);
+    const child = new Deno.Command("dot", { args: ["-Tsvg"], stdin: "piped", stdout: "piped" })
+      .spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(r.stdout));
+    await writer.close();
+    const out = await child.output();
+    assert.ok(out.success);
+    const svg = new TextDecoder().decode(out.stdout);
+    assert.equal(svg.match(/class="node"/g)?.length, 7);
+    assert.equal(svg.match(/class="edge"/g)?.length, 3);
+    await repo.dispose();
+  },
+});
+
+Deno.test("show prints a stage's params after --set, its status and its cache entry", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "other", "--set", "other.x=2"])).code, 0);
+  const r = await repo.run(["show", "other", "--set", "other.x=2", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const [other] = JSON.parse(r.stdout).stages;
+  assert.equal(other.id, "other");
+  assert.equal(other.status, "cached");
+  assert.deepEqual(other.params, { x: 2, label: "a" });
+  assert.deepEqual(other.overridden, [{ param: "x", preset: 1, value: 2 }]);
+  assert.deepEqual(other.entry.files, [{ path: "other.txt", size: 4 }]);
+  assert.deepEqual(other.code.files, ["dag.ts", "helper.ts"]);
+  const text = await repo.run(["show", "other"]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^other\n {2}other\n {2}status {5}run \(param x: 2 -> 1\)\n/);
+  assert.match(text.stdout, /\n {4}x {5}= 1\n {4}label = "a"\n?$/);
+  const all = await repo.run(["show", "totals", "*fail*"]);
+  assert.deepEqual(
+    [...all.stdout.matchAll(/^(\S+)$/gm)].map((m) => m[1]),
+    ["sum", "failing", "after-failing"],
+  );
+  const bad = await repo.run(["show", "nothing"]);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /Expected "nothing" to name a stage, a pattern of stage ids or a target \(all, totals\)/,
+  );
   await repo.dispose();
 });

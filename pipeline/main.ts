@@ -1,5 +1,5 @@
 /**
- * The pipeline command: plan, run, verify and collect garbage for a DAG module.
+ * The pipeline command: plan, run, inspect, verify and collect garbage for a DAG module.
  *
  * @example
  * ```sh
@@ -13,6 +13,14 @@ import { type CliOptions, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
+import {
+  type DagFormat,
+  dagGraph,
+  pickStages,
+  renderDag,
+  renderStage,
+  stageReport,
+} from "./inspect.ts";
 import { buildDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
@@ -120,6 +128,31 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   return failed > 0 || count("skipped") > 0 ? 1 : 0;
 }
 
+async function dagCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
+  const { build, stages } = await plan(dag, o, store);
+  const selected = stages.filter((p) => p.selected);
+  const toRun = selected.filter((p) => p.status === "run").length;
+  const header = `DAG (scale ${build.scale}, ep ${build.ep}): ${selected.length} stages, ` +
+    `${toRun} to run`;
+  console.log(renderDag(dagGraph(stages, dag.root, o.group), o.format as DagFormat, header));
+  return 0;
+}
+
+async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
+  const { def, stages } = await plan(dag, { ...o, only: [] }, store);
+  const preset = new Map(buildDag(dag, o, []).def.stages.map((s) => [s.id, s.params]));
+  const reports = [];
+  for (const p of pickStages(stages, def, o.only)) {
+    const state = p.status === "cached" ? await store.check(p.key) : null;
+    const manifest = state?.state === "valid" ? state.manifest : null;
+    const entryDir = store.entryDir(p.key);
+    reports.push(stageReport(p, dag.root, preset.get(p.stage.id)!, entryDir, manifest));
+  }
+  if (o.json) console.log(JSON.stringify({ stages: reports }));
+  else console.log(reports.map(renderStage).join("\n\n"));
+  return 0;
+}
+
 async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const reachable = new Set<string>();
   const scales = o.scale ? [o.scale] : dag.mod.scales;
@@ -154,6 +187,8 @@ async function main(args: string[]): Promise<number> {
   }
   const dag = await loadDag(o.dag);
   if (o.command === "gc") return await gcCommand(dag, o, store);
+  if (o.command === "dag") return await dagCommand(dag, o, store);
+  if (o.command === "show") return await showCommand(dag, o, store);
   if (o.command === "key") {
     const { stages } = await plan(dag, o, store);
     console.log(hashJson(stages.filter((p) => p.selected).map((p) => p.key)));

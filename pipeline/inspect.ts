@@ -1,0 +1,312 @@
+/**
+ * `dag` and `show`: look at a planned DAG without running it. `dag` draws the selected stages and
+ * their edges as text, Graphviz DOT or Mermaid, one node per stage or, with `group`, one node per
+ * declaring module (as Snakemake's rule graph collapses jobs into rules); `show` prints what one
+ * stage will run with: its params after the preset and `--set`, inputs, code, resources and cache
+ * entry.
+ *
+ * @example
+ * ```sh
+ * deno run -A pipeline/main.ts dag figure3 --group
+ * deno run -A pipeline/main.ts dag --format dot | dot -Tsvg > dag.svg
+ * deno run -A pipeline/main.ts show fig3-sigma1-seed0 --set 'fig3-*.epochs=8'
+ * ```
+ * @module
+ */
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EntryManifest } from "./cache.ts";
+import { UsageError } from "./errors.ts";
+import { canonicalJson, type Json } from "./hash.ts";
+import type { PlannedStage } from "./plan.ts";
+import type { PipelineDef, Resources } from "./stage.ts";
+
+/** How `dag` prints. */
+export type DagFormat = "text" | "dot" | "mermaid";
+export const DAG_FORMATS: readonly DagFormat[] = ["text", "dot", "mermaid"];
+
+/** A node of the drawn graph: one stage, or the stages one module declares. */
+export interface DagNode {
+  id: string;
+  /** Stage ids behind the node, in plan order. */
+  stages: string[];
+  /** How many of them run (the others are cached). */
+  toRun: number;
+  description: string;
+}
+
+/** The drawn graph; nodes in plan order (every node after its inputs), edges sorted. */
+export interface DagGraph {
+  nodes: DagNode[];
+  edges: { from: string; to: string }[];
+}
+
+/**
+ * The selected stages as a graph. With `group`, stages declared by one module become one node
+ * named by the module's path relative to `root`; an edge joins two nodes when a stage of one is
+ * an input of a stage of the other (edges inside a group are dropped).
+ */
+export function dagGraph(planned: PlannedStage[], root: string, group = false): DagGraph {
+  const selected = planned.filter((p) => p.selected);
+  const nodeOf = (p: PlannedStage) => group ? modulePath(p.stage.module, root) : p.stage.id;
+  const byId = new Map(selected.map((p) => [p.stage.id, p]));
+  const nodes = new Map<string, DagNode>();
+  const edges = new Map<string, { from: string; to: string }>();
+  for (const p of selected) {
+    const id = nodeOf(p);
+    const node = nodes.get(id) ??
+      { id, stages: [], toRun: 0, description: group ? "" : p.stage.description };
+    node.stages.push(p.stage.id);
+    if (p.status === "run") node.toRun++;
+    nodes.set(id, node);
+    for (const inputId of Object.values(p.inputIds)) {
+      const from = nodeOf(byId.get(inputId)!);
+      if (from !== id) edges.set(`${from}\n${id}`, { from, to: id });
+    }
+  }
+  const order = [...nodes.keys()];
+  const sorted = [...edges.values()].sort((a, b) =>
+    order.indexOf(a.to) - order.indexOf(b.to) || order.indexOf(a.from) - order.indexOf(b.from)
+  );
+  return { nodes: [...nodes.values()], edges: sorted };
+}
+
+/** A module URL as a path relative to the repository root. */
+function modulePath(module: string, root: string): string {
+  return module.startsWith("file:") ? relative(root, fileURLToPath(module)) : module;
+}
+
+/** "cached", "run", or for a group "3 run, 12 cached". */
+function statusOf(n: DagNode): string {
+  if (n.stages.length === 1) return n.toRun > 0 ? "run" : "cached";
+  const cached = n.stages.length - n.toRun;
+  if (n.toRun === 0) return `${cached} cached`;
+  return cached === 0 ? `${n.toRun} run` : `${n.toRun} run, ${cached} cached`;
+}
+
+/** A node's label: the stage id, or the module with its stage count and first and last ids. */
+function labelOf(n: DagNode): string {
+  if (n.stages.length === 1 && n.stages[0] === n.id) return n.id;
+  const ids = n.stages.length <= 2 ? n.stages.join(", ") : `${n.stages[0]} … ${n.stages.at(-1)}`;
+  return `${n.id} (${n.stages.length} stage${n.stages.length === 1 ? "" : "s"}: ${ids})`;
+}
+
+/** Render the graph in `format`; `header` is the first line of the text form. */
+export function renderDag(g: DagGraph, format: DagFormat, header: string): string {
+  switch (format) {
+    case "text":
+      return renderText(g, header);
+    case "dot":
+      return renderDot(g, header);
+    case "mermaid":
+      return renderMermaid(g, header);
+  }
+}
+
+function renderText(g: DagGraph, header: string): string {
+  const inputs = new Map<string, string[]>();
+  for (const e of g.edges) inputs.set(e.to, [...(inputs.get(e.to) ?? []), e.from]);
+  const statuses = g.nodes.map(statusOf);
+  const width = Math.max(...statuses.map((s) => s.length), 6);
+  const lines = [header];
+  g.nodes.forEach((n, i) => {
+    lines.push(`  ${statuses[i].padEnd(width)}  ${labelOf(n)}`);
+    const from = inputs.get(n.id);
+    if (from) lines.push(`  ${"".padEnd(width)}    <- ${from.join(", ")}`);
+  });
+  return lines.join("\n");
+}
+
+const dotString = (s: string) =>
+  `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
+
+function renderDot(g: DagGraph, header: string): string {
+  const lines = [
+    `// ${header}`,
+    "// dashed: cached; bold red: runs on the next `run`",
+    "digraph pipeline {",
+    "  rankdir=LR;",
+    '  node [shape=box, style="rounded", fontname="DejaVu Sans", fontsize=10];',
+  ];
+  for (const n of g.nodes) {
+    const style = n.toRun > 0
+      ? 'style="rounded,bold", color="#d62728"'
+      : 'style="rounded,dashed", color="#555555"';
+    const tip = n.description ? `, tooltip=${dotString(n.description)}` : "";
+    lines.push(
+      `  ${dotString(n.id)} [label=${dotString(`${labelOf(n)}\n${statusOf(n)}`)}, ${style}${tip}];`,
+    );
+  }
+  for (const e of g.edges) lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)};`);
+  lines.push("}");
+  return lines.join("\n");
+}
+
+const mermaidText = (s: string) => s.replaceAll('"', "#quot;");
+
+function renderMermaid(g: DagGraph, header: string): string {
+  const name = new Map(g.nodes.map((n, i) => [n.id, `n${i}`]));
+  const lines = [`%% ${header}`, "flowchart LR"];
+  for (const n of g.nodes) {
+    lines.push(`  ${name.get(n.id)}["${mermaidText(labelOf(n))}<br/>${statusOf(n)}"]`);
+  }
+  for (const e of g.edges) lines.push(`  ${name.get(e.from)} --> ${name.get(e.to)}`);
+  lines.push("  classDef run stroke:#d62728,stroke-width:3px;");
+  lines.push("  classDef cached stroke:#555555,stroke-dasharray:4 3;");
+  for (const cls of ["run", "cached"]) {
+    const ids = g.nodes.filter((n) => (n.toRun > 0) === (cls === "run")).map((n) => name.get(n.id));
+    if (ids.length > 0) lines.push(`  class ${ids.join(",")} ${cls};`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The stages `names` pick, in plan order, without their ancestors: a stage id, a target (the
+ * stages it lists) or a pattern with `*` (as in `--set`). No names pick every stage.
+ */
+export function pickStages(
+  planned: PlannedStage[],
+  def: PipelineDef,
+  names: string[],
+): PlannedStage[] {
+  if (names.length === 0) return planned;
+  const wanted = new Set<string>();
+  for (const name of names) {
+    const re = new RegExp(
+      `^${name.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`,
+    );
+    const hits = def.targets[name] ?? planned.map((p) => p.stage.id).filter((id) => re.test(id));
+    if (hits.length === 0) {
+      const known = Object.keys(def.targets).sort().join(", ");
+      throw new UsageError(
+        `Expected "${name}" to name a stage, a pattern of stage ids or a target (${known})`,
+      );
+    }
+    hits.forEach((id) => wanted.add(id));
+  }
+  return planned.filter((p) => wanted.has(p.stage.id));
+}
+
+/** What `show --json` prints for one stage. */
+export interface StageReport {
+  id: string;
+  description: string;
+  key: string;
+  status: "cached" | "run";
+  reason: string;
+  module: string;
+  code: { files: string[]; externals: string[] };
+  inputs: Record<string, string>;
+  resources: Resources;
+  publish: string[];
+  params: Json;
+  /** Params `--set` changed, with the preset's value (the description was written for it). */
+  overridden: { param: string; preset: Json; value: Json }[];
+  /** The cache entry when the stage is cached. */
+  entry: { dir: string; builtAt: string; files: { path: string; size: number }[] } | null;
+}
+
+/**
+ * The facts `show` prints. `preset` holds the stage's params before `--set`; `manifest` is its
+ * cache entry when it is cached.
+ */
+export function stageReport(
+  p: PlannedStage,
+  root: string,
+  preset: Readonly<Record<string, Json>>,
+  entryDir: string,
+  manifest: EntryManifest | null,
+): StageReport {
+  const params = p.stage.params as Record<string, Json>;
+  const overridden = Object.keys(params)
+    .filter((k) => canonicalJson(params[k]) !== canonicalJson(preset[k] ?? null))
+    .map((k) => ({ param: k, preset: preset[k] ?? null, value: params[k] }));
+  return {
+    id: p.stage.id,
+    description: p.stage.description,
+    key: p.key,
+    status: p.status,
+    reason: p.status === "run" ? p.reason : "up to date",
+    module: modulePath(p.stage.module, root),
+    code: {
+      files: Object.keys(p.material.code.files).sort(),
+      externals: [...p.material.code.externals].sort(),
+    },
+    inputs: { ...p.inputIds },
+    resources: { ...p.stage.resources },
+    publish: [...p.stage.publish],
+    params: p.stage.params,
+    overridden,
+    entry: manifest
+      ? {
+        dir: entryDir,
+        builtAt: manifest.endedAt,
+        files: manifest.files.map((f) => ({ path: f.path, size: f.size })),
+      }
+      : null,
+  };
+}
+
+/** Values longer than this are cut in the text form (`--json` prints them whole). */
+const VALUE_WIDTH = 90;
+
+function formatValue(v: Json, width = VALUE_WIDTH): string {
+  const text = JSON.stringify(v);
+  if (text.length <= width) return text;
+  const size = Array.isArray(v)
+    ? `${v.length} items`
+    : v !== null && typeof v === "object"
+    ? `${Object.keys(v).length} keys`
+    : `${text.length} characters`;
+  return `${text.slice(0, width - 1)}… (${size}; --json prints it whole)`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 2 ** 20) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** The text form of `show` for one stage. */
+export function renderStage(r: StageReport): string {
+  const lines = [r.id];
+  if (r.description) lines.push(`  ${r.description}`);
+  if (r.overridden.length > 0) {
+    const what = r.overridden.map((o) =>
+      `${o.param} ${formatValue(o.preset, 30)} -> ${formatValue(o.value, 30)}`
+    );
+    lines.push(`  (the line above describes the preset; --set changed ${what.join(", ")})`);
+  }
+  const row = (name: string, value: string) => lines.push(`  ${name.padEnd(10)} ${value}`);
+  row("status", r.status === "cached" ? "cached" : `run (${r.reason})`);
+  row("key", r.key);
+  const ext = r.code.externals.length > 0 ? `; packages: ${r.code.externals.join(", ")}` : "";
+  row("code", `${r.module} and the ${r.code.files.length} repository files it imports${ext}`);
+  const inputs = Object.entries(r.inputs).map(([name, id]) => name === id ? id : `${name}: ${id}`);
+  row("inputs", inputs.length > 0 ? inputs.join(", ") : "none");
+  const res = r.resources;
+  row(
+    "resources",
+    `${res.device}, ${res.threads} thread${res.threads === 1 ? "" : "s"}, ${res.memoryMiB} MiB`,
+  );
+  if (r.publish.length > 0) row("publishes", r.publish.map((p) => `out/${p}`).join(", "));
+  const params = Object.entries(r.params as Record<string, Json>);
+  row("params", params.length > 0 ? `(set with --set ${r.id}.NAME=VALUE)` : "none");
+  const width = Math.max(0, ...params.map(([k]) => k.length));
+  for (const [k, v] of params) lines.push(`    ${k.padEnd(width)} = ${formatValue(v)}`);
+  if (r.entry) {
+    const total = r.entry.files.reduce((s, f) => s + f.size, 0);
+    row(
+      "entry",
+      `${r.entry.dir} (built ${r.entry.builtAt}; ${r.entry.files.length} file${
+        r.entry.files.length === 1 ? "" : "s"
+      }, ${formatBytes(total)})`,
+    );
+    const shown = r.entry.files.slice(0, 12);
+    for (const f of shown) lines.push(`    ${f.path} (${formatBytes(f.size)})`);
+    if (r.entry.files.length > shown.length) {
+      lines.push(`    … ${r.entry.files.length - shown.length} more`);
+    }
+  }
+  return lines.join("\n");
+}

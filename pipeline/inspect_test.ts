@@ -1,0 +1,229 @@
+import assert from "node:assert/strict";
+import type { EntryManifest } from "./cache.ts";
+import { UsageError } from "./errors.ts";
+import type { Json } from "./hash.ts";
+import {
+  dagGraph,
+  pickStages,
+  renderDag,
+  renderStage,
+  type StageReport,
+  stageReport,
+} from "./inspect.ts";
+import type { PlannedStage } from "./plan.ts";
+import type { PipelineDef, Stage } from "./stage.ts";
+
+const ROOT = "/repo";
+
+/** A planned stage as planRun would return it, with only what inspect.ts reads filled in. */
+function planned(
+  id: string,
+  opts: {
+    module?: string;
+    inputs?: Record<string, string>;
+    status?: "cached" | "run";
+    selected?: boolean;
+    params?: Record<string, Json>;
+    description?: string;
+  } = {},
+): PlannedStage {
+  const stage: Stage = {
+    id,
+    module: `file://${ROOT}/${opts.module ?? `${id}.ts`}`,
+    params: opts.params ?? {},
+    inputs: opts.inputs ?? {},
+    resources: { device: "cpu", threads: 1, memoryMiB: 64 },
+    publish: [],
+    description: opts.description ?? `does ${id}`,
+    run: () => Promise.resolve(),
+  };
+  const status = opts.status ?? "cached";
+  return {
+    stage,
+    key: `key-${id}`,
+    material: {
+      format: 1,
+      id,
+      params: stage.params,
+      code: { files: { [`${id}.ts`]: "h", "lib.ts": "h" }, externals: ["npm:x@1.0.0"] },
+      inputs: {},
+    },
+    inputIds: { ...(opts.inputs ?? {}) },
+    selected: opts.selected ?? true,
+    status,
+    reason: status === "run" ? "new stage (never built)" : "up to date",
+    cause: { id, reason: "" },
+  };
+}
+
+// fetch ─► train-a ─┐
+//       └► train-b ─┴► plot        (train-a and train-b declared by one module)
+const DAG = [
+  planned("fetch"),
+  planned("train-a", { module: "runs.ts", inputs: { data: "fetch" }, status: "run" }),
+  planned("train-b", { module: "runs.ts", inputs: { data: "fetch" } }),
+  planned("plot", { inputs: { a: "train-a", b: "train-b" }, status: "run" }),
+];
+
+Deno.test("dagGraph() keeps plan order, one edge per input, and counts stages to run", () => {
+  const g = dagGraph(DAG, ROOT);
+  assert.deepEqual(g.nodes.map((n) => [n.id, n.stages, n.toRun]), [
+    ["fetch", ["fetch"], 0],
+    ["train-a", ["train-a"], 1],
+    ["train-b", ["train-b"], 0],
+    ["plot", ["plot"], 1],
+  ]);
+  assert.deepEqual(g.edges, [
+    { from: "fetch", to: "train-a" },
+    { from: "fetch", to: "train-b" },
+    { from: "train-a", to: "plot" },
+    { from: "train-b", to: "plot" },
+  ]);
+});
+
+Deno.test("dagGraph() with group merges stages of one module and their parallel edges", () => {
+  const g = dagGraph(DAG, ROOT, true);
+  assert.deepEqual(g.nodes.map((n) => [n.id, n.stages, n.toRun, n.description]), [
+    ["fetch.ts", ["fetch"], 0, ""],
+    ["runs.ts", ["train-a", "train-b"], 1, ""],
+    ["plot.ts", ["plot"], 1, ""],
+  ]);
+  assert.deepEqual(g.edges, [{ from: "fetch.ts", to: "runs.ts" }, {
+    from: "runs.ts",
+    to: "plot.ts",
+  }]);
+});
+
+Deno.test("dagGraph() draws only selected stages", () => {
+  const dag = DAG.map((p) => ({ ...p, selected: p.stage.id !== "plot" }));
+  assert.deepEqual(dagGraph(dag, ROOT).nodes.map((n) => n.id), ["fetch", "train-a", "train-b"]);
+});
+
+Deno.test("renderDag() text lists each node with its status and inputs", () => {
+  assert.equal(
+    renderDag(dagGraph(DAG, ROOT, true), "text", "DAG: 4 stages"),
+    [
+      "DAG: 4 stages",
+      "  cached           fetch.ts (1 stage: fetch)",
+      "  1 run, 1 cached  runs.ts (2 stages: train-a, train-b)",
+      "                     <- fetch.ts",
+      "  run              plot.ts (1 stage: plot)",
+      "                     <- runs.ts",
+    ].join("\n"),
+  );
+  const many = [planned("a", { module: "m.ts" }), planned("b", { module: "m.ts" })];
+  many.push(planned("c", { module: "m.ts" }));
+  assert.match(
+    renderDag(dagGraph(many, ROOT, true), "text", "h"),
+    /3 cached {2}m\.ts \(3 stages: a … c\)/,
+  );
+});
+
+Deno.test("renderDag() dot escapes quotes, backslashes and newlines and styles by status", () => {
+  const odd = planned("odd", { description: 'say "hi" \\ bye', status: "run" });
+  const dot = renderDag(dagGraph([planned("fetch"), odd], ROOT), "dot", "h");
+  assert.match(dot, /^\/\/ h\n\/\/ dashed: cached; bold red: runs .*\ndigraph pipeline \{\n/);
+  assert.match(
+    dot,
+    /"odd" \[label="odd\\nrun", style="rounded,bold", color="#d62728", tooltip="say \\"hi\\" \\\\ bye"\];/,
+  );
+  assert.match(dot, /"fetch" \[label="fetch\\ncached", style="rounded,dashed"/);
+  assert.ok(dot.endsWith("}"));
+});
+
+Deno.test("renderDag() mermaid names nodes n0.. and classes them by status", () => {
+  const quoted = planned("q", { module: 'we"ird.ts', inputs: { x: "fetch" } });
+  const text = renderDag(
+    dagGraph([planned("fetch", { status: "run" }), quoted], ROOT, true),
+    "mermaid",
+    "h",
+  );
+  assert.equal(
+    text,
+    [
+      "%% h",
+      "flowchart LR",
+      '  n0["fetch.ts (1 stage: fetch)<br/>run"]',
+      '  n1["we#quot;ird.ts (1 stage: q)<br/>cached"]',
+      "  n0 --> n1",
+      "  classDef run stroke:#d62728,stroke-width:3px;",
+      "  classDef cached stroke:#555555,stroke-dasharray:4 3;",
+      "  class n0 run;",
+      "  class n1 cached;",
+    ].join("\n"),
+  );
+});
+
+const DEF: PipelineDef = { stages: DAG.map((p) => p.stage), targets: { training: ["train-b"] } };
+
+Deno.test("pickStages() takes ids, targets and * patterns, without ancestors, in plan order", () => {
+  const ids = (names: string[]) => pickStages(DAG, DEF, names).map((p) => p.stage.id);
+  assert.deepEqual(ids(["plot"]), ["plot"]);
+  assert.deepEqual(ids(["training"]), ["train-b"]);
+  assert.deepEqual(ids(["plot", "train-*"]), ["train-a", "train-b", "plot"]);
+  assert.deepEqual(ids([]), ["fetch", "train-a", "train-b", "plot"]);
+  assert.throws(
+    () => ids(["trian-*"]),
+    (e) =>
+      e instanceof UsageError &&
+      e.message ===
+        'Expected "trian-*" to name a stage, a pattern of stage ids or a target (training)',
+  );
+  assert.throws(() => ids(["train-."]), UsageError, "a dot is not a wildcard");
+});
+
+function report(params: Record<string, Json>, preset: Record<string, Json>, cached = true) {
+  const p = planned("train-a", {
+    module: "runs.ts",
+    inputs: { data: "fetch" },
+    params,
+    status: cached ? "cached" : "run",
+  });
+  const manifest = {
+    endedAt: "2026-11-29T10:00:00.000Z",
+    files: [{ path: "run.json", size: 1300, sha256: "", mtimeMs: 0 }],
+  } as unknown as EntryManifest;
+  return stageReport(p, ROOT, preset, "out/cache/key-train-a", cached ? manifest : null);
+}
+
+Deno.test("stageReport() names the params --set changed, with the preset's values", () => {
+  const r = report({ epochs: 8, lr: 0.1, cases: [1, 2] }, { epochs: 4, lr: 0.1, cases: [1, 2] });
+  assert.deepEqual(r.overridden, [{ param: "epochs", preset: 4, value: 8 }]);
+  assert.deepEqual(r.code, { files: ["lib.ts", "train-a.ts"], externals: ["npm:x@1.0.0"] });
+  assert.equal(r.module, "runs.ts");
+  assert.deepEqual(r.entry, {
+    dir: "out/cache/key-train-a",
+    builtAt: "2026-11-29T10:00:00.000Z",
+    files: [{ path: "run.json", size: 1300 }],
+  });
+  assert.deepEqual(report({ a: 1 }, { a: 1 }).overridden, []);
+});
+
+Deno.test("renderStage() prints params one per line, cuts long values, lists the entry", () => {
+  const long = Array.from({ length: 40 }, (_, i) => i * 1000);
+  const text = renderStage(report({ epochs: 8, grid: long }, { epochs: 4, grid: long }));
+  const lines = text.split("\n");
+  assert.equal(lines[0], "train-a");
+  assert.equal(lines[1], "  does train-a");
+  assert.equal(lines[2], "  (the line above describes the preset; --set changed epochs 4 -> 8)");
+  assert.ok(lines.includes("  status     cached"));
+  assert.ok(lines.includes("  inputs     data: fetch"));
+  assert.ok(lines.includes("  resources  cpu, 1 thread, 64 MiB"));
+  assert.ok(lines.includes("    epochs = 8"));
+  const grid = lines.find((l) => l.startsWith("    grid   = "))!;
+  assert.match(grid, /^ {4}grid {3}= \[0,1000,2000,.*… \(40 items; --json prints it whole\)$/);
+  assert.ok(
+    lines.includes(
+      "  entry      out/cache/key-train-a (built 2026-11-29T10:00:00.000Z; 1 file, 1.3 KiB)",
+    ),
+  );
+  assert.ok(lines.includes("    run.json (1.3 KiB)"));
+});
+
+Deno.test("renderStage() of a stage that will run gives the reason and no entry", () => {
+  const r: StageReport = report({}, {}, false);
+  const text = renderStage(r);
+  assert.match(text, /\n {2}status {5}run \(new stage \(never built\)\)\n/);
+  assert.match(text, /\n {2}params {5}none$/);
+  assert.doesNotMatch(text, /entry/);
+});
