@@ -103,16 +103,28 @@ export function renderDag(g: DagGraph, format: DagFormat, header: string): strin
   }
 }
 
+/** Lines of the text form are wrapped to this many columns where they list inputs. */
+const TEXT_WIDTH = 100;
+
 function renderText(g: DagGraph, header: string): string {
   const inputs = new Map<string, string[]>();
   for (const e of g.edges) inputs.set(e.to, [...(inputs.get(e.to) ?? []), e.from]);
   const statuses = g.nodes.map(statusOf);
   const width = Math.max(...statuses.map((s) => s.length), 6);
+  const indent = " ".repeat(width + 6);
   const lines = [header];
   g.nodes.forEach((n, i) => {
     lines.push(`  ${statuses[i].padEnd(width)}  ${labelOf(n)}`);
-    const from = inputs.get(n.id);
-    if (from) lines.push(`  ${"".padEnd(width)}    <- ${from.join(", ")}`);
+    let line = `${indent}<-`;
+    for (const [k, id] of (inputs.get(n.id) ?? []).entries()) {
+      const item = ` ${id}${k + 1 < inputs.get(n.id)!.length ? "," : ""}`;
+      if (k > 0 && line.length + item.length > TEXT_WIDTH) {
+        lines.push(line);
+        line = `${indent}  `;
+      }
+      line += item;
+    }
+    if (inputs.has(n.id)) lines.push(line);
   });
   return lines.join("\n");
 }

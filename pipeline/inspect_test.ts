@@ -119,6 +119,20 @@ Deno.test("renderDag() text lists each node with its status and inputs", () => {
   );
 });
 
+Deno.test("renderDag() text wraps long input lists at 100 columns and keeps every input", () => {
+  const runs = Array.from({ length: 30 }, (_, i) => planned(`a-long-run-name-${i}`));
+  const inputs = Object.fromEntries(runs.map((p, i) => [`r${i}`, p.stage.id]));
+  const lines = renderDag(dagGraph([...runs, planned("plot", { inputs })], ROOT), "text", "h")
+    .split("\n");
+  const from = lines.slice(lines.indexOf("  cached  plot") + 1);
+  assert.ok(from.length > 5);
+  assert.ok(from.every((l) => l.length <= 100), from.join("\n"));
+  assert.match(from[0], /^ {12}<- a-long-run-name-0, a-long-run-name-1,/);
+  assert.match(from[1], /^ {15}a-long-run-name-4,/, "continuations align with the first input");
+  const listed = from.join(" ").replace("<-", "").split(",").map((x) => x.trim());
+  assert.deepEqual(listed, runs.map((p) => p.stage.id));
+});
+
 Deno.test("renderDag() dot escapes quotes, backslashes and newlines and styles by status", () => {
   const odd = planned("odd", { description: 'say "hi" \\ bye', status: "run" });
   const dot = renderDag(dagGraph([planned("fetch"), odd], ROOT), "dot", "h");
