@@ -1,12 +1,14 @@
 # Thin wrappers over the deno tasks. Deno itself comes, pinned, from npm through npx, so a machine
-# with only Node.js and npm can run every target. Variables: SCALE=smoke|default|paper, EP=cpu|webgpu|cuda.
+# with only Node.js and npm can run every target. Variables: SCALE=smoke|default|paper, EP=cpu|webgpu|cuda,
+# FORMAT=text|dot|mermaid (make dag).
 DENO_VERSION := 2.9.6
 DENO ?= npx --yes deno@$(DENO_VERSION)
 SCALE ?= default
 EP ?= cpu
+FORMAT ?= text
 RUN = $(DENO) task reproduce --scale $(SCALE) --ep $(EP)
 
-.PHONY: reproduce data theory figure1 appendix-c figure2 cifar-fcn figure3 report test verify gc bench gpu-bundle clean
+.PHONY: reproduce data theory figure1 appendix-c figure2 cifar-fcn figure3 report dag test verify gc bench gpu-bundle clean
 
 reproduce:
 	$(RUN)
@@ -27,6 +29,9 @@ theory:
 	$(RUN) --only theory
 report:
 	$(RUN) --only report
+# the DAG with each stage's status, one node per module that declares stages
+dag:
+	$(DENO) task -q pipeline dag --group --scale $(SCALE) --ep $(EP) --format $(FORMAT)
 test:
 	$(DENO) task test
 verify:
