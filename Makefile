@@ -31,7 +31,7 @@ report:
 	$(RUN) --only report
 # the DAG with each stage's status, one node per module that declares stages
 dag:
-	$(DENO) task -q pipeline dag --group --scale $(SCALE) --ep $(EP) --format $(FORMAT)
+	@$(DENO) task -q pipeline dag --group --scale $(SCALE) --ep $(EP) --format $(FORMAT)
 test:
 	$(DENO) task test
 verify:

@@ -29,7 +29,8 @@ export interface CliOptions {
 export const USAGE = `Usage: pipeline <command> [options] [target...]
 
 Commands:
-  run      Run the DAG (default). Targets (stage ids or names like figure3) select what to build.
+  run      Run the DAG (default). Targets (stage ids, patterns like 'fig3-*', or names like
+           figure3) select what to build, with their ancestors.
   verify   Rehash every cache entry; quarantine corrupt ones so that they are rebuilt.
   gc       List cache entries no scale of the current DAG reaches; delete them with --yes.
   key      Print one SHA-256 over the keys of the planned stages (a CI cache key).
@@ -38,13 +39,13 @@ Commands:
   show     Print stages (ids, targets or patterns with *; all if none): params after the preset
            and --set, inputs, code, resources, status and cache entry.
 
-Options:
+Options (each command takes only those it reads; any other exits 2):
   --dag FILE          DAG module exporting pipeline(), scales, eps (default stages/mod.ts)
   --out DIR           output directory (default out)
   --scale NAME        preset: smoke | default | paper (as the DAG declares)
   --ep NAME           execution provider: cpu | webgpu | cuda (as the DAG declares)
-  --only ID           build only this stage or target and its ancestors (repeatable, or a,b)
-  --force ID          rerun this stage even if cached (repeatable)
+  --only ID           only this stage, pattern or target, with ancestors (repeatable, or a,b)
+  --force ID          rerun this stage even if cached; dependents stay cached (repeatable)
   --set S.P=V         override param P of stage S (S may use *; V is JSON, or text for strings)
   --jobs N            run up to N threads of stages at once (default: number of cores)
   --dry-run           print every stage with cached or run and the reason; run nothing
@@ -62,6 +63,27 @@ function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
 }
 
+/** The options each command reads besides --dag, --out and --help; any other one is an error. */
+const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
+  run: [
+    "scale",
+    "ep",
+    "only",
+    "force",
+    "set",
+    "jobs",
+    "dry-run",
+    "json",
+    "keep-going",
+    "no-wait",
+  ],
+  verify: ["no-wait"],
+  gc: ["scale", "ep", "set", "yes", "no-wait"],
+  key: ["scale", "ep", "only", "set"],
+  dag: ["scale", "ep", "only", "force", "set", "format", "group"],
+  show: ["scale", "ep", "only", "force", "set", "json"],
+};
+
 /** Parse argv; throws UsageError naming the bad flag or value. */
 export function parseCli(args: string[]): CliOptions {
   let parsed;
@@ -70,6 +92,7 @@ export function parseCli(args: string[]): CliOptions {
       args,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         dag: { type: "string", default: "stages/mod.ts" },
         out: { type: "string", default: "out" },
@@ -92,11 +115,20 @@ export function parseCli(args: string[]): CliOptions {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const { values, positionals } = parsed;
-  const commands = ["run", "verify", "gc", "key", "dag", "show"];
+  const { values, positionals, tokens } = parsed;
   let command: Command = "run";
-  if (positionals.length > 0 && commands.includes(positionals[0])) {
+  if (positionals.length > 0 && Object.hasOwn(OPTIONS, positionals[0])) {
     command = positionals.shift() as Command;
+  }
+  for (const t of tokens) {
+    if (t.kind !== "option" || ["dag", "out", "help"].includes(t.name)) continue;
+    if (!OPTIONS[command].includes(t.name)) {
+      const takers = Object.entries(OPTIONS).filter(([, o]) => o.includes(t.name));
+      throw new UsageError(
+        `Expected --${t.name} only with ${takers.map(([c]) => c).join(", ")} but found it with ` +
+          `"${command}"`,
+      );
+    }
   }
   let jobs = navigator.hardwareConcurrency || 1;
   if (values.jobs !== undefined) {
@@ -105,13 +137,8 @@ export function parseCli(args: string[]): CliOptions {
       throw new UsageError(`Expected --jobs to be a positive integer but found "${values.jobs}"`);
     }
   }
-  if (values.json && !values["dry-run"] && command !== "show") {
-    throw new UsageError("Expected --json together with --dry-run or with show");
-  }
-  if ((values.format !== undefined || values.group) && command !== "dag") {
-    throw new UsageError(
-      `Expected --${values.group ? "group" : "format"} with the dag command only`,
-    );
+  if (values.json && command === "run" && !values["dry-run"]) {
+    throw new UsageError("Expected --json together with --dry-run (or with show)");
   }
   const format = values.format ?? "text";
   if (!["text", "dot", "mermaid"].includes(format)) {

@@ -17,7 +17,7 @@ Deno.test("run exits 2 naming the cycle of a cyclic DAG", async () => {
 const BAD: [string[], RegExp][] = [
   [
     ["--only", "figure9"],
-    /Expected --only to name a stage or a target \(all, totals\) but found "figure9"/,
+    /Expected a stage id, a pattern of stage ids with \* or a target \(all, totals\) but found "figure9"/,
   ],
   [["--set", "nope.x=1"], /Unknown stage "nope" in --set "nope\.x=1"/],
   [["--set", "other.y=1"], /Stage "other" has no param "y" \(its params: label, x\)/],
@@ -29,10 +29,33 @@ const BAD: [string[], RegExp][] = [
   [["--ep", "tpu"], /Expected --ep to be one of cpu, webgpu but found "tpu"/],
   [["--jobs", "0"], /Expected --jobs to be a positive integer but found "0"/],
   [["--bogus"], /Unknown option '--bogus'/],
-  [["--json"], /Expected --json together with --dry-run or with show/],
-  [["--format", "dot"], /Expected --format with the dag command only/],
-  [["--group"], /Expected --group with the dag command only/],
+  [["--json"], /Expected --json together with --dry-run \(or with show\)/],
+  [["--format", "dot"], /Expected --format only with dag but found it with "run"/],
+  [["--group"], /Expected --group only with dag but found it with "run"/],
+  [["--yes"], /Expected --yes only with gc but found it with "run"/],
+  [["nope-*"], /Expected a stage id, a pattern of stage ids with \* or a target .* "nope-\*"/],
+  [["constructor"], /Expected a stage id, .* but found "constructor"/],
 ];
+
+const BAD_OTHERS: [string[], RegExp][] = [
+  [["dag", "--dry-run"], /Expected --dry-run only with run but found it with "dag"/],
+  [["dag", "--json"], /Expected --json only with run, show but found it with "dag"/],
+  [["show", "--keep-going"], /Expected --keep-going only with run but found it with "show"/],
+  [["verify", "--scale", "smoke"], /Expected --scale only with run, gc, key, dag, show but found/],
+  [["key", "--jobs", "2"], /Expected --jobs only with run but found it with "key"/],
+  [["gc", "sum"], /Expected no targets for "gc" but found "sum"/],
+  [["show", "constructor"], /Expected a stage id, .* but found "constructor"/],
+];
+
+for (const [args, message] of BAD_OTHERS) {
+  Deno.test(`${args[0]} exits 2 with a clear message for ${args.slice(1).join(" ")}`, async () => {
+    const repo = await makeToyRepo();
+    const r = await repo.run(args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    await repo.dispose();
+  });
+}
 
 for (const [args, message] of BAD) {
   Deno.test(`run exits 2 with a clear message for ${args.join(" ")}`, async () => {
@@ -112,8 +135,9 @@ Deno.test({
   ignore: !hasDot,
   fn: async () => {
     const repo = await makeToyRepo();
-    const r = await repo.run(["dag", "--format", "dot", "--set", 'other.label=say "hi"']);
+    const r = await repo.run(["dag", "--format", "dot"]);
     assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.includes('tooltip="writes \\"x\\" and \\\\ its label\\nsecond line"'));
     const child = new Deno.Command("dot", { args: ["-Tsvg"], stdin: "piped", stdout: "piped" })
       .spawn();
     const writer = child.stdin.getWriter();
@@ -142,7 +166,12 @@ Deno.test("show prints a stage's params after --set, its status and its cache en
   assert.deepEqual(other.code.files, ["dag.ts", "helper.ts"]);
   const text = await repo.run(["show", "other"]);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /^other\n {2}other\n {2}status {5}run \(param x: 2 -> 1\)\n/);
+  assert.ok(
+    text.stdout.startsWith(
+      'other\n  writes "x" and \\ its label\n  second line\n  status     run (param x: 2 -> 1)\n',
+    ),
+    text.stdout,
+  );
   assert.match(text.stdout, /\n {4}x {5}= 1\n {4}label = "a"\n?$/);
   const all = await repo.run(["show", "totals", "*fail*"]);
   assert.deepEqual(
@@ -153,7 +182,23 @@ Deno.test("show prints a stage's params after --set, its status and its cache en
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr,
-    /Expected "nothing" to name a stage, a pattern of stage ids or a target \(all, totals\)/,
+    /Expected a stage id, a pattern of stage ids with \* or a target \(all, totals\) but found "nothing"/,
   );
+  await repo.dispose();
+});
+
+Deno.test("run --force reruns the named stage only; dag and show say so", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "totals"])).code, 0);
+  const dag = await repo.run(["dag", "totals", "--force", "double"]);
+  assert.match(
+    dag.stdout,
+    /1 to run\n {2}cached {2}source\n {2}run {5}double\n.*\n {2}cached {2}sum\n/,
+  );
+  const show = await repo.run(["show", "double", "--force", "double"]);
+  assert.match(show.stdout, /\n {2}status {5}run \(forced with --force\)\n/);
+  const r = await repo.run(["run", "totals", "--force", "double"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await repo.runs(), { source: 1, double: 2, sum: 1 });
   await repo.dispose();
 });

@@ -16,9 +16,8 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EntryManifest } from "./cache.ts";
-import { UsageError } from "./errors.ts";
 import { canonicalJson, type Json } from "./hash.ts";
-import type { PlannedStage } from "./plan.ts";
+import { type PlannedStage, resolveNames } from "./plan.ts";
 import type { PipelineDef, Resources } from "./stage.ts";
 
 /** How `dag` prints. */
@@ -35,7 +34,11 @@ export interface DagNode {
   description: string;
 }
 
-/** The drawn graph; nodes in plan order (every node after its inputs), edges sorted. */
+/**
+ * The drawn graph. Nodes in plan order: a stage after its inputs; a group where its first stage
+ * comes, so a module whose stages sit both before and after another module's draws as a cycle.
+ * Edges sorted by target, then source.
+ */
 export interface DagGraph {
   nodes: DagNode[];
   edges: { from: string; to: string }[];
@@ -154,7 +157,12 @@ function renderDot(g: DagGraph, header: string): string {
   return lines.join("\n");
 }
 
-const mermaidText = (s: string) => s.replaceAll('"', "#quot;");
+/** Mermaid entity codes for what would end a label or read as HTML or as an entity. */
+const mermaidText = (s: string) =>
+  s.replaceAll("#", "#35;").replaceAll('"', "#quot;").replaceAll("<", "#lt;").replaceAll(
+    ">",
+    "#gt;",
+  );
 
 function renderMermaid(g: DagGraph, header: string): string {
   const name = new Map(g.nodes.map((n, i) => [n.id, `n${i}`]));
@@ -172,30 +180,14 @@ function renderMermaid(g: DagGraph, header: string): string {
   return lines.join("\n");
 }
 
-/**
- * The stages `names` pick, in plan order, without their ancestors: a stage id, a target (the
- * stages it lists) or a pattern with `*` (as in `--set`). No names pick every stage.
- */
+/** The stages `names` pick (see `resolveNames`), in plan order, without their ancestors; all if none. */
 export function pickStages(
   planned: PlannedStage[],
   def: PipelineDef,
   names: string[],
 ): PlannedStage[] {
   if (names.length === 0) return planned;
-  const wanted = new Set<string>();
-  for (const name of names) {
-    const re = new RegExp(
-      `^${name.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`,
-    );
-    const hits = def.targets[name] ?? planned.map((p) => p.stage.id).filter((id) => re.test(id));
-    if (hits.length === 0) {
-      const known = Object.keys(def.targets).sort().join(", ");
-      throw new UsageError(
-        `Expected "${name}" to name a stage, a pattern of stage ids or a target (${known})`,
-      );
-    }
-    hits.forEach((id) => wanted.add(id));
-  }
+  const wanted = new Set(resolveNames(def, planned.map((p) => p.stage.id), names));
   return planned.filter((p) => wanted.has(p.stage.id));
 }
 
@@ -282,7 +274,7 @@ function formatBytes(n: number): string {
 /** The text form of `show` for one stage. */
 export function renderStage(r: StageReport): string {
   const lines = [r.id];
-  if (r.description) lines.push(`  ${r.description}`);
+  for (const line of r.description ? r.description.split("\n") : []) lines.push(`  ${line}`);
   if (r.overridden.length > 0) {
     const what = r.overridden.map((o) =>
       `${o.param} ${formatValue(o.preset, 30)} -> ${formatValue(o.value, 30)}`

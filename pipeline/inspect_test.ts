@@ -10,7 +10,7 @@ import {
   type StageReport,
   stageReport,
 } from "./inspect.ts";
-import type { PlannedStage } from "./plan.ts";
+import { type PlannedStage, selectStages } from "./plan.ts";
 import type { PipelineDef, Stage } from "./stage.ts";
 
 const ROOT = "/repo";
@@ -133,6 +133,16 @@ Deno.test("renderDag() text wraps long input lists at 100 columns and keeps ever
   assert.deepEqual(listed, runs.map((p) => p.stage.id));
 });
 
+Deno.test("renderDag() counts a group whose stages all run as 'N run'", () => {
+  const dag = DAG.map((p) => ({ ...p, status: "run" as const }));
+  assert.match(renderDag(dagGraph(dag, ROOT, true), "text", "h"), /\n {2}2 run {3}runs\.ts \(/);
+});
+
+Deno.test("renderDag() mermaid writes #, <, > and quotes as entity codes", () => {
+  const text = renderDag(dagGraph([planned('a#b<c>"d')], ROOT), "mermaid", "h");
+  assert.match(text, /\n {2}n0\["a#35;b#lt;c#gt;#quot;d<br\/>cached"\]\n/);
+});
+
 Deno.test("renderDag() dot escapes quotes, backslashes and newlines and styles by status", () => {
   const odd = planned("odd", { description: 'say "hi" \\ bye', status: "run" });
   const dot = renderDag(dagGraph([planned("fetch"), odd], ROOT), "dot", "h");
@@ -176,14 +186,25 @@ Deno.test("pickStages() takes ids, targets and * patterns, without ancestors, in
   assert.deepEqual(ids(["training"]), ["train-b"]);
   assert.deepEqual(ids(["plot", "train-*"]), ["train-a", "train-b", "plot"]);
   assert.deepEqual(ids([]), ["fetch", "train-a", "train-b", "plot"]);
-  assert.throws(
-    () => ids(["trian-*"]),
-    (e) =>
-      e instanceof UsageError &&
-      e.message ===
-        'Expected "trian-*" to name a stage, a pattern of stage ids or a target (training)',
-  );
-  assert.throws(() => ids(["train-."]), UsageError, "a dot is not a wildcard");
+  const unknown = (name: string) =>
+    assert.throws(
+      () => ids([name]),
+      (e) =>
+        e instanceof UsageError &&
+        e.message ===
+          "Expected a stage id, a pattern of stage ids with * or a target (training) but found " +
+            `"${name}"`,
+    );
+  unknown("trian-*");
+  unknown("train-."); // a dot is not a wildcard
+  unknown("constructor"); // not an inherited property of the targets object
+});
+
+Deno.test("pickStages() reads a name that is a stage id and a target as the stage, as run does", () => {
+  const def: PipelineDef = { ...DEF, targets: { plot: ["fetch"] } };
+  assert.deepEqual(pickStages(DAG, def, ["plot"]).map((p) => p.stage.id), ["plot"]);
+  const selected = selectStages(def, DAG.map((p) => p.stage), ["plot"]);
+  assert.ok(selected.has("plot") && selected.has("train-a"));
 });
 
 function report(params: Record<string, Json>, preset: Record<string, Json>, cached = true) {
@@ -232,6 +253,12 @@ Deno.test("renderStage() prints params one per line, cuts long values, lists the
     ),
   );
   assert.ok(lines.includes("    run.json (1.3 KiB)"));
+});
+
+Deno.test("renderStage() indents every line of a description", () => {
+  const p = planned("m", { description: "first\nsecond" });
+  const text = renderStage(stageReport(p, ROOT, {}, "dir", null));
+  assert.ok(text.startsWith("m\n  first\n  second\n  status "), text);
 });
 
 Deno.test("renderStage() of a stage that will run gives the reason and no entry", () => {

@@ -23,7 +23,8 @@ function parseValue(text: string, current: Json, where: string): Json {
   return value;
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A stage-id pattern with `*` (any run of characters) as an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
   const body = glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
   return new RegExp(`^${body}$`);
 }

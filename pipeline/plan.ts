@@ -12,6 +12,7 @@ import type { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
 import { explain } from "./explain.ts";
+import { globToRegExp } from "./overrides.ts";
 import type { PipelineDef, Stage } from "./stage.ts";
 
 /** A stage with its key and the decision taken for it. */
@@ -65,21 +66,37 @@ export function orderStages(stages: Stage[]): Stage[] {
   return order;
 }
 
-/** The ids selected by `--only` names (stage ids or targets) together with their ancestors. */
-export function selectStages(def: PipelineDef, ordered: Stage[], only: string[]): Set<string> {
-  const ids = new Set(ordered.map((s) => s.id));
-  if (only.length === 0) return ids;
+/**
+ * The stage ids `names` stand for, in the order given: a stage id stands for itself, then a
+ * target for the stages it lists, then a name with `*` for the ids it matches (as in `--set`).
+ */
+export function resolveNames(def: PipelineDef, ids: readonly string[], names: string[]): string[] {
+  const known = new Set(ids);
   const wanted: string[] = [];
-  for (const name of only) {
-    if (ids.has(name)) wanted.push(name);
-    else if (def.targets[name]) wanted.push(...def.targets[name]);
+  for (const name of names) {
+    if (known.has(name)) wanted.push(name);
+    else if (Object.hasOwn(def.targets, name)) wanted.push(...def.targets[name]);
     else {
-      const known = [...Object.keys(def.targets)].sort().join(", ");
-      throw new UsageError(
-        `Expected --only to name a stage or a target (${known}) but found "${name}"`,
-      );
+      const re = name.includes("*") ? globToRegExp(name) : null;
+      const hits = re ? ids.filter((id) => re.test(id)) : [];
+      if (hits.length === 0) {
+        const targets = [...Object.keys(def.targets)].sort().join(", ");
+        throw new UsageError(
+          `Expected a stage id, a pattern of stage ids with * or a target (${targets}) but ` +
+            `found "${name}"`,
+        );
+      }
+      wanted.push(...hits);
     }
   }
+  return wanted;
+}
+
+/** The ids selected by `--only` names (see `resolveNames`) together with their ancestors. */
+export function selectStages(def: PipelineDef, ordered: Stage[], only: string[]): Set<string> {
+  const ids = ordered.map((s) => s.id);
+  if (only.length === 0) return new Set(ids);
+  const wanted = resolveNames(def, ids, only);
   const byId = new Map(ordered.map((s) => [s.id, s]));
   const selected = new Set<string>();
   const add = (id: string) => {

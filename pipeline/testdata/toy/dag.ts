@@ -30,7 +30,8 @@ function stage(
     inputs,
     resources: { device: "cpu", threads: 1, memoryMiB: 64 },
     publish,
-    description: id,
+    // one description with what DOT, Mermaid and the text form must escape or indent
+    description: id === "other" ? 'writes "x" and \\ its label\nsecond line' : id,
     run: async (ctx) => {
       await count(id);
       await run(ctx);
