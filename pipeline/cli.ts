@@ -1,6 +1,7 @@
 /** Command-line parsing (node:util parseArgs; @std/cli is JSR-only and JSR is unreachable here). */
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
+import { DAG_FORMATS, type DagFormat } from "./inspect.ts";
 
 export type Command = "run" | "verify" | "gc" | "key" | "dag" | "show";
 
@@ -17,7 +18,7 @@ export interface CliOptions {
   dryRun: boolean;
   json: boolean;
   /** With dag: text, dot or mermaid. */
-  format: string;
+  format: DagFormat;
   /** With dag: one node per declaring module. */
   group: boolean;
   keepGoing: boolean;
@@ -140,8 +141,8 @@ export function parseCli(args: string[]): CliOptions {
   if (values.json && command === "run" && !values["dry-run"]) {
     throw new UsageError("Expected --json together with --dry-run (or with show)");
   }
-  const format = values.format ?? "text";
-  if (!["text", "dot", "mermaid"].includes(format)) {
+  const format = (values.format ?? "text") as DagFormat;
+  if (!DAG_FORMATS.includes(format)) {
     throw new UsageError(`Expected --format to be text, dot or mermaid but found "${format}"`);
   }
   if (positionals.length > 0 && !["run", "dag", "show"].includes(command)) {

@@ -30,6 +30,15 @@ function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
+/** Names of the params whose values differ between `a` and `b` (absent is a value), sorted. */
+export function changedParams(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+): string[] {
+  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return names.filter((n) => !same(a[n], b[n]));
+}
+
 /**
  * Explain a stage whose key has no cache entry, comparing with the latest entry built for the same
  * stage id: new, then params, then code, then external packages, then inputs.
@@ -48,8 +57,7 @@ export function explain(
   }
   const oldParams = (old.params ?? {}) as Record<string, unknown>;
   const newParams = (material.params ?? {}) as Record<string, unknown>;
-  const names = [...new Set([...Object.keys(oldParams), ...Object.keys(newParams)])].sort();
-  const changed = names.filter((n) => !same(oldParams[n], newParams[n]));
+  const changed = changedParams(oldParams, newParams);
   if (changed.length > 0) {
     const what = changed.map((n) => `${n}: ${show(oldParams[n])} -> ${show(newParams[n])}`);
     return `${changed.length === 1 ? "param" : "params"} ${list(what)}`;

@@ -15,8 +15,8 @@
  */
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EntryManifest } from "./cache.ts";
-import { canonicalJson, type Json } from "./hash.ts";
+import { changedParams } from "./explain.ts";
+import type { Json } from "./hash.ts";
 import { type PlannedStage, resolveNames } from "./plan.ts";
 import type { PipelineDef, Resources } from "./stage.ts";
 
@@ -67,16 +67,16 @@ export function dagGraph(planned: PlannedStage[], root: string, group = false): 
       if (from !== id) edges.set(`${from}\n${id}`, { from, to: id });
     }
   }
-  const order = [...nodes.keys()];
+  const rank = new Map([...nodes.keys()].map((id, i) => [id, i]));
   const sorted = [...edges.values()].sort((a, b) =>
-    order.indexOf(a.to) - order.indexOf(b.to) || order.indexOf(a.from) - order.indexOf(b.from)
+    rank.get(a.to)! - rank.get(b.to)! || rank.get(a.from)! - rank.get(b.from)!
   );
   return { nodes: [...nodes.values()], edges: sorted };
 }
 
-/** A module URL as a path relative to the repository root. */
+/** A module's file: URL (as `defineStage` requires) as a path relative to the repository root. */
 function modulePath(module: string, root: string): string {
-  return module.startsWith("file:") ? relative(root, fileURLToPath(module)) : module;
+  return relative(root, fileURLToPath(module));
 }
 
 /** "cached", "run", or for a group "3 run, 12 cached". */
@@ -118,16 +118,18 @@ function renderText(g: DagGraph, header: string): string {
   const lines = [header];
   g.nodes.forEach((n, i) => {
     lines.push(`  ${statuses[i].padEnd(width)}  ${labelOf(n)}`);
+    const from = inputs.get(n.id);
+    if (!from) return;
     let line = `${indent}<-`;
-    for (const [k, id] of (inputs.get(n.id) ?? []).entries()) {
-      const item = ` ${id}${k + 1 < inputs.get(n.id)!.length ? "," : ""}`;
+    from.forEach((id, k) => {
+      const item = ` ${id}${k + 1 < from.length ? "," : ""}`;
       if (k > 0 && line.length + item.length > TEXT_WIDTH) {
         lines.push(line);
         line = `${indent}  `;
       }
       line += item;
-    }
-    if (inputs.has(n.id)) lines.push(line);
+    });
+    lines.push(line);
   });
   return lines.join("\n");
 }
@@ -211,20 +213,21 @@ export interface StageReport {
 }
 
 /**
- * The facts `show` prints. `preset` holds the stage's params before `--set`; `manifest` is its
- * cache entry when it is cached.
+ * The facts `show` prints. `preset` holds the stage's params before `--set`; `entryDir` is where
+ * its cache entry is (or would be).
  */
 export function stageReport(
   p: PlannedStage,
   root: string,
   preset: Readonly<Record<string, Json>>,
   entryDir: string,
-  manifest: EntryManifest | null,
 ): StageReport {
   const params = p.stage.params as Record<string, Json>;
+  const changed = new Set(changedParams(preset, params));
   const overridden = Object.keys(params)
-    .filter((k) => canonicalJson(params[k]) !== canonicalJson(preset[k] ?? null))
+    .filter((k) => changed.has(k))
     .map((k) => ({ param: k, preset: preset[k] ?? null, value: params[k] }));
+  const manifest = p.manifest;
   return {
     id: p.stage.id,
     description: p.stage.description,

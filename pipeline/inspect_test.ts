@@ -51,6 +51,7 @@ function planned(
     inputIds: { ...(opts.inputs ?? {}) },
     selected: opts.selected ?? true,
     status,
+    manifest: null,
     reason: status === "run" ? "new stage (never built)" : "up to date",
     cause: { id, reason: "" },
   };
@@ -218,7 +219,12 @@ function report(params: Record<string, Json>, preset: Record<string, Json>, cach
     endedAt: "2026-11-29T10:00:00.000Z",
     files: [{ path: "run.json", size: 1300, sha256: "", mtimeMs: 0 }],
   } as unknown as EntryManifest;
-  return stageReport(p, ROOT, preset, "out/cache/key-train-a", cached ? manifest : null);
+  return stageReport(
+    { ...p, manifest: cached ? manifest : null },
+    ROOT,
+    preset,
+    "out/cache/key-train-a",
+  );
 }
 
 Deno.test("stageReport() names the params --set changed, with the preset's values", () => {
@@ -257,7 +263,7 @@ Deno.test("renderStage() prints params one per line, cuts long values, lists the
 
 Deno.test("renderStage() indents every line of a description", () => {
   const p = planned("m", { description: "first\nsecond" });
-  const text = renderStage(stageReport(p, ROOT, {}, "dir", null));
+  const text = renderStage(stageReport(p, ROOT, {}, "dir"));
   assert.ok(text.startsWith("m\n  first\n  second\n  status "), text);
 });
 

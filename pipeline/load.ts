@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { UsageError } from "./errors.ts";
 import { applySets } from "./overrides.ts";
-import type { BuildOptions, DagModule, PipelineDef } from "./stage.ts";
+import type { BuildOptions, DagModule, PipelineDef, Stage } from "./stage.ts";
 
 export interface LoadedDag {
   /** file: URL of the DAG module. */
@@ -39,12 +39,15 @@ export async function loadDag(path: string): Promise<LoadedDag> {
   return { url, root: findRoot(abs), mod };
 }
 
-/** Check scale and EP names against the module, build the DAG and apply `--set` overrides. */
+/**
+ * Check scale and EP names against the module, build the DAG and apply `--set` overrides;
+ * `preset` holds the stages as the scale defines them, before the overrides.
+ */
 export function buildDag(
   dag: LoadedDag,
   choice: { scale?: string; ep?: string },
   sets: string[],
-): { build: BuildOptions; def: PipelineDef } {
+): { build: BuildOptions; def: PipelineDef; preset: Stage[] } {
   const scale = choice.scale ?? dag.mod.defaultScale;
   const ep = choice.ep ?? dag.mod.eps[0];
   if (!dag.mod.scales.includes(scale)) {
@@ -57,5 +60,5 @@ export function buildDag(
   }
   const build = { scale, ep };
   const def = dag.mod.pipeline(build);
-  return { build, def: { ...def, stages: applySets(def.stages, sets) } };
+  return { build, def: { ...def, stages: applySets(def.stages, sets) }, preset: def.stages };
 }

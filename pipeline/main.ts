@@ -13,14 +13,7 @@ import { type CliOptions, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
-import {
-  type DagFormat,
-  dagGraph,
-  pickStages,
-  renderDag,
-  renderStage,
-  stageReport,
-} from "./inspect.ts";
+import { dagGraph, pickStages, renderDag, renderStage, stageReport } from "./inspect.ts";
 import { buildDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
@@ -35,12 +28,12 @@ const err = (s: string) => Deno.stderr.writeSync(encoder.encode(s));
 const say = (line: string) => err(line + "\n");
 
 async function plan(dag: LoadedDag, o: CliOptions, store: Store) {
-  const { build, def } = buildDag(dag, o, o.set);
+  const { build, def, preset } = buildDag(dag, o, o.set);
   const stages = await planRun(def, store, new CodeHasher(dag.root), {
     only: o.only,
     force: o.force,
   });
-  return { build, def, stages };
+  return { build, def, preset, stages };
 }
 
 function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): void {
@@ -134,20 +127,16 @@ async function dagCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   const toRun = selected.filter((p) => p.status === "run").length;
   const header = `DAG (scale ${build.scale}, ep ${build.ep}): ${selected.length} stages, ` +
     `${toRun} to run`;
-  console.log(renderDag(dagGraph(stages, dag.root, o.group), o.format as DagFormat, header));
+  console.log(renderDag(dagGraph(stages, dag.root, o.group), o.format, header));
   return 0;
 }
 
 async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
-  const { def, stages } = await plan(dag, { ...o, only: [] }, store);
-  const preset = new Map(buildDag(dag, o, []).def.stages.map((s) => [s.id, s.params]));
-  const reports = [];
-  for (const p of pickStages(stages, def, o.only)) {
-    const state = p.status === "cached" ? await store.check(p.key) : null;
-    const manifest = state?.state === "valid" ? state.manifest : null;
-    const entryDir = store.entryDir(p.key);
-    reports.push(stageReport(p, dag.root, preset.get(p.stage.id)!, entryDir, manifest));
-  }
+  const { def, preset, stages } = await plan(dag, { ...o, only: [] }, store);
+  const presetParams = new Map(preset.map((s) => [s.id, s.params]));
+  const reports = pickStages(stages, def, o.only).map((p) =>
+    stageReport(p, dag.root, presetParams.get(p.stage.id)!, store.entryDir(p.key))
+  );
   if (o.json) console.log(JSON.stringify({ stages: reports }));
   else console.log(reports.map(renderStage).join("\n\n"));
   return 0;

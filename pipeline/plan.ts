@@ -7,7 +7,13 @@
  *
  * key(stage) = SHA-256(canonical JSON {format, id, params, code fingerprint, input keys})
  */
-import { type EntryState, FORMAT_VERSION, type KeyMaterial, type Store } from "./cache.ts";
+import {
+  type EntryManifest,
+  type EntryState,
+  FORMAT_VERSION,
+  type KeyMaterial,
+  type Store,
+} from "./cache.ts";
 import type { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
@@ -24,6 +30,8 @@ export interface PlannedStage {
   inputIds: Record<string, string>;
   selected: boolean;
   status: "cached" | "run";
+  /** The manifest of the stage's cache entry when it is cached. */
+  manifest: EntryManifest | null;
   reason: string;
   /** The stage whose own change makes this one run, and why: itself, or the root upstream. */
   cause: { id: string; reason: string };
@@ -151,6 +159,7 @@ export async function planRun(
       inputIds,
       selected: selected.has(stage.id),
       status: state.state === "valid" ? "cached" : "run",
+      manifest: state.state === "valid" ? state.manifest : null,
       reason: "up to date",
       cause: { id: stage.id, reason: "" },
     };
