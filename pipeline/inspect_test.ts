@@ -95,6 +95,15 @@ Deno.test("dagGraph() with group merges stages of one module and their parallel 
   }]);
 });
 
+Deno.test("dagGraph() with group drops edges between stages of one module", () => {
+  const chain = [
+    planned("a1", { module: "m.ts" }),
+    planned("a2", { module: "m.ts", inputs: { up: "a1" } }),
+    planned("b", { inputs: { up: "a2" } }),
+  ];
+  assert.deepEqual(dagGraph(chain, ROOT, true).edges, [{ from: "m.ts", to: "b.ts" }]);
+});
+
 Deno.test("dagGraph() draws only selected stages", () => {
   const dag = DAG.map((p) => ({ ...p, selected: p.stage.id !== "plot" }));
   assert.deepEqual(dagGraph(dag, ROOT).nodes.map((n) => n.id), ["fetch", "train-a", "train-b"]);
