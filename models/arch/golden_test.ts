@@ -64,11 +64,11 @@ const GOLDEN: Readonly<Record<string, () => Graph>> = {
 };
 
 const EXPECTED: Readonly<Record<string, string>> = {
-  two_layer_linear: "d7008ef6ed04b0887ec318a0dc7c4db7ed3e29ed6168ffe88f3a93800ef7ea3c",
-  two_layer_relu: "5068401c7e541b583e958998ff9b5e6ec844c3d198970ef6edc90a25ce4ef609",
-  mlp_mnist: "a5ff9e2e87ac95a387e7cf955ab87d07c2c974f127ea8f1ff67e39f81cc1b0a8",
+  two_layer_linear: "a292112d6cc67365da984d5aa3ecbc6d1a1d46ce511512dd34c10506707e7929",
+  two_layer_relu: "d42df4c6cbe2f7790c3753d4d6c8fb937100ae4caae3b2c961f26db0042820b2",
+  mlp_mnist: "b323d9d667e562280199fc83183200459b494bdb7559a77cc0d237b47d8199ff",
   ntk_relu: "c2d66f2d5a0c7fa1daaa36c7452e74b8e3e3cb7a8b9cf0b1c529abc91e610b6d",
-  resnet18_cifar: "69d94bbf515188b8908b87501f354cf22aa8141b41aedd150b41f24d84a29615",
+  resnet18_cifar: "371b513fc7567d3a559d2a2d63e6e5aa447b3258c58394b04624fbb8fd53ce80",
 };
 
 Deno.test("serializeModel() bytes of each architecture match their golden SHA-256", async () => {

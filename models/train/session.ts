@@ -66,7 +66,12 @@ export function ortSessionOptions(
     graphOptimizationLevel: "all",
     intraOpNumThreads: opts.threads ?? 0,
     interOpNumThreads: 1,
-    ...(opts.spin === false ? { extra: { "session.intra_op.allow_spinning": "0" } } : {}),
+    extra: {
+      ...(opts.spin === false ? { "session.intra_op.allow_spinning": "0" } : {}),
+      // NOTE: keeps the gradients' explicit Transposes out of Gemm's slow transA path (see
+      // gemmUntransposedA in models/autodiff/grads/gemm.ts); the list is ';'-separated.
+      "optimization.disable_specified_optimizers": "GemmTransposeFusion",
+    },
   };
   switch (ep) {
     case "cpu":

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import * as ort from "onnxruntime-node";
+import pkg from "onnx-proto";
 import { GraphBuilder } from "../autodiff/mod.ts";
+import { serializeModel } from "../onnx/mod.ts";
 import {
   checkCudaProvider,
   ortLibraryDir,
@@ -8,6 +11,8 @@ import {
   ProviderError,
   Session,
 } from "./session.ts";
+
+const { onnx } = pkg;
 
 function negGraph(dtype: "float32" | "float64") {
   const b = new GraphBuilder("neg");
@@ -46,9 +51,39 @@ Deno.test("ortSessionOptions() keeps chosen outputs on the WebGPU device and ref
   assert.equal(opts.intraOpNumThreads, 2);
   assert.throws(() => ortSessionOptions(negGraph("float64"), { ep: "webgpu" }), ProviderError);
   const quiet = ortSessionOptions(negGraph("float32"), { spin: false });
-  assert.deepEqual(quiet.extra, { "session.intra_op.allow_spinning": "0" });
-  assert.equal(ortSessionOptions(negGraph("float32")).extra, undefined);
+  assert.equal((quiet.extra as Record<string, string>)["session.intra_op.allow_spinning"], "0");
+  const spinning = ortSessionOptions(negGraph("float32")).extra as Record<string, string>;
+  assert.equal(spinning["session.intra_op.allow_spinning"], undefined);
   assert.throws(() => ortSessionOptions(negGraph("float32"), { ep: "tpu" as "cpu" }), RangeError);
+});
+
+Deno.test("ortSessionOptions() keeps a gradient's explicit Transpose out of Gemm's transA", async () => {
+  // dB = dYᵀ·x as the Gemm rule emits it: onnxruntime's GemmTransposeFusion would fold the
+  // Transpose into transA=1 (the slower MLAS path) unless the options disable it.
+  const b = new GraphBuilder("dw");
+  const dy = b.input("dy", "float32", [4, 3]);
+  const lhs = b.emit("Transpose", [dy], { perm: [1, 0] }, { name: "dy_t" });
+  b.output(b.emit("Gemm", [lhs, b.input("x", "float32", [4, 5])], {}, { name: "y" }));
+  const graph = b.build();
+  const dir = await Deno.makeTempDir();
+  try {
+    const ops = async (options: ort.InferenceSession.SessionOptions) => {
+      const path = `${dir}/optimized.onnx`;
+      const s = await ort.InferenceSession.create(serializeModel(graph), {
+        ...options,
+        optimizedModelFilePath: path,
+        logSeverityLevel: 3,
+      });
+      await s.release();
+      return onnx.ModelProto.decode(await Deno.readFile(path)).graph!.node!.map((n) => n.opType);
+    };
+    const ours = ortSessionOptions(graph, { threads: 1 });
+    assert.deepEqual(await ops(ours), ["Transpose", "Gemm"]);
+    // the control: without the option the fusion happens, so the assertion above can fail
+    assert.deepEqual(await ops({ ...ours, extra: {} }), ["Gemm"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("Session.run() on the CPU returns host arrays", async () => {

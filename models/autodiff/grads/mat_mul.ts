@@ -1,4 +1,5 @@
 import { GradientError, type GradRule } from "../grad_rule.ts";
+import { gemmUntransposedA } from "./gemm.ts";
 
 /** MatMul (2-D): dA = dY·Bᵀ, dB = Aᵀ·dY. Batched MatMul appears only inside gradients. */
 export const matMulGrad: GradRule<"MatMul"> = {
@@ -12,7 +13,7 @@ export const matMulGrad: GradRule<"MatMul"> = {
     }
     return {
       A: g.needs("A") ? g.emit("Gemm", [g.dY(), b], { transB: 1 }, "dA") : null,
-      B: g.needs("B") ? g.emit("Gemm", [a, g.dY()], { transA: 1 }, "dB") : null,
+      B: g.needs("B") ? gemmUntransposedA(g, a, g.dY(), { transA: 1 }, "dB") : null,
     };
   },
 };
