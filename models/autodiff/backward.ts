@@ -225,21 +225,29 @@ function backpropRegion(
 /**
  * Appends the gradient of the scalar `loss` with respect to each of `wrt` to the builder and
  * returns those gradients, named `<wrt>_grad`, in the order of `wrt`. Nodes are visited in
- * reverse emission order (a topological order); gradients are summed at fan-out.
+ * reverse emission order (a topological order); gradients are summed at fan-out. With `seed` (a
+ * scalar tensor s, e.g. a learning rate) the pass starts from ∂loss = s instead of 1 and returns
+ * s·∂loss/∂w: the scaling costs one scalar instead of a pass over every gradient.
  */
 export function emitBackward(
   b: GraphBuilder,
   loss: Tensor,
   wrt: readonly Tensor[],
   rules: PartialGradRegistry = GRADS,
+  seed?: Tensor,
 ): Tensor[] {
   if (loss.shape.length !== 0) {
     throw new RangeError(`Expected a scalar loss "${loss.name}" but found shape [${loss.shape}]`);
   }
+  if (seed !== undefined && (seed.shape.length !== 0 || seed.dtype !== loss.dtype)) {
+    throw new RangeError(
+      `Expected a scalar ${loss.dtype} seed but found "${seed.name}" ${seed.dtype}[${seed.shape}]`,
+    );
+  }
   const forward = [...b.nodes];
   const req = markRequired(forward, wrt, rules);
   const acc = new Accumulator(b);
-  acc.add(loss.name, b.scalar(`${loss.name}_grad`, loss.dtype, 1));
+  acc.add(loss.name, seed ?? b.scalar(`${loss.name}_grad`, loss.dtype, 1));
   // NOTE: regions were recorded over the forward nodes, so their indices hold in `forward`.
   const regionAt = new Map<number, GradientRegion>();
   for (const r of b.regions) for (let i = r.from; i < r.to; i++) regionAt.set(i, r);

@@ -75,6 +75,31 @@ Deno.test("emitBackward() gives zeros for a parameter the loss does not depend o
   assert.deepEqual([...out.unused_grad.data as Float64Array], [0, 0, 0]);
 });
 
+Deno.test("emitBackward() with a seed returns seed times the gradient, and checks the seed", async () => {
+  const { b, w, loss } = tinyNet();
+  const s = b.input("s", "float64", []);
+  const [g] = emitBackward(b, loss, [w], GRADS, s);
+  b.output(g);
+  const x = new Float64Array([1, -2, 0.5, 3, 1, -1]);
+  const w0 = new Float64Array([0.2, -0.1, 0.4, -0.3, 0.1, 0.2, 0.5, 0.5, -0.5, 0.1, 0.1, 0.1]);
+  const out = await runGraph(b.build(), { x, "fc1.weight": w0, s: new Float64Array([0.3]) });
+  // ∂loss/∂W[j,k] = Σ_n [x_n·W_j > 0] x_nk for loss = Σ relu(x·Wᵀ)
+  const want = Array.from({ length: 12 }, (_, i) => {
+    const [j, k] = [Math.floor(i / 3), i % 3];
+    let v = 0;
+    for (let n = 0; n < 2; n++) {
+      const z = x[3 * n] * w0[3 * j] + x[3 * n + 1] * w0[3 * j + 1] + x[3 * n + 2] * w0[3 * j + 2];
+      if (z > 0) v += x[3 * n + k];
+    }
+    return 0.3 * v;
+  });
+  const got = out["fc1.weight_grad"].data as Float64Array;
+  want.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-15, `${i}: ${got[i]} vs ${v}`));
+  const bad = tinyNet();
+  const vec = bad.b.input("s", "float64", [1]);
+  assert.throws(() => emitBackward(bad.b, bad.loss, [bad.w], GRADS, vec), /scalar float64 seed/);
+});
+
 Deno.test("emitBackward() stops at discrete outputs (ArgMax) without error", () => {
   const b = new GraphBuilder("argmax");
   const x = b.input("x", "float64", [2, 3]);

@@ -1,6 +1,7 @@
 /** Training-step graphs: forward, loss, backward and an SGD update as standard ONNX ops. */
 import type { DType, Graph, ValueInfo } from "../onnx/mod.ts";
 import { emitBackward } from "./backward.ts";
+import { GRADS } from "./grads/mod.ts";
 import { GraphBuilder, type Tensor } from "./builder.ts";
 import { batchAccuracy, mseLoss, softmaxCrossEntropy } from "./losses.ts";
 
@@ -98,10 +99,19 @@ export function trainStep(spec: TrainStepSpec): TrainStep {
   const muT = mu !== 0 ? b.scalar("sgd/momentum", dtype, mu) : undefined;
   const wdT = wd !== 0 ? b.scalar("sgd/weight_decay", dtype, wd) : undefined;
   const state = muT ? params.map((p) => b.input(`${p.name}.momentum`, dtype, p.shape)) : [];
-  const grads = emitBackward(b, loss, params);
+  // Plain SGD with one learning rate: the backward pass starts from lr instead of 1, so that it
+  // yields lr·g and the update is one Sub per parameter instead of a Mul and a Sub.
+  // NOTE: measured in onnxruntime (2 cores, batch 512), the Mul was 1.0-1.6 ms of a 36-38 ms CIFAR
+  // FCN step (a 25 MB pass); lr·g is then rounded once per op of the backward pass instead of once.
+  const folded = muT === undefined && wdT === undefined && lrInputs.length === 1;
+  const grads = emitBackward(b, loss, params, GRADS, folded ? lr.get(lrInputs[0]) : undefined);
   const nextParams: Tensor[] = [];
   const nextState: Tensor[] = [];
   params.forEach((p, i) => {
+    if (folded) {
+      nextParams.push(b.emit("Sub", [p, grads[i]], {}, { name: `${p.name}_next` }));
+      return;
+    }
     const at = (what: string) => ({ name: `${p.name}_update/${what}` });
     // d = g + λ·p (PyTorch adds weight decay to the gradient before momentum)
     const d = wdT

@@ -70,6 +70,17 @@ Deno.test("trainStep() plain SGD has no state and reports the pre-update loss", 
   const g = handGrad(w);
   const next = toFloat64(out["fc1.weight_next"].data);
   assert.deepEqual([...next], w.map((wi, i) => wi - 0.5 * g[i]));
+  // the backward pass starts from lr: no Mul scales the gradient before the update
+  assert.equal(step.graph.nodes.filter((n) => n.name.includes("_update/")).length, 0);
+  const odd = await runGraph(step.graph, {
+    x: Float64Array.from(X),
+    y: Float64Array.from(Y),
+    lr: new Float64Array([0.3]),
+    "fc1.weight": Float64Array.from(w),
+  });
+  toFloat64(odd["fc1.weight_next"].data).forEach((v, i) => {
+    assert.ok(Math.abs(v - (w[i] - 0.3 * g[i])) <= 1e-15, `w[${i}]: ${v} vs ${w[i] - 0.3 * g[i]}`);
+  });
   const r = [X[0] * w[0] + X[1] * w[1] - Y[0], X[2] * w[0] + X[3] * w[1] - Y[1]];
   assert.ok(Math.abs(toFloat64(out.loss.data)[0] - (r[0] ** 2 + r[1] ** 2) / 4) < 1e-15);
 });
