@@ -13,7 +13,7 @@ export function cifarFcnRuns(scale: string, ep: string, cifar: Stage): Stage<Cif
     default: {
       sigmas: [0.5, 1, 2, 4],
       lrs: [0.03, 0.1, 0.3],
-      seeds: [0],
+      seeds: [0, 1, 2],
       epochs: 40,
       perClass: 500,
     },

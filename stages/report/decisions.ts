@@ -135,7 +135,7 @@ export const PROJECT_DECISIONS: Decision[] = [
     topic: "CIFAR-10 FCN at the default scale",
     decision:
       "5,000 training images (500 per class), 40 epochs, σ ∈ {0.5, 1, 2, 4}, learning-rate " +
-      "grid {0.03, 0.1, 0.3}, one seed; per σ the largest rate over 95 % train accuracy, else " +
+      "grid {0.03, 0.1, 0.3}, 3 seeds; per σ the largest rate over 95 % train accuracy, else " +
       "the rate with the best train accuracy (flagged). Paper scale: full data, 200 epochs, " +
       "σ ∈ {0.25, …, 8}, grid {0.003, …, 0.3}, 3 seeds.",
     appliesTo: ["cifar-fcn"],
