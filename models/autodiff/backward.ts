@@ -222,19 +222,28 @@ function backpropRegion(
   });
 }
 
+/** How `emitBackward` differentiates. */
+export interface BackwardOptions {
+  /** Gradient rules by op (default: the registry of grads/mod.ts). */
+  readonly rules?: PartialGradRegistry;
+  /**
+   * A scalar tensor s of the loss's dtype, e.g. a learning rate: the pass starts from ∂loss = s
+   * instead of 1 and returns s·∂loss/∂w, so the scaling costs one scalar instead of a pass over
+   * every gradient.
+   */
+  readonly seed?: Tensor;
+}
+
 /**
  * Appends the gradient of the scalar `loss` with respect to each of `wrt` to the builder and
  * returns those gradients, named `<wrt>_grad`, in the order of `wrt`. Nodes are visited in
- * reverse emission order (a topological order); gradients are summed at fan-out. With `seed` (a
- * scalar tensor s, e.g. a learning rate) the pass starts from ∂loss = s instead of 1 and returns
- * s·∂loss/∂w: the scaling costs one scalar instead of a pass over every gradient.
+ * reverse emission order (a topological order); gradients are summed at fan-out.
  */
 export function emitBackward(
   b: GraphBuilder,
   loss: Tensor,
   wrt: readonly Tensor[],
-  rules: PartialGradRegistry = GRADS,
-  seed?: Tensor,
+  { rules = GRADS, seed }: BackwardOptions = {},
 ): Tensor[] {
   if (loss.shape.length !== 0) {
     throw new RangeError(`Expected a scalar loss "${loss.name}" but found shape [${loss.shape}]`);

@@ -32,7 +32,7 @@ Deno.test("emitBackward() throws naming the op and node when a rule is missing",
   const { Relu: _, ...withoutRelu } = GRADS;
   const rules: PartialGradRegistry = withoutRelu;
   assert.throws(
-    () => emitBackward(b, loss, [w], rules),
+    () => emitBackward(b, loss, [w], { rules }),
     (e: unknown) =>
       e instanceof GradientError && e.message === 'No gradient rule for op "Relu" at node "act1"',
   );
@@ -44,7 +44,7 @@ Deno.test("emitBackward() rejects a rule that returns a gradient of the wrong sh
     ...GRADS,
     Relu: { op: "Relu", grad: (g) => ({ X: g.emit("Transpose", [g.dY()]) }) },
   };
-  assert.throws(() => emitBackward(b, loss, [w], rules), GradientError);
+  assert.throws(() => emitBackward(b, loss, [w], { rules }), GradientError);
 });
 
 Deno.test("emitBackward() names gradients <param>_grad and emits byte-identical graphs", () => {
@@ -78,7 +78,7 @@ Deno.test("emitBackward() gives zeros for a parameter the loss does not depend o
 Deno.test("emitBackward() with a seed returns seed times the gradient, and checks the seed", async () => {
   const { b, w, loss } = tinyNet();
   const s = b.input("s", "float64", []);
-  const [g] = emitBackward(b, loss, [w], GRADS, s);
+  const [g] = emitBackward(b, loss, [w], { seed: s });
   b.output(g);
   const x = new Float64Array([1, -2, 0.5, 3, 1, -1]);
   const w0 = new Float64Array([0.2, -0.1, 0.4, -0.3, 0.1, 0.2, 0.5, 0.5, -0.5, 0.1, 0.1, 0.1]);
@@ -97,7 +97,7 @@ Deno.test("emitBackward() with a seed returns seed times the gradient, and check
   want.forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-15, `${i}: ${got[i]} vs ${v}`));
   const bad = tinyNet();
   const vec = bad.b.input("s", "float64", [1]);
-  assert.throws(() => emitBackward(bad.b, bad.loss, [bad.w], GRADS, vec), /scalar float64 seed/);
+  assert.throws(() => emitBackward(bad.b, bad.loss, [bad.w], { seed: vec }), /scalar float64 seed/);
 });
 
 Deno.test("emitBackward() stops at discrete outputs (ArgMax) without error", () => {

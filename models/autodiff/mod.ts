@@ -28,7 +28,7 @@ export {
   GraphBuilder,
   type Tensor,
 } from "./builder.ts";
-export { emitBackward } from "./backward.ts";
+export { type BackwardOptions, emitBackward } from "./backward.ts";
 export {
   type Emitter,
   type GradContext,

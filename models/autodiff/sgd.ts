@@ -1,7 +1,6 @@
 /** Training-step graphs: forward, loss, backward and an SGD update as standard ONNX ops. */
 import type { DType, Graph, ValueInfo } from "../onnx/mod.ts";
 import { emitBackward } from "./backward.ts";
-import { GRADS } from "./grads/mod.ts";
 import { GraphBuilder, type Tensor } from "./builder.ts";
 import { batchAccuracy, mseLoss, softmaxCrossEntropy } from "./losses.ts";
 
@@ -101,10 +100,11 @@ export function trainStep(spec: TrainStepSpec): TrainStep {
   const state = muT ? params.map((p) => b.input(`${p.name}.momentum`, dtype, p.shape)) : [];
   // Plain SGD with one learning rate: the backward pass starts from lr instead of 1, so that it
   // yields lr·g and the update is one Sub per parameter instead of a Mul and a Sub.
-  // NOTE: measured in onnxruntime (2 cores, batch 512), the Mul was 1.0-1.6 ms of a 36-38 ms CIFAR
-  // FCN step (a 25 MB pass); lr·g is then rounded once per op of the backward pass instead of once.
+  // NOTE: the Mul it saves is a 25 MB pass, 1.0-1.6 ms of a 36-38 ms CIFAR FCN step at batch 512
+  // (onnxruntime, 2 cores). The rounding differs: lr·g is formed through every op of the backward
+  // pass rather than by one multiplication at the end.
   const folded = muT === undefined && wdT === undefined && lrInputs.length === 1;
-  const grads = emitBackward(b, loss, params, GRADS, folded ? lr.get(lrInputs[0]) : undefined);
+  const grads = emitBackward(b, loss, params, { seed: folded ? lr.get(lrInputs[0]) : undefined });
   const nextParams: Tensor[] = [];
   const nextState: Tensor[] = [];
   params.forEach((p, i) => {

@@ -36,6 +36,9 @@ export class OnnxSession {
       executionMode: "sequential",
       graphOptimizationLevel: "all",
       intraOpNumThreads: intraOpThreads,
+      // as training sessions do (models/train/session.ts), so that tests run the kernels that
+      // training runs: the gradients' explicit Transposes stay out of Gemm's transA path
+      extra: { "optimization.disable_specified_optimizers": "GemmTransposeFusion" },
     });
     return new OnnxSession(graph, session);
   }
