@@ -1,5 +1,5 @@
 /** Typed intermediate representation of an ONNX model, independent of protobuf. */
-import type { AttrBag, OpType } from "./ops.ts";
+import type { AttrBag, AttrKind, OpType } from "./ops.ts";
 
 /**
  * ai.onnx opset every model is stamped with. 17 is the newest that Debian's python3-onnx 1.12
@@ -53,6 +53,34 @@ export interface Graph {
   readonly outputs: readonly ValueInfo[];
   readonly initializers: readonly Initializer[];
   readonly nodes: readonly Node[];
+}
+
+/**
+ * A node of one of onnxruntime's own operator domains, such as its NCHWc convolutions
+ * (com.microsoft.nchwc). Only the rewrites a provider needs emit these (models/train/provider.ts),
+ * after differentiation: autodiff, shape inference and the reference evaluator never see them.
+ */
+export interface DomainNode {
+  readonly name: string;
+  readonly domain: string;
+  /** Operator version of `domain` stamped into the model's opset imports. */
+  readonly version: number;
+  readonly op: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attrs: AttrBag;
+  /** How each attribute is encoded (these ops have no entry in OP_SCHEMAS). */
+  readonly attrKinds: Readonly<Record<string, AttrKind>>;
+}
+
+/** A graph as a provider runs it: the standard ops plus nodes of onnxruntime's domains. */
+export interface ProviderGraph extends Omit<Graph, "nodes"> {
+  readonly nodes: readonly (Node | DomainNode)[];
+}
+
+/** Whether `n` belongs to one of onnxruntime's own domains. */
+export function isDomainNode(n: Node | DomainNode): n is DomainNode {
+  return "domain" in n;
 }
 
 /** Number of elements of a static shape. */

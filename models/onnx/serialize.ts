@@ -5,7 +5,9 @@ import {
   type Graph,
   type Initializer,
   IR_VERSION,
+  isDomainNode,
   OPSET,
+  type ProviderGraph,
   type ValueInfo,
 } from "./ir.ts";
 import { type AttrKind, OP_SCHEMAS } from "./ops.ts";
@@ -67,10 +69,26 @@ function attributeProto(name: string, kind: AttrKind, value: number | readonly n
   }
 }
 
-/** Encodes `graph` as a ModelProto stamped with the pinned opset; deterministic bytes. */
-export function serializeModel(graph: Graph): Uint8Array {
+/**
+ * Encodes `graph` as a ModelProto stamped with the pinned opset (and, for the nodes of
+ * onnxruntime's own domains that provider rewrites add, those domains' versions); deterministic
+ * bytes.
+ */
+export function serializeModel(graph: Graph | ProviderGraph): Uint8Array {
+  const domains = new Map<string, number>();
   const nodes = graph.nodes.map((n) => {
-    const kinds: Readonly<Record<string, AttrKind>> = OP_SCHEMAS[n.op].attrs;
+    const kinds: Readonly<Record<string, AttrKind>> = isDomainNode(n)
+      ? n.attrKinds
+      : OP_SCHEMAS[n.op].attrs;
+    if (isDomainNode(n)) {
+      const seen = domains.get(n.domain);
+      if (seen !== undefined && seen !== n.version) {
+        throw new RangeError(
+          `Expected one version of domain "${n.domain}" but found ${seen} and ${n.version}`,
+        );
+      }
+      domains.set(n.domain, n.version);
+    }
     const attribute = Object.keys(n.attrs).sort().map((k) => {
       const kind = kinds[k];
       if (kind === undefined) {
@@ -81,17 +99,20 @@ export function serializeModel(graph: Graph): Uint8Array {
     return onnx.NodeProto.create({
       name: n.name,
       opType: n.op,
-      domain: "",
+      domain: isDomainNode(n) ? n.domain : "",
       input: [...n.inputs],
       output: [...n.outputs],
       attribute,
-      docString: n.doc ?? "",
+      docString: isDomainNode(n) ? "" : n.doc ?? "",
     });
   });
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: PRODUCER,
-    opsetImport: [{ domain: "", version: OPSET }],
+    opsetImport: [
+      { domain: "", version: OPSET },
+      ...[...domains].sort().map(([domain, version]) => ({ domain, version })),
+    ],
     graph: onnx.GraphProto.create({
       name: graph.name,
       node: nodes,

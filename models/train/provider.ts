@@ -14,7 +14,8 @@
  * Conv: in-process A/Bs of a ResNet-18 step at batch 128 took 3 % (full width) and 5 % (width 1/8)
  * longer with the rewritten form.
  */
-import type { Graph, Initializer, Node } from "../onnx/mod.ts";
+import type { Graph, Initializer, Node, ProviderGraph } from "../onnx/mod.ts";
+import { nchwcConvs } from "./nchwc.ts";
 
 /** Execution providers the trainer can select. */
 export type ExecutionProvider = "cpu" | "webgpu" | "cuda";
@@ -24,11 +25,34 @@ export class ProviderError extends Error {
   override name = "ProviderError";
 }
 
+/** What `graphForProvider` may use beyond the graph. */
+export interface ProviderRewrites {
+  /**
+   * The CPU's NCHWc block width (`nchwcBlockSize()`); 0 or absent keeps every Conv in ONNX's
+   * own layout.
+   */
+  readonly nchwcBlock?: number;
+}
+
 /**
- * `graph` as `ep` should run it. On webgpu, grouped Convs that share one constant kernel are
- * rewritten (see the module comment) and any other grouped Conv is refused.
+ * `graph` as `ep` should run it. On the CPU, with a block width, eligible Convs run on
+ * onnxruntime's NCHWc kernels (nchwc.ts). On webgpu, grouped Convs that share one constant kernel
+ * are rewritten (see the module comment) and any other grouped Conv is refused.
  */
-export function graphForProvider(graph: Graph, ep: ExecutionProvider): Graph {
+export function graphForProvider(graph: Graph, ep: "webgpu" | "cuda"): Graph;
+export function graphForProvider(
+  graph: Graph,
+  ep: ExecutionProvider,
+  rewrites?: ProviderRewrites,
+): Graph | ProviderGraph;
+export function graphForProvider(
+  graph: Graph,
+  ep: ExecutionProvider,
+  rewrites: ProviderRewrites = {},
+): Graph | ProviderGraph {
+  if (ep === "cpu") {
+    return (rewrites.nchwcBlock ?? 0) > 0 ? nchwcConvs(graph, rewrites.nchwcBlock!) : graph;
+  }
   if (ep !== "webgpu") return graph;
   const out = ungroupSharedConvs(graph);
   const left = out.nodes.find((n) => n.op === "Conv" && (n.attrs.group ?? 1) !== 1);

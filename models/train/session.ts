@@ -5,7 +5,14 @@
  * `cuda` needs provider libraries the npm package does not ship, so it is checked up front.
  */
 import * as ort from "onnxruntime-node";
-import { type DType, type Graph, serializeModel, type TensorData } from "../onnx/mod.ts";
+import {
+  type DType,
+  type Graph,
+  type ProviderGraph,
+  serializeModel,
+  type TensorData,
+} from "../onnx/mod.ts";
+import { nchwcBlockSize } from "./nchwc.ts";
 import { type ExecutionProvider, graphForProvider, ProviderError } from "./provider.ts";
 
 export { type ExecutionProvider, ProviderError };
@@ -24,6 +31,11 @@ export interface SessionOptions {
    * compete for the same cores.
    */
   readonly spin?: boolean;
+  /**
+   * Run eligible Convs on onnxruntime's NCHWc kernels (cpu only; default true): see nchwc.ts.
+   * Off, every Conv runs in ONNX's NCHW layout.
+   */
+  readonly nchwc?: boolean;
 }
 
 const CUDA_LIB = "libonnxruntime_providers_cuda.so";
@@ -121,19 +133,23 @@ export class Session {
   private constructor(
     readonly graph: Graph,
     readonly ep: ExecutionProvider,
+    /** The graph as the provider runs it, after `graphForProvider`'s rewrites. */
+    readonly opened: Graph | ProviderGraph,
     private readonly session: ort.InferenceSession,
   ) {}
 
   /**
-   * Serialises `graph`, with the rewrites its provider needs (`graphForProvider`), and opens it
-   * on the chosen provider.
+   * Serialises `graph`, with the rewrites its provider needs or gains from (`graphForProvider`;
+   * on the CPU, NCHWc Convs unless `nchwc` is false), and opens it on the chosen provider.
    */
   static async create(graph: Graph, opts: SessionOptions = {}): Promise<Session> {
     const options = ortSessionOptions(graph, opts);
-    const model = serializeModel(graphForProvider(graph, opts.ep ?? "cpu"));
+    const ep = opts.ep ?? "cpu";
+    const convs = ep === "cpu" && opts.nchwc !== false && graph.nodes.some((n) => n.op === "Conv");
+    const opened = graphForProvider(graph, ep, { nchwcBlock: convs ? await nchwcBlockSize() : 0 });
     try {
-      const s = await ort.InferenceSession.create(model, options);
-      return new Session(graph, opts.ep ?? "cpu", s);
+      const s = await ort.InferenceSession.create(serializeModel(opened), options);
+      return new Session(graph, ep, opened, s);
     } catch (cause) {
       throw new ProviderError(
         `Expected ONNX Runtime to open graph "${graph.name}" on "${opts.ep ?? "cpu"}"`,

@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import pkg from "onnx-proto";
+import { GraphBuilder } from "../autodiff/mod.ts";
+import { pytorchDefaultInit } from "../arch/mod.ts";
+import {
+  type DType,
+  type Graph,
+  isDomainNode,
+  type ProviderGraph,
+  serializeModel,
+  sizeOf,
+  type TensorData,
+} from "../onnx/mod.ts";
+import { createRng } from "../rng.ts";
+import { NCHWC_DOMAIN, nchwcBlockSize, nchwcConvs } from "./nchwc.ts";
+import { graphForProvider } from "./provider.ts";
+import { Session } from "./session.ts";
+import { tinyResnetStep } from "./_testing.ts";
+
+const { onnx } = pkg;
+
+// 16 with AVX-512, 8 with AVX2; 0 where onnxruntime has no NCHWc kernels (the tests that need
+// them are then ignored, and training keeps every Conv in NCHW)
+const block = await nchwcBlockSize();
+const other = block === 16 ? 8 : 16;
+
+interface ConvCase {
+  x: [number, number, number, number];
+  w: [number, number, number, number];
+  attrs: Record<string, number | number[]>;
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/** One graph holding every case as a separate Conv on its own input. */
+function convs(cases: ConvCase[], dtype: DType = "float32"): Graph {
+  const b = new GraphBuilder("convs");
+  cases.forEach((c, i) => {
+    const x = b.input(`x${i}`, c.dtype ?? dtype, c.x);
+    const w = b.input(`w${i}`, c.dtype ?? dtype, c.w);
+    const ins = c.bias ? [x, w, b.input(`b${i}`, c.dtype ?? dtype, [c.w[0]])] : [x, w];
+    b.output(b.emit("Conv", ins, c.attrs, { name: `y${i}` }));
+  });
+  return b.build();
+}
+
+const rng = createRng(11);
+const feedsOf = (g: Graph): Record<string, TensorData> =>
+  Object.fromEntries(g.inputs.map((v) => {
+    const n = sizeOf(v.shape);
+    const data = v.dtype === "float64"
+      ? Float64Array.from({ length: n }, () => rng.normal())
+      : Float32Array.from({ length: n }, () => rng.normal());
+    return [v.name, data];
+  }));
+
+async function run(g: Graph | ProviderGraph, feeds: Record<string, TensorData>) {
+  // nchwc: false keeps Session.create from rewriting a second time
+  const s = await Session.create(g as Graph, { threads: 2, spin: false, nchwc: false });
+  try {
+    return await s.run(feeds);
+  } finally {
+    await s.release();
+  }
+}
+
+/** Largest |a − b| over the largest |b| (or absolute where b is all 0), for every output. */
+function relErrors(g: Graph, a: Record<string, unknown>, b: Record<string, unknown>) {
+  return g.outputs.map((v) => {
+    const [x, y] = [a[v.name], b[v.name]] as Float32Array[];
+    let d = 0;
+    let m = 0;
+    for (let i = 0; i < y.length; i++) {
+      d = Math.max(d, Math.abs(x[i] - y[i]));
+      m = Math.max(m, Math.abs(y[i]));
+    }
+    return m === 0 ? d : d / m;
+  });
+}
+
+const B = Math.max(block, 8);
+const ELIGIBLE: ConvCase[] = [
+  // ResNet-18's shapes in miniature: 3×3 stride 1 and 2, 1×1 stride 2 with a bias, asymmetric
+  // pads, a dilation and a rectangular kernel
+  { x: [2, B, 9, 7], w: [2 * B, B, 3, 3], attrs: { pads: [1, 1, 1, 1] } },
+  { x: [3, 2 * B, 8, 8], w: [B, 2 * B, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } },
+  { x: [2, B, 8, 6], w: [B, B, 1, 1], attrs: { strides: [2, 2] }, bias: true },
+  { x: [1, B, 7, 9], w: [B, B, 3, 2], attrs: { pads: [0, 1, 2, 0], dilations: [2, 1] } },
+];
+const KEPT: ConvCase[] = [
+  { x: [2, 3, 8, 8], w: [B, 3, 3, 3], attrs: { pads: [1, 1, 1, 1] } }, // 3 input channels
+  { x: [2, B, 8, 8], w: [B + 4, B, 3, 3], attrs: { pads: [1, 1, 1, 1] } }, // outputs not in blocks
+  { x: [2, 2 * B, 6, 6], w: [2 * B, B, 3, 3], attrs: { group: 2, pads: [1, 1, 1, 1] } },
+  { x: [2, B, 6, 6], w: [B, B, 3, 3], attrs: { pads: [1, 1, 1, 1] }, dtype: "float64" },
+];
+
+Deno.test({
+  name: "nchwcConvs() computes eligible Convs on the NCHWc kernels with the plain Conv's result",
+  ignore: block === 0,
+  fn: async () => {
+    const g = convs(ELIGIBLE);
+    const rw = nchwcConvs(g, block);
+    const domain = rw.nodes.filter(isDomainNode);
+    assert.equal(domain.filter((n) => n.op === "Conv").length, ELIGIBLE.length);
+    assert.equal(domain.filter((n) => n.op === "ReorderInput").length, ELIGIBLE.length);
+    assert.equal(domain.filter((n) => n.op === "ReorderOutput").length, ELIGIBLE.length);
+    assert.ok(rw.nodes.every((n) => !(!isDomainNode(n) && n.op === "Conv")));
+    assert.deepEqual(rw.outputs, g.outputs);
+    const feeds = feedsOf(g);
+    const [want, got] = [await run(g, feeds), await run(rw, feeds)];
+    // float32 sums of up to 288 products in another order: ~1e-7 relative
+    for (const e of relErrors(g, got, want)) assert.ok(e < 1e-5, `relative error ${e}`);
+  },
+});
+
+Deno.test({
+  name:
+    "nchwcConvs() with the other block width gives wrong numbers (what nchwcBlockSize() probes)",
+  ignore: block === 0,
+  fn: async () => {
+    const g = convs([ELIGIBLE[0]]);
+    const feeds = feedsOf(g);
+    const [want, wrong] = [await run(g, feeds), await run(nchwcConvs(g, other), feeds)];
+    assert.ok(relErrors(g, wrong, want)[0] > 0.1);
+  },
+});
+
+Deno.test("nchwcConvs() keeps Convs it cannot compute: few or unblocked channels, groups, float64", () => {
+  for (const c of KEPT) {
+    const g = convs([c]);
+    assert.equal(nchwcConvs(g, 16), g, JSON.stringify(c));
+    assert.equal(nchwcConvs(g, 8), g, JSON.stringify(c));
+  }
+  assert.throws(() => nchwcConvs(convs(KEPT), 1), /Expected an NCHWc block width of at least 2/);
+});
+
+Deno.test("nchwcConvs() reorders an input that several Convs read once, and refuses to reuse a name", () => {
+  const b = new GraphBuilder("shared");
+  const x = b.input("x", "float32", [2, 16, 8, 8]);
+  for (const k of [3, 1]) {
+    const w = b.input(`w${k}`, "float32", [16, 16, k, k]);
+    b.output(b.emit("Conv", [x, w], { strides: [2, 2], pads: Array(4).fill(k >> 1) }, {
+      name: `y${k}`,
+    }));
+  }
+  const g = b.build();
+  const rw = nchwcConvs(g, 16);
+  assert.deepEqual(
+    rw.nodes.filter((n) => isDomainNode(n) && n.op === "ReorderInput").map((n) => n.inputs),
+    [["x"]],
+  );
+  const clash = { ...g, inputs: [...g.inputs, { ...g.inputs[0], name: "y3/nchwc_w" }] };
+  assert.throws(() => nchwcConvs(clash, 16), /Expected "y3\/nchwc_w" to be a new name/);
+});
+
+Deno.test("serializeModel() stamps the NCHWc domain's version once, only when the graph uses it", () => {
+  const g = convs([ELIGIBLE[0]]);
+  const imports = (m: Uint8Array) =>
+    onnx.ModelProto.decode(m).opsetImport.map((o) => [o.domain, Number(o.version)]);
+  assert.deepEqual(imports(serializeModel(g)), [["", 17]]);
+  const rw = nchwcConvs(g, 16);
+  assert.deepEqual(imports(serializeModel(rw)), [["", 17], [NCHWC_DOMAIN, 1]]);
+  const conv = onnx.ModelProto.decode(serializeModel(rw)).graph!.node!.find((n) =>
+    n.opType === "Conv"
+  )!;
+  assert.equal(conv.domain, NCHWC_DOMAIN);
+  const skewed = {
+    ...rw,
+    nodes: rw.nodes.map((n) =>
+      isDomainNode(n) && n.op === "ReorderOutput" ? { ...n, version: 2 } : n
+    ),
+  };
+  assert.throws(
+    () => serializeModel(skewed),
+    /Expected one version of domain "com.microsoft.nchwc"/,
+  );
+});
+
+Deno.test({
+  name:
+    "Session.create() runs a ResNet-18 step with NCHWc Convs on the CPU: the NCHW step's numbers, bit-reproducible",
+  ignore: block === 0,
+  fn: async () => {
+    const step = tinyResnetStep("resnet18_tiny", 2);
+    const graph = step.graph;
+    // width 1/16: stages 3 and 4 (16 and 32 channels) qualify, the stem and stages 1-2 do not
+    const rw = graphForProvider(graph, "cpu", { nchwcBlock: block });
+    const rewritten = rw.nodes.filter((n) => isDomainNode(n) && n.op === "Conv").length;
+    assert.ok(rewritten >= 8, `${rewritten} NCHWc Convs`);
+    assert.equal(graphForProvider(graph, "cpu"), graph);
+    const feeds: Record<string, TensorData> = {
+      ...pytorchDefaultInit([...step.params, ...step.buffers], { seed: 2 }),
+      lr: new Float32Array([0.05]),
+      x: Float32Array.from({ length: 2 * 3 * 32 * 32 }, () => rng.normal()),
+      y: BigInt64Array.from([3n, 7n]),
+    };
+    for (const v of step.state) feeds[v.name] = new Float32Array(sizeOf(v.shape));
+    const outs = [];
+    for (const nchwc of [false, true, true]) {
+      const s = await Session.create(graph, { threads: 2, spin: false, nchwc });
+      try {
+        const opened = s.opened.nodes.filter((n) => isDomainNode(n) && n.op === "Conv").length;
+        assert.equal(opened, nchwc ? rewritten : 0);
+        outs.push(await s.run(feeds));
+      } finally {
+        await s.release();
+      }
+    }
+    for (const v of graph.outputs) {
+      assert.deepEqual(outs[2][v.name], outs[1][v.name], `${v.name} reproducible`);
+    }
+    // a float32 ResNet's gradients move with the order of its sums (and a ReLU whose input
+    // crosses 0 moves them by a whole term); at this size they agree to ~1e-6
+    for (const [i, e] of relErrors(graph, outs[1], outs[0]).entries()) {
+      assert.ok(e < 1e-4, `${graph.outputs[i].name}: relative error ${e}`);
+    }
+  },
+});
