@@ -1,7 +1,11 @@
 /**
  * Execution providers: their names, the error raised when one cannot be used, and the rewrites a
- * provider needs to compute a graph correctly. The graphs themselves are provider-neutral;
- * `Session.create` applies `graphForProvider` when it opens one.
+ * provider needs to compute a graph correctly or gains from. The graphs themselves are
+ * provider-neutral and use standard ONNX ops only; `Session.create` applies `graphForProvider`
+ * when it opens one.
+ *
+ * CPU: eligible Convs run on onnxruntime's NCHWc kernels (nchwc.ts), which its own optimizer
+ * applies only to Convs with constant weights.
  *
  * WebGPU: onnxruntime-node 1.30's WebGPU provider miscomputes some grouped Convs. Measured against
  * the CPU provider (3×3 kernels, stride 1, pads 1, and one 1×1 case): 9 outputs per group over 4,
