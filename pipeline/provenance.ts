@@ -7,8 +7,39 @@ import type { BuildOptions } from "./stage.ts";
 
 const PINNED = ["onnxruntime-node", "onnx-proto", "vega", "vega-lite", "@resvg/resvg-js"];
 
-/** Versions of Deno and of the pinned packages that shape results, read from deno.json. */
-export function toolVersions(root: string): Record<string, string> {
+/** Vector extensions that select ONNX Runtime's CPU kernels (MLAS), reported in this order. */
+const SIMD = ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "asimd", "sve"];
+
+/**
+ * The CPU model and the vector extensions MLAS dispatches on, from a Linux /proc/cpuinfo text;
+ * empty elsewhere. float32 results depend on them in their last bits (kernel choice, and the
+ * NCHWc block width of the training sessions: 16 with avx512f, 8 with avx2).
+ */
+export function cpuFeatures(cpuinfo: string): Record<string, string> {
+  const field = (name: string) =>
+    cpuinfo.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1].trim();
+  const model = field("model name");
+  const flags = new Set((field("flags") ?? field("Features") ?? "").split(/\s+/));
+  const simd = SIMD.filter((f) => flags.has(f));
+  return {
+    ...(model ? { cpu: model } : {}),
+    ...(simd.length > 0 ? { "cpu-simd": simd.join(" ") } : {}),
+  };
+}
+
+function readCpuinfo(): string {
+  try {
+    return Deno.readTextFileSync("/proc/cpuinfo");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Versions of Deno and of the pinned packages that shape results, read from deno.json, and the
+ * CPU's model and vector extensions (`cpuFeatures`).
+ */
+export function toolVersions(root: string, cpuinfo = readCpuinfo()): Record<string, string> {
   const imports: Record<string, string> =
     JSON.parse(Deno.readTextFileSync(join(root, "deno.json"))).imports ?? {};
   const tools: Record<string, string> = { deno: Deno.version.deno, v8: Deno.version.v8 };
@@ -17,7 +48,7 @@ export function toolVersions(root: string): Record<string, string> {
     const m = spec?.match(/@(\d[^/]*)$/);
     if (m) tools[name] = m[1];
   }
-  return tools;
+  return { ...tools, ...cpuFeatures(cpuinfo) };
 }
 
 /** Write `out/manifest.json`: every stage of the DAG with key, params, inputs and what happened. */
