@@ -3,8 +3,8 @@
  * MLP's evaluation graph, a tiny ResNet-18 step and Gaussian blobs.
  */
 import { type LossSpec, type TrainStep, trainStep } from "../autodiff/mod.ts";
-import { mlp, type MlpSpec, resnet18, twoLayerLinear } from "../arch/mod.ts";
-import type { Graph } from "../onnx/mod.ts";
+import { mlp, type MlpSpec, pytorchDefaultInit, resnet18, twoLayerLinear } from "../arch/mod.ts";
+import { type Graph, sizeOf, type TensorData } from "../onnx/mod.ts";
 import { evalStep } from "./evaluate.ts";
 import { createRng } from "../rng.ts";
 import type { DataSource } from "./batch_feed.ts";
@@ -126,4 +126,22 @@ export function tinyResnetStep(name: string, batch: number): TrainStep {
     loss: { kind: "softmax_ce", labels: "index" },
     sgd: { momentum: 0.9, weightDecay: 5e-4 },
   });
+}
+
+/**
+ * Feeds of a batch-2 `tinyResnetStep`: PyTorch-default parameters (seed 2), lr 0.05, images drawn
+ * from `rng`, labels 3 and 7, zero momenta.
+ */
+export function tinyResnetFeeds(
+  step: TrainStep,
+  rng: { normal(): number },
+): Record<string, TensorData> {
+  const feeds: Record<string, TensorData> = {
+    ...pytorchDefaultInit([...step.params, ...step.buffers], { seed: 2 }),
+    lr: new Float32Array([0.05]),
+    x: Float32Array.from({ length: 2 * 3 * 32 * 32 }, () => rng.normal()),
+    y: BigInt64Array.from([3n, 7n]),
+  };
+  for (const v of step.state) feeds[v.name] = new Float32Array(sizeOf(v.shape));
+  return feeds;
 }

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
 import pkg from "onnx-proto";
 import { GraphBuilder } from "../autodiff/mod.ts";
-import { pytorchDefaultInit } from "../arch/mod.ts";
 import {
   type DType,
   type Graph,
@@ -16,7 +15,7 @@ import { createRng } from "../rng.ts";
 import { NCHWC_DOMAIN, nchwcBlockSize, nchwcConvs } from "./nchwc.ts";
 import { graphForProvider } from "./provider.ts";
 import { Session } from "./session.ts";
-import { tinyResnetStep } from "./_testing.ts";
+import { tinyResnetFeeds, tinyResnetStep } from "./_testing.ts";
 
 const { onnx } = pkg;
 
@@ -206,13 +205,7 @@ Deno.test({
     const rewritten = rw.nodes.filter((n) => isDomainNode(n) && n.op === "Conv").length;
     assert.ok(rewritten >= 8, `${rewritten} NCHWc Convs`);
     assert.equal(graphForProvider(graph, "cpu"), graph);
-    const feeds: Record<string, TensorData> = {
-      ...pytorchDefaultInit([...step.params, ...step.buffers], { seed: 2 }),
-      lr: new Float32Array([0.05]),
-      x: Float32Array.from({ length: 2 * 3 * 32 * 32 }, () => rng.normal()),
-      y: BigInt64Array.from([3n, 7n]),
-    };
-    for (const v of step.state) feeds[v.name] = new Float32Array(sizeOf(v.shape));
+    const feeds = tinyResnetFeeds(step, rng);
     const outs = [];
     for (const nchwc of [false, true, true]) {
       const s = await Session.create(graph, { threads: 2, spin: false, nchwc });

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { GraphBuilder } from "../autodiff/mod.ts";
-import { pytorchDefaultInit } from "../arch/mod.ts";
-import { sizeOf, type TensorData } from "../onnx/mod.ts";
 import { createRng } from "../rng.ts";
 import { graphForProvider, ProviderError, ungroupSharedConvs } from "./provider.ts";
 import { Session } from "./session.ts";
-import { tinyResnetStep } from "./_testing.ts";
+import { tinyResnetFeeds, tinyResnetStep } from "./_testing.ts";
 
 /** X [2, g, 9, 7] through a grouped Conv (stride 2, pads) with `kernel` [g·m, 1, 3, 3]. */
 function groupedConv(g: number, kernel: Float32Array | "input") {
@@ -93,13 +91,7 @@ Deno.test("graphForProvider() rewrites ResNet-18's per-image weight-gradient Con
   assert.equal(grouped(web), 0);
   assert.deepEqual(web.inputs, graph.inputs);
   assert.deepEqual(web.outputs, graph.outputs);
-  const feeds: Record<string, TensorData> = {
-    ...pytorchDefaultInit([...step.params, ...step.buffers], { seed: 2 }),
-    lr: new Float32Array([0.05]),
-    x: Float32Array.from({ length: 2 * 3 * 32 * 32 }, () => rng.normal()),
-    y: BigInt64Array.from([3n, 7n]),
-  };
-  for (const v of step.state) feeds[v.name] = new Float32Array(sizeOf(v.shape));
+  const feeds = tinyResnetFeeds(step, rng);
   const outs = [];
   for (const g of [graph, web]) {
     const s = await Session.create(g, { threads: 1, spin: false });
