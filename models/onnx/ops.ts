@@ -47,7 +47,7 @@ export interface OpSchema {
 const NONE = {} as const;
 
 /** Attributes shared by Conv and ConvTranspose (auto_pad, a string, is not used). */
-const CONV_ATTRS = {
+export const CONV_ATTRS = {
   kernel_shape: "ints",
   strides: "ints",
   pads: "ints",

@@ -36,8 +36,9 @@ export class OnnxSession {
       executionMode: "sequential",
       graphOptimizationLevel: "all",
       intraOpNumThreads: intraOpThreads,
-      // as training sessions do (models/train/session.ts), so that tests run the kernels that
-      // training runs: the gradients' explicit Transposes stay out of Gemm's transA path
+      // as training sessions do (models/train/session.ts), so that the gradients' explicit
+      // Transposes stay out of Gemm's transA path here too; the NCHWc Conv rewrite that training
+      // sessions add on the CPU is not applied (models/train/nchwc_test.ts compares the two)
       extra: { "optimization.disable_specified_optimizers": "GemmTransposeFusion" },
     });
     return new OnnxSession(graph, session);

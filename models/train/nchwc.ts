@@ -27,6 +27,7 @@
  */
 import * as ort from "onnxruntime-node";
 import {
+  CONV_ATTRS,
   type DomainNode,
   type DType,
   type Graph,
@@ -42,14 +43,6 @@ import { createRng } from "../rng.ts";
 /** onnxruntime's NCHWc operator domain and its version. */
 export const NCHWC_DOMAIN = "com.microsoft.nchwc";
 const NCHWC_VERSION = 1;
-
-const CONV_KINDS = {
-  kernel_shape: "ints",
-  strides: "ints",
-  pads: "ints",
-  dilations: "ints",
-  group: "int",
-} as const;
 
 /** dtype and static shape of every value of `graph` that inference can resolve. */
 function valueTypes(graph: Graph) {
@@ -79,8 +72,8 @@ function valueTypes(graph: Graph) {
 
 /**
  * `graph` with every eligible Conv (see the module comment) computed by onnxruntime's NCHWc
- * kernels for block width `block`; other nodes are kept as they are. A tensor read by several
- * rewritten Convs is reordered once. New names are `<node>/nchwc_<what>`; a clash with an
+ * kernels for block width `block`; other nodes are kept as they are. An input or a weight read
+ * by several rewritten Convs is reordered once. New names are `<node>/nchwc_<what>`; a clash with an
  * existing name is an error.
  */
 export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
@@ -104,6 +97,7 @@ export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
   const nodes: (Node | DomainNode)[] = [];
   const added: Initializer[] = [];
   const reordered = new Map<string, string>();
+  const filters = new Map<string, string>();
   const int64s = (name: string, values: readonly number[]) => {
     added.push({
       name,
@@ -148,41 +142,47 @@ export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
       nodes.push(domainNode(xr, "ReorderInput", [node.inputs[0]], [xr], {}, {}));
       reordered.set(node.inputs[0], xr);
     }
-    const [blocks, blocked, filter, conv] = ["w_blocks", "w_blocked", "w", "y"].map((what) =>
-      fresh(node, what)
-    );
+    let filter = filters.get(node.inputs[1]);
+    if (filter === undefined) {
+      const [blocks, blocked] = ["w_blocks", "w_blocked"].map((what) => fresh(node, what));
+      filter = fresh(node, "w");
+      nodes.push(
+        {
+          name: blocks,
+          op: "Reshape",
+          inputs: [
+            node.inputs[1],
+            int64s(fresh(node, "w_blocks_shape"), [o / block, block, c / block, block, kh, kw]),
+          ],
+          outputs: [blocks],
+          attrs: {},
+        },
+        // [O/B, Bo, I/B, Bi, kh, kw] → [O/B, I/B, kh, kw, Bi, Bo]
+        {
+          name: blocked,
+          op: "Transpose",
+          inputs: [blocks],
+          outputs: [blocked],
+          attrs: { perm: [0, 2, 4, 5, 3, 1] },
+        },
+        {
+          name: filter,
+          op: "Reshape",
+          inputs: [blocked, int64s(fresh(node, "w_shape"), [o, c, kh, kw])],
+          outputs: [filter],
+          attrs: {},
+        },
+      );
+      filters.set(node.inputs[1], filter);
+    }
+    const conv = fresh(node, "y");
     nodes.push(
-      {
-        name: blocks,
-        op: "Reshape",
-        inputs: [
-          node.inputs[1],
-          int64s(fresh(node, "w_blocks_shape"), [o / block, block, c / block, block, kh, kw]),
-        ],
-        outputs: [blocks],
-        attrs: {},
-      },
-      // [O/B, Bo, I/B, Bi, kh, kw] → [O/B, I/B, kh, kw, Bi, Bo]
-      {
-        name: blocked,
-        op: "Transpose",
-        inputs: [blocks],
-        outputs: [blocked],
-        attrs: { perm: [0, 2, 4, 5, 3, 1] },
-      },
-      {
-        name: filter,
-        op: "Reshape",
-        inputs: [blocked, int64s(fresh(node, "w_shape"), [o, c, kh, kw])],
-        outputs: [filter],
-        attrs: {},
-      },
       domainNode(conv, "Conv", [xr, filter, ...node.inputs.slice(2)], [conv], {
         kernel_shape: [kh, kw],
         strides: [...s.strides],
         pads: [...s.pads],
         dilations: [...s.dilations],
-      }, CONV_KINDS),
+      }, CONV_ATTRS),
       domainNode(fresh(node, "out"), "ReorderOutput", [conv], [...node.outputs], { channels: o }, {
         channels: "int",
       }),
@@ -241,11 +241,14 @@ export async function detectNchwcBlock(): Promise<number> {
   const feeds = { x, w };
   const want = await runProbe(graph, feeds);
   for (const block of [16, 8]) {
+    const rewritten = nchwcConvs(graph, block);
     let got: Float32Array;
     try {
-      got = await runProbe(nchwcConvs(graph, block), feeds);
+      got = await runProbe(rewritten, feeds);
     } catch {
-      return 0; // no NCHWc kernels in this build or on this CPU
+      // ONNX Runtime could not open or run the domain's kernels: not in this build or for this
+      // CPU. The plain probe above ran, so this is not a failure of ONNX Runtime as a whole.
+      return 0;
     }
     // the sums have 144 terms of size ~1: float32 reorderings differ by ~1e-5 at most
     if (got.length === want.length && got.every((v, i) => Math.abs(v - want[i]) <= 1e-3)) {
@@ -257,8 +260,11 @@ export async function detectNchwcBlock(): Promise<number> {
 
 let detected: Promise<number> | undefined;
 
-/** `detectNchwcBlock()`, run once per process. */
+/** `detectNchwcBlock()`, run once per process; a probe that failed is run again next time. */
 export function nchwcBlockSize(): Promise<number> {
-  detected ??= detectNchwcBlock();
+  detected ??= detectNchwcBlock().catch((e) => {
+    detected = undefined;
+    throw e;
+  });
   return detected;
 }

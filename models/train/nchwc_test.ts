@@ -169,6 +169,28 @@ Deno.test("nchwcConvs() reorders an input that several Convs read once, and refu
   assert.throws(() => nchwcConvs(clash, 16), /Expected "y3\/nchwc_w" to be a new name/);
 });
 
+Deno.test({
+  name: "nchwcConvs() reorders a weight that several Convs read once, with the plain result",
+  ignore: block === 0,
+  fn: async () => {
+    const b = new GraphBuilder("shared_w");
+    const w = b.input("w", "float32", [2 * B, B, 3, 3]);
+    for (const [i, strides] of [[1, 1], [2, 2]].entries()) {
+      const x = b.input(`x${i}`, "float32", [2, B, 8, 6]);
+      b.output(b.emit("Conv", [x, w], { strides, pads: [1, 1, 1, 1] }, { name: `y${i}` }));
+    }
+    const g = b.build();
+    const rw = nchwcConvs(g, block);
+    const transposes = rw.nodes.filter((n) => !isDomainNode(n) && n.op === "Transpose");
+    assert.equal(transposes.length, 1);
+    const convNodes = rw.nodes.filter((n) => isDomainNode(n) && n.op === "Conv");
+    assert.deepEqual(convNodes.map((n) => n.inputs[1]), ["y0/nchwc_w", "y0/nchwc_w"]);
+    const feeds = feedsOf(g);
+    const [want, got] = [await run(g, feeds), await run(rw, feeds)];
+    for (const e of relErrors(g, got, want)) assert.ok(e < 1e-5, `relative error ${e}`);
+  },
+});
+
 Deno.test("serializeModel() stamps the NCHWc domain's version once, only when the graph uses it", () => {
   const g = convs([ELIGIBLE[0]]);
   const imports = (m: Uint8Array) =>
