@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
-import { ParamStore } from "./param_store.ts";
+import { finiteFloat32, ParamStore } from "./param_store.ts";
 
 // The WebGPU path keeps `ort.Tensor` values between steps and copies them to the host through an
 // Identity graph. The same code runs here with CPU-located tensors standing in for device ones.
@@ -32,4 +32,35 @@ Deno.test("ParamStore passes tensor values through and reads them back via the I
   } finally {
     await store.release();
   }
+});
+
+Deno.test("finiteFloat32() and finiteOnHost() find NaN and ±Inf anywhere, and nothing else", () => {
+  const edge = [
+    0,
+    -0,
+    3.4028234663852886e38,
+    -3.4028234663852886e38,
+    1e-45,
+    -1e-45,
+    1.17549435e-38,
+  ];
+  assert.ok(finiteFloat32(new Float32Array(edge)));
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    for (const at of [0, 3, 6]) {
+      const v = new Float32Array(edge);
+      v[at] = bad;
+      assert.equal(finiteFloat32(v), false, `${bad} at ${at}`);
+      // a view that starts past the bad element does not see it
+      assert.equal(finiteFloat32(v.subarray(at + 1)), true);
+    }
+  }
+  const infos = [
+    { name: "a", dtype: "float32" as const, shape: [2] },
+    { name: "b", dtype: "float64" as const, shape: [2] },
+  ];
+  const store = (a: number, b: number) =>
+    new ParamStore(infos, { a: new Float32Array([1, a]), b: new Float64Array([b, 2]) });
+  assert.ok(store(0, 1e300).finiteOnHost());
+  assert.equal(store(NaN, 0).finiteOnHost(), false);
+  assert.equal(store(0, -Infinity).finiteOnHost(), false);
 });
