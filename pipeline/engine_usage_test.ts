@@ -127,8 +127,17 @@ Deno.test("dag prints the selected stages with status and inputs, as text, DOT o
   await repo.dispose();
 });
 
-const hasDot = await new Deno.Command("dot", { args: ["-V"], stderr: "null" }).output()
-  .then((r) => r.success, () => false);
+// Deno throws NotFound synchronously from output() when the program is missing
+async function hasProgram(name: string, args: string[]): Promise<boolean> {
+  try {
+    return (await new Deno.Command(name, { args, stdout: "null", stderr: "null" }).output())
+      .success;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+const hasDot = await hasProgram("dot", ["-V"]);
 
 Deno.test({
   name: "dag --format dot is read by Graphviz (where dot is installed)",
