@@ -38,7 +38,8 @@ export class OnnxSession {
       intraOpNumThreads: intraOpThreads,
       // as training sessions do (models/train/session.ts), so that the gradients' explicit
       // Transposes stay out of Gemm's transA path here too; the NCHWc Conv rewrite that training
-      // sessions add on the CPU is not applied (models/train/nchwc_test.ts compares the two)
+      // sessions add on the CPU is not applied here (models/train/nchwc_test.ts compares
+      // rewritten and plain graphs)
       extra: { "optimization.disable_specified_optimizers": "GemmTransposeFusion" },
     });
     return new OnnxSession(graph, session);

@@ -72,8 +72,8 @@ function valueTypes(graph: Graph) {
 
 /**
  * `graph` with every eligible Conv (see the module comment) computed by onnxruntime's NCHWc
- * kernels for block width `block`; other nodes are kept as they are. An input or a weight read
- * by several rewritten Convs is reordered once. New names are `<node>/nchwc_<what>`; a clash with an
+ * kernels for block width `block`; other nodes are kept as they are. An input or a weight
+ * read by several rewritten Convs is reordered once. New names are `<node>/nchwc_<what>`; a clash with an
  * existing name is an error.
  */
 export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
@@ -212,8 +212,9 @@ function probeGraph(): Graph {
   };
 }
 
-async function runProbe(graph: Graph | ProviderGraph, feeds: Record<string, ort.Tensor>) {
-  const s = await ort.InferenceSession.create(serializeModel(graph), {
+/** Output "y" of the serialised model `bytes` on ONNX Runtime's CPU provider. */
+async function runProbe(bytes: Uint8Array, feeds: Record<string, ort.Tensor>) {
+  const s = await ort.InferenceSession.create(bytes, {
     intraOpNumThreads: 1,
     logSeverityLevel: 4,
   });
@@ -239,12 +240,16 @@ export async function detectNchwcBlock(): Promise<number> {
     )
   );
   const feeds = { x, w };
-  const want = await runProbe(graph, feeds);
+  const want = await runProbe(serializeModel(graph), feeds);
   for (const block of [16, 8]) {
     const rewritten = nchwcConvs(graph, block);
+    if (rewritten === graph) {
+      throw new Error(`Expected the probe Conv to be rewritten for ${block}`);
+    }
+    const bytes = serializeModel(rewritten);
     let got: Float32Array;
     try {
-      got = await runProbe(rewritten, feeds);
+      got = await runProbe(bytes, feeds);
     } catch {
       // ONNX Runtime could not open or run the domain's kernels: not in this build or for this
       // CPU. The plain probe above ran, so this is not a failure of ONNX Runtime as a whole.

@@ -249,3 +249,21 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "Session.create() reports a failed NCHWc rewrite as a ProviderError naming the graph",
+  ignore: block === 0,
+  fn: async () => {
+    const g = convs([{ x: [1, 16, 4, 4], w: [16, 16, 3, 3], attrs: { pads: [1, 1, 1, 1] } }]);
+    // an input with the name the rewrite would give its reordered input
+    const clash = { ...g, inputs: [...g.inputs, { ...g.inputs[0], name: "y0/nchwc_x" }] };
+    await assert.rejects(Session.create(clash), (e: Error) => {
+      assert.equal(e.name, "ProviderError");
+      assert.match(e.message, /Expected graph "convs" to be prepared for "cpu"/);
+      assert.match(String((e.cause as Error).message), /"y0\/nchwc_x" to be a new name/);
+      return true;
+    });
+    // and with the rewrite turned off, the same graph opens
+    await (await Session.create(clash, { nchwc: false })).release();
+  },
+});

@@ -50,10 +50,16 @@ Deno.test("finiteFloat32() and finiteOnHost() find NaN and ±Inf anywhere, and n
       const v = new Float32Array(edge);
       v[at] = bad;
       assert.equal(finiteFloat32(v), false, `${bad} at ${at}`);
-      // a view that starts past the bad element does not see it
+      // views that start past the bad element or end before it do not see it
       assert.equal(finiteFloat32(v.subarray(at + 1)), true);
+      assert.equal(finiteFloat32(v.subarray(0, at)), true);
     }
   }
+  // a NaN with another payload and the sign bit set
+  const odd = new Float32Array(edge);
+  new Uint32Array(odd.buffer)[2] = 0xffc00001;
+  assert.ok(Number.isNaN(odd[2]));
+  assert.equal(finiteFloat32(odd), false);
   const infos = [
     { name: "a", dtype: "float32" as const, shape: [2] },
     { name: "b", dtype: "float64" as const, shape: [2] },

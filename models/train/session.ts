@@ -146,17 +146,24 @@ export class Session {
     const options = ortSessionOptions(graph, opts);
     const ep = opts.ep ?? "cpu";
     const convs = ep === "cpu" && opts.nchwc !== false && graph.nodes.some((n) => n.op === "Conv");
+    let opened: Graph | ProviderGraph;
     try {
       const nchwcBlock = convs ? await nchwcBlockSize() : 0;
-      const opened = graphForProvider(graph, ep, { nchwcBlock });
-      const s = await ort.InferenceSession.create(serializeModel(opened), options);
-      return new Session(graph, ep, opened, s);
+      opened = graphForProvider(graph, ep, { nchwcBlock });
     } catch (cause) {
       if (cause instanceof ProviderError) throw cause; // graphForProvider's own, already specific
       throw new ProviderError(
-        `Expected ONNX Runtime to open graph "${graph.name}" on "${opts.ep ?? "cpu"}"`,
+        `Expected graph "${graph.name}" to be prepared for "${ep}" (NCHWc probe and rewrites)`,
         { cause },
       );
+    }
+    try {
+      const s = await ort.InferenceSession.create(serializeModel(opened), options);
+      return new Session(graph, ep, opened, s);
+    } catch (cause) {
+      throw new ProviderError(`Expected ONNX Runtime to open graph "${graph.name}" on "${ep}"`, {
+        cause,
+      });
     }
   }
 
