@@ -121,3 +121,26 @@ Deno.test("run --no-wait stops with a clear message when out/ is in use", async 
   assert.equal((await first.output()).code, 0);
   await repo.dispose();
 });
+
+Deno.test("a stage whose code changes while it runs fails and is not cached under the old key", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  const run = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
+  await waitFor(async () => (await tmpEntries(repo.out)).length > 0, "the stage to start");
+  // every toy stage's module imports helper.ts
+  await Deno.writeTextFile(join(repo.root, "helper.ts"), "// edited during the run\n", {
+    append: true,
+  });
+  await Deno.remove(hold);
+  const r = await run.output();
+  const stderr = new TextDecoder().decode(r.stderr);
+  assert.equal(r.code, 1, stderr);
+  assert.match(stderr, /code changed: helper\.ts after the run was planned/);
+  assert.deepEqual(await tmpEntries(repo.out), []);
+  const [slow] = await repo.plan(["--only", "slow"]);
+  assert.equal(slow.status, "run");
+  assert.equal((await repo.run(["run", "--only", "slow"])).code, 0);
+  assert.equal((await repo.plan(["--only", "slow"]))[0].status, "cached");
+  await repo.dispose();
+});

@@ -1,5 +1,6 @@
 /** Why a stage must run: the first difference between its key material and the last build's. */
 import type { IndexRecord, KeyMaterial } from "./cache.ts";
+import type { CodeFingerprint } from "./code_hash.ts";
 import { canonicalJson } from "./hash.ts";
 
 /** The part of a planned stage that explaining a downstream stage needs. */
@@ -40,6 +41,26 @@ export function changedParams(
 }
 
 /**
+ * How fingerprint `after` differs from `before`: "code changed: <files>" (+added, -removed), else
+ * "packages changed: <specifiers>", else undefined when they are the same.
+ */
+export function codeChange(before: CodeFingerprint, after: CodeFingerprint): string | undefined {
+  const files = [...new Set([...Object.keys(before.files), ...Object.keys(after.files)])]
+    .sort()
+    .filter((f) => before.files[f] !== after.files[f])
+    .map((f) =>
+      before.files[f] === undefined ? `+${f}` : after.files[f] === undefined ? `-${f}` : f
+    );
+  if (files.length > 0) return `code changed: ${list(files)}`;
+  if (canonicalJson(before.externals) !== canonicalJson(after.externals)) {
+    const gone = before.externals.filter((e) => !after.externals.includes(e));
+    const added = after.externals.filter((e) => !before.externals.includes(e));
+    return `packages changed: ${list([...gone.map((e) => `-${e}`), ...added.map((e) => `+${e}`)])}`;
+  }
+  return undefined;
+}
+
+/**
  * Explain a stage whose key has no cache entry, comparing with the latest entry built for the same
  * stage id: new, then params, then code, then external packages, then inputs.
  */
@@ -62,18 +83,8 @@ export function explain(
     const what = changed.map((n) => `${n}: ${show(oldParams[n])} -> ${show(newParams[n])}`);
     return `${changed.length === 1 ? "param" : "params"} ${list(what)}`;
   }
-  const files = [...new Set([...Object.keys(old.code.files), ...Object.keys(material.code.files)])]
-    .sort()
-    .filter((f) => old.code.files[f] !== material.code.files[f])
-    .map((f) =>
-      old.code.files[f] === undefined ? `+${f}` : material.code.files[f] === undefined ? `-${f}` : f
-    );
-  if (files.length > 0) return `code changed: ${list(files)}`;
-  if (canonicalJson(old.code.externals) !== canonicalJson(material.code.externals)) {
-    const gone = old.code.externals.filter((e) => !material.code.externals.includes(e));
-    const added = material.code.externals.filter((e) => !old.code.externals.includes(e));
-    return `packages changed: ${list([...gone.map((e) => `-${e}`), ...added.map((e) => `+${e}`)])}`;
-  }
+  const code = codeChange(old.code, material.code);
+  if (code) return code;
   for (const [name, inputKey] of Object.entries(material.inputs)) {
     if (old.inputs[name] === inputKey) continue;
     const up = [...upstream.values()].find((u) => u.key === inputKey);

@@ -93,6 +93,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
       reporter,
       config: join(dag.root, "deno.json"),
       tools,
+      fingerprint: (module) => new CodeHasher(dag.root).fingerprint(module),
     });
   } finally {
     reporter.close();

@@ -6,6 +6,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Store } from "./cache.ts";
+import type { CodeFingerprint } from "./code_hash.ts";
+import { codeChange } from "./explain.ts";
 import { removeAll } from "./fs.ts";
 import type { PlannedStage } from "./plan.ts";
 import type { Outcome, Reporter } from "./progress.ts";
@@ -30,6 +32,11 @@ export interface ExecuteOptions {
   /** Deno config file the workers run with. */
   config: string;
   tools: Record<string, string>;
+  /**
+   * The code fingerprint of a stage module as the files are now (a fresh read): a stage whose
+   * code changed while it waited or ran is not cached under the key planned from the old code.
+   */
+  fingerprint?: (module: string) => CodeFingerprint;
 }
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -137,6 +144,14 @@ async function runOne(
   const result: StageResult = { outcome: "ran", startedAt: started.toISOString(), durationMs: ms };
   try {
     if (code !== 0) throw new Error(`exit code ${code}`);
+    const changed = options.fingerprint &&
+      codeChange(p.material.code, options.fingerprint(p.stage.module));
+    if (changed) {
+      throw new Error(
+        `${changed} after the run was planned, so what the stage computed may not match its ` +
+          `key; its outputs were not cached: run again`,
+      );
+    }
     await store.commit(tmp, {
       key: p.key,
       material: p.material,
