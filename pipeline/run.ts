@@ -134,7 +134,17 @@ async function runOne(
     workDir,
     threads,
   };
-  const code = await spawnWorker(
+  // what the stage's code closure looks like now, against the plan's fingerprint
+  const changedSincePlan = () => {
+    try {
+      return options.fingerprint &&
+        codeChange(p.material.code, options.fingerprint(p.stage.module));
+    } catch (e) {
+      return `code changed: ${(e as Error).message}`;
+    }
+  };
+  const early = changedSincePlan();
+  const code = early ? undefined : await spawnWorker(
     job,
     logPath,
     options,
@@ -143,9 +153,11 @@ async function runOne(
   const ms = Date.now() - started.getTime();
   const result: StageResult = { outcome: "ran", startedAt: started.toISOString(), durationMs: ms };
   try {
+    if (early) {
+      throw new Error(`${early} after the run was planned; the stage was not started: run again`);
+    }
     if (code !== 0) throw new Error(`exit code ${code}`);
-    const changed = options.fingerprint &&
-      codeChange(p.material.code, options.fingerprint(p.stage.module));
+    const changed = changedSincePlan();
     if (changed) {
       throw new Error(
         `${changed} after the run was planned, so what the stage computed may not match its ` +
@@ -164,9 +176,9 @@ async function runOne(
     await removeAll(tmp);
     const tail = await logTail(logPath);
     result.outcome = "failed";
-    result.detail = `${(e as Error).message}; log: ${logPath}`;
+    result.detail = early ? (e as Error).message : `${(e as Error).message}; log: ${logPath}`;
     options.reporter.end(id, "failed", ms, result.detail);
-    options.reporter.message(`--- last lines of ${logPath} ---\n${tail}`);
+    if (!early) options.reporter.message(`--- last lines of ${logPath} ---\n${tail}`);
     return result;
   }
   options.reporter.end(id, "ran", ms);
