@@ -114,6 +114,21 @@ async function runOne(
   const id = p.stage.id;
   const started = new Date();
   options.reporter.start(id, p.reason);
+  // what the stage's code closure looks like now, against the plan's fingerprint
+  const changedSincePlan = () => {
+    try {
+      return options.fingerprint &&
+        codeChange(p.material.code, options.fingerprint(p.stage.module));
+    } catch (e) {
+      return `code changed: ${(e as Error).message}`;
+    }
+  };
+  const early = changedSincePlan();
+  if (early) {
+    const detail = `${early} after the run was planned; the stage was not started: run again`;
+    options.reporter.end(id, "failed", 0, detail);
+    return { outcome: "failed", startedAt: started.toISOString(), durationMs: 0, detail };
+  }
   const tmp = await store.begin(p.key);
   const workDir = store.workDir(p.key);
   await Deno.mkdir(workDir, { recursive: true });
@@ -134,17 +149,7 @@ async function runOne(
     workDir,
     threads,
   };
-  // what the stage's code closure looks like now, against the plan's fingerprint
-  const changedSincePlan = () => {
-    try {
-      return options.fingerprint &&
-        codeChange(p.material.code, options.fingerprint(p.stage.module));
-    } catch (e) {
-      return `code changed: ${(e as Error).message}`;
-    }
-  };
-  const early = changedSincePlan();
-  const code = early ? undefined : await spawnWorker(
+  const code = await spawnWorker(
     job,
     logPath,
     options,
@@ -153,9 +158,6 @@ async function runOne(
   const ms = Date.now() - started.getTime();
   const result: StageResult = { outcome: "ran", startedAt: started.toISOString(), durationMs: ms };
   try {
-    if (early) {
-      throw new Error(`${early} after the run was planned; the stage was not started: run again`);
-    }
     if (code !== 0) throw new Error(`exit code ${code}`);
     const changed = changedSincePlan();
     if (changed) {
@@ -176,9 +178,9 @@ async function runOne(
     await removeAll(tmp);
     const tail = await logTail(logPath);
     result.outcome = "failed";
-    result.detail = early ? (e as Error).message : `${(e as Error).message}; log: ${logPath}`;
+    result.detail = `${(e as Error).message}; log: ${logPath}`;
     options.reporter.end(id, "failed", ms, result.detail);
-    if (!early) options.reporter.message(`--- last lines of ${logPath} ---\n${tail}`);
+    options.reporter.message(`--- last lines of ${logPath} ---\n${tail}`);
     return result;
   }
   options.reporter.end(id, "ran", ms);
