@@ -73,8 +73,8 @@ function valueTypes(graph: Graph) {
 /**
  * `graph` with every eligible Conv (see the module comment) computed by onnxruntime's NCHWc
  * kernels for block width `block`; other nodes are kept as they are. An input or a weight
- * read by several rewritten Convs is reordered once. New names are `<node>/nchwc_<what>`; a clash with an
- * existing name is an error.
+ * read by several rewritten Convs is reordered once. New names are `<node>/nchwc_<what>`; a
+ * clash with an existing name is an error.
  */
 export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
   if (!Number.isInteger(block) || block < 2) {
