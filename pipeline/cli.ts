@@ -48,7 +48,8 @@ Options (each command takes only those it reads; any other exits 2):
   --only ID           only this stage, pattern or target, with ancestors (repeatable, or a,b)
   --force ID          rerun this stage even if cached; dependents stay cached (repeatable)
   --set S.P=V         override param P of stage S (S may use *; V is JSON, or text for strings)
-  --jobs N            run up to N threads of stages at once (default: number of cores)
+  --jobs N            run up to N threads of stages at once (default: number of cores); a
+                      stage that asks for more runs alone, with its own thread count
   --dry-run           print every stage with cached or run and the reason; run nothing
   --json              with --dry-run or show: print one JSON document on stdout
   --format NAME       with dag: text (default), dot or mermaid

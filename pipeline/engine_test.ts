@@ -108,3 +108,18 @@ Deno.test("run writes out/manifest.json with every stage, key, params, inputs, s
   assert.equal(m.stages.find((s: { id: string }) => s.id === "slow").status, "not-selected");
   await repo.dispose();
 });
+
+Deno.test("run: a stage computes with its declared threads whatever --jobs is", async () => {
+  const repo = await makeToyRepo();
+  const seen = await Deno.makeTempDir();
+  const r = await repo.run(["run", "--only", "other,slow", "--jobs", "1"], {
+    TOY_THREADS_DIR: seen,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const threads = async (id: string) => await Deno.readTextFile(`${seen}/${id}`);
+  // "slow" asks for 2: under --jobs 1 it runs alone, but with 2 (its results must not depend on
+  // the flag, which is not part of the key)
+  assert.deepEqual([await threads("other"), await threads("slow")], ["1", "2"]);
+  await Deno.remove(seen, { recursive: true });
+  await repo.dispose();
+});

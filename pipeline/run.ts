@@ -57,15 +57,17 @@ export async function executePlan(
   const running = new Map<string, Promise<void>>();
   let used = 0;
   let stopped = false;
+  // A stage wider than --jobs runs alone but keeps its declared threads: ONNX Runtime's results
+  // depend on its thread count, and the cache key does not depend on --jobs.
   const threadsOf = (p: PlannedStage) =>
     Math.max(1, Math.min(p.stage.resources.threads, options.jobs));
 
   const launch = (p: PlannedStage) => {
-    const threads = threadsOf(p);
-    used += threads;
-    const task = runOne(p, store, options, threads).then((r) => {
+    const counted = threadsOf(p);
+    used += counted;
+    const task = runOne(p, store, options, Math.max(1, p.stage.resources.threads)).then((r) => {
       results.set(p.stage.id, r);
-      used -= threads;
+      used -= counted;
       running.delete(p.stage.id);
       if (r.outcome === "failed" && !options.keepGoing) stopped = true;
     });

@@ -4,11 +4,18 @@ import type { Json } from "./hash.ts";
 /** Parameters of a stage: a JSON object. They enter the cache key. */
 export type Params = { [key: string]: Json };
 
-/** Scheduling hints; they never enter the cache key. */
+/**
+ * Scheduling hints. They do not enter the cache key as values; they are written in the stage's
+ * module, whose code is fingerprinted, so changing one reruns the stage.
+ */
 export interface Resources {
   /** Where the stage wants to run. */
   device: "cpu" | "gpu";
-  /** CPU threads the stage keeps busy; the runner counts them against `--jobs`. */
+  /**
+   * CPU threads the stage computes with (`StageContext.threads`). The runner counts them against
+   * `--jobs`; a stage wider than `--jobs` runs alone, with all of them, so that `--jobs` never
+   * changes results (ONNX Runtime's float32 results depend on its thread count).
+   */
   threads: number;
   /** Peak memory the stage expects, in MiB. */
   memoryMiB: number;
@@ -32,7 +39,7 @@ export interface StageContext<P extends Params = Params> {
   outDir: string;
   /** Scratch directory kept across interrupted attempts of this key (checkpoints); removed on success. */
   workDir: string;
-  /** CPU threads granted to the stage (its resource hint, capped by `--jobs`). */
+  /** CPU threads the stage computes with: its `resources.threads`, whatever `--jobs` is. */
   threads: number;
   /** Report progress; the runner draws a bar with ETA. */
   progress(p: Progress): void;

@@ -22,18 +22,21 @@ function stage(
   inputs: Stage["inputs"],
   run: (ctx: StageContext) => Promise<void>,
   publish: string[] = [],
+  threads = 1,
 ): Stage {
   return {
     id,
     module: here,
     params,
     inputs,
-    resources: { device: "cpu", threads: 1, memoryMiB: 64 },
+    resources: { device: "cpu", threads, memoryMiB: 64 },
     publish,
     // one description with what DOT, Mermaid and the text form must escape or indent
     description: id === "other" ? 'writes "x" and \\ its label\nsecond line' : id,
     run: async (ctx) => {
       await count(id);
+      const threadsDir = Deno.env.get("TOY_THREADS_DIR");
+      if (threadsDir) await Deno.writeTextFile(`${threadsDir}/${id}`, `${ctx.threads}`);
       // edits the code every toy stage imports, as a person editing files during a run would
       if (Deno.env.get("TOY_EDIT_IN") === id) {
         await Deno.writeTextFile(new URL("./helper.ts", here), "// edited\n", { append: true });
@@ -64,20 +67,27 @@ export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
   const other = stage("other", { x: 1, label: "a" }, {}, async (ctx) => {
     await Deno.writeTextFile(`${ctx.outDir}/other.txt`, `${ctx.params.x} ${ctx.params.label}\n`);
   });
-  // Writes half its output, then waits while the file named by TOY_HOLD exists.
-  const slow = stage("slow", { steps: 4 }, {}, async (ctx) => {
-    const file = await Deno.open(`${ctx.outDir}/big.txt`, { write: true, create: true });
-    const total = ctx.params.steps as number;
-    for (let i = 0; i < total; i++) {
-      await file.write(new TextEncoder().encode(`line ${i}\n`));
-      ctx.progress({ done: i + 1, total, unit: "steps" });
-      const hold = Deno.env.get("TOY_HOLD");
-      while (hold && i === 1 && (await Deno.stat(hold).then(() => true, () => false))) {
-        await sleep(50);
+  // Writes half its output, then waits while the file named by TOY_HOLD exists. Asks for 2 threads.
+  const slow = stage(
+    "slow",
+    { steps: 4 },
+    {},
+    async (ctx) => {
+      const file = await Deno.open(`${ctx.outDir}/big.txt`, { write: true, create: true });
+      const total = ctx.params.steps as number;
+      for (let i = 0; i < total; i++) {
+        await file.write(new TextEncoder().encode(`line ${i}\n`));
+        ctx.progress({ done: i + 1, total, unit: "steps" });
+        const hold = Deno.env.get("TOY_HOLD");
+        while (hold && i === 1 && (await Deno.stat(hold).then(() => true, () => false))) {
+          await sleep(50);
+        }
       }
-    }
-    file.close();
-  });
+      file.close();
+    },
+    [],
+    2,
+  );
   const failing = stage("failing", { fail: false }, {}, async (ctx) => {
     ctx.log("about to decide");
     if (ctx.params.fail) throw new Error("toy failure on purpose");
