@@ -58,7 +58,7 @@ export async function executePlan(
   let used = 0;
   let stopped = false;
   // A stage wider than --jobs runs alone but keeps its declared threads: ONNX Runtime's results
-  // depend on its thread count, and the cache key does not depend on --jobs.
+  // can depend on its thread count, and the cache key does not depend on --jobs.
   const threadsOf = (p: PlannedStage) =>
     Math.max(1, Math.min(p.stage.resources.threads, options.jobs));
 

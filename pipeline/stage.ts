@@ -14,7 +14,7 @@ export interface Resources {
   /**
    * CPU threads the stage computes with (`StageContext.threads`). The runner counts them against
    * `--jobs`; a stage wider than `--jobs` runs alone, with all of them, so that `--jobs` never
-   * changes results (ONNX Runtime's float32 results depend on its thread count).
+   * changes results (ONNX Runtime's float32 results can depend on its thread count).
    */
   threads: number;
   /** Peak memory the stage expects, in MiB. */

@@ -33,9 +33,10 @@ export function cifarFcnRuns(scale: string, ep: string, cifar: Stage): Stage<Cif
           module: import.meta.url,
           params: { sigma, lr, seed, epochs: plan.epochs, batch: 128, perClass: plan.perClass, ep },
           inputs: { cifar },
-          // NOTE: one thread per run, two runs at once on 2 cores (1.15-1.19x the steps per second of
-          // one 2-thread run for the MNIST and CIFAR FCN steps at batch 128, 2026-11-30); fixed here,
-          // not by --jobs, because the thread count changes results by rounding.
+          // NOTE: one thread per run, two runs at once on 2 cores: 1.15-1.19x the steps per second of
+          // one 2-thread run for the MNIST and CIFAR FCN steps at batch 128, 1.58x (Figure 2) and
+          // 1.28x (CIFAR FCN) for whole default-scale runs (2026-11-30). The FCN steps give the same
+          // bits on 1 and 2 threads.
           resources: { threads: 1, memoryMiB: 4096 },
           description: `CIFAR-10 FCN: σ = ${sigma}, lr ${lr}, seed ${seed}, ${plan.epochs} epochs`,
           run: async (ctx) => (await import("./_cifar_fcn_train.ts")).runCifarFcn(ctx),

@@ -36,9 +36,10 @@ export function figure2Runs(scale: string, ep: string, mnist: Stage): Stage<FcnP
           ep,
         },
         inputs: { mnist },
-        // NOTE: one thread per run, two runs at once on 2 cores (1.15-1.19x the steps per second of
-        // one 2-thread run for the MNIST and CIFAR FCN steps at batch 128, 2026-11-30); fixed here,
-        // not by --jobs, because the thread count changes results by rounding.
+        // NOTE: one thread per run, two runs at once on 2 cores: 1.15-1.19x the steps per second of
+        // one 2-thread run for the MNIST and CIFAR FCN steps at batch 128, 1.58x (Figure 2) and
+        // 1.28x (CIFAR FCN) for whole default-scale runs (2026-11-30). The FCN steps give the same
+        // bits on 1 and 2 threads.
         resources: { threads: 1, memoryMiB: 3072 },
         description: `figure 2: MNIST FCN, σ = ${sigma}, seed ${seed}, ${plan.epochs} epochs`,
         run: async (ctx) => (await import("./_mnist_fcn_train.ts")).runMnistFcn(ctx),

@@ -45,8 +45,9 @@ export function figure3Runs(scale: string, ep: string, cifar: Stage): Stage<Resn
         inputs: { cifar },
         // NOTE: one thread per run, two runs at once on 2 cores: a ResNet-18 step at batch 128 took
         // 138 ms on 2 threads and 216 ms on 1 with a second 1-thread run beside it (1.28x the
-        // steps per second; 1.26x at full width, 1.44x at width 1/16; 2026-11-30, AMD EPYC).
-        // The thread count changes results by rounding, so it is fixed here, not by --jobs.
+        // steps per second; 1.26x at full width, 1.44x at width 1/16), and a whole default-scale
+        // run 5 min 5 s alone on 2 threads against 5 min 53 s beside another (1.73x; 2026-11-30,
+        // AMD EPYC). The thread count changes these results by rounding.
         resources: { device: ep === "cpu" ? "cpu" : "gpu", threads: 1, memoryMiB: 6144 },
         description:
           `figure 3: ResNet-18 ×${plan.width}, σ = ${sigma}, seed ${seed}, ${plan.epochs} epochs`,
