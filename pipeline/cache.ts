@@ -38,6 +38,8 @@ export interface EntryManifest {
   startedAt: string;
   endedAt: string;
   tools: Record<string, string>;
+  /** Threads the stage computed with (results can depend on them); absent in older entries. */
+  threads?: number;
 }
 
 /** What `check` found for a key. */

@@ -120,6 +120,11 @@ Deno.test("run: a stage computes with its declared threads whatever --jobs is", 
   // "slow" asks for 2: under --jobs 1 it runs alone, but with 2 (its results must not depend on
   // the flag, which is not part of the key)
   assert.deepEqual([await threads("other"), await threads("slow")], ["1", "2"]);
+  // and the cache entries record them
+  for (const p of await repo.plan(["--only", "other,slow"])) {
+    const m = JSON.parse(await Deno.readTextFile(join(repo.out, "cache", p.key, "manifest.json")));
+    assert.equal(m.threads, p.id === "slow" ? 2 : 1, p.id);
+  }
   await Deno.remove(seen, { recursive: true });
   await repo.dispose();
 });

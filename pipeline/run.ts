@@ -174,6 +174,7 @@ async function runOne(
       startedAt: started.toISOString(),
       endedAt: new Date().toISOString(),
       tools: options.tools,
+      threads,
     });
     await removeAll(workDir);
   } catch (e) {
