@@ -59,13 +59,13 @@ export async function executePlan(
   let stopped = false;
   // A stage wider than --jobs runs alone but keeps its declared threads: ONNX Runtime's results
   // can depend on its thread count, and the cache key does not depend on --jobs.
-  const threadsOf = (p: PlannedStage) =>
-    Math.max(1, Math.min(p.stage.resources.threads, options.jobs));
+  const declared = (p: PlannedStage) => Math.max(1, p.stage.resources.threads);
+  const threadsOf = (p: PlannedStage) => Math.max(1, Math.min(declared(p), options.jobs));
 
   const launch = (p: PlannedStage) => {
     const counted = threadsOf(p);
     used += counted;
-    const task = runOne(p, store, options, Math.max(1, p.stage.resources.threads)).then((r) => {
+    const task = runOne(p, store, options, declared(p)).then((r) => {
       results.set(p.stage.id, r);
       used -= counted;
       running.delete(p.stage.id);
