@@ -56,18 +56,45 @@ const CASES: readonly Case[] = [
     dilations: [2, 1],
   }),
   convCase("1x1 stride 1 (single tap)", [2, 3, 3, 4], [4, 3, 1, 1], {}),
-  // 16×16 outputs or more, few channels: the weight gradient takes the per-image path
-  // (grads/_conv.ts)
+  // 16×16 outputs or more, few channels: the weight gradient takes a per-image path
+  // (grads/_conv.ts): split taps at stride 1 unless the outputs outnumber the inputs 2:1 (3×3)
   {
-    ...convCase("3x3 pad 1 on 16x16 (per-image weight gradient)", [2, 3, 16, 16], [4, 3, 3, 3], {
+    ...convCase("3x3 pad 1 on 16x16 (split-taps weight gradient)", [2, 3, 16, 16], [4, 3, 3, 3], {
       pads: [1, 1, 1, 1],
     }),
     sample: 64,
   },
   {
-    ...convCase("3x3 pad 1 on 32x32 (per-image weight gradient)", [2, 2, 32, 32], [3, 2, 3, 3], {
+    ...convCase("3x3 pad 1 on 32x32 (split-taps weight gradient)", [2, 2, 32, 32], [3, 2, 3, 3], {
       pads: [1, 1, 1, 1],
     }),
+    sample: 64,
+  },
+  {
+    ...convCase(
+      "3x2 dilations [2,3] asymmetric pads on 17x19 (split-taps weight gradient)",
+      [1, 3, 20, 19],
+      [3, 3, 3, 2],
+      { pads: [1, 2, 0, 1], dilations: [2, 3] },
+    ),
+    sample: 64,
+  },
+  {
+    ...convCase("1x3 no pads on 16x16 (split-taps weight gradient, one row tap)", [1, 6, 16, 18], [
+      3,
+      6,
+      1,
+      3,
+    ], {}),
+    sample: 64,
+  },
+  {
+    ...convCase("3x3 pad 1 on 16x16, 2 to 4 channels (one-hot weight gradient)", [2, 2, 16, 16], [
+      4,
+      2,
+      3,
+      3,
+    ], { pads: [1, 1, 1, 1] }),
     sample: 64,
   },
   {
@@ -227,21 +254,33 @@ function weightGradOps(x: number[], attrs: OpAttrs<"Conv">, kernel = 3, outputs 
 
 Deno.test("Conv weight gradient: per-image products from 16×16 outputs and 16 pixels per output channel, one Gemm otherwise", () => {
   assert.deepEqual([PER_IMAGE_MIN_PIXELS, PER_IMAGE_PIXELS_PER_CHANNEL], [256, 16]);
-  const perImage = (ops: string[]) =>
+  // split taps: rows Gathered, ker shifted by one grouped Conv, a batched MatMul
+  const splitTaps = (ops: string[]) =>
+    ops.includes("MatMul") && ops.includes("Gather") && !ops.includes("Gemm");
+  // one-hot im2col: a grouped Conv and a batched MatMul, no Gather
+  const oneHot = (ops: string[]) =>
     ops.includes("MatMul") && !ops.includes("Gemm") && !ops.includes("Gather");
   const oneGemm = (ops: string[]) =>
     ops.includes("Gemm") && ops.includes("Gather") && !ops.includes("MatMul");
   const large = weightGradOps([2, 3, 32, 32], { pads: [1, 1, 1, 1] });
-  assert.ok(perImage(large));
-  // the one-hot im2col is a grouped Conv: Mul's backward adds none
+  assert.ok(splitTaps(large));
+  // the shift is a grouped Conv: Mul's backward adds none
   assert.equal(large.filter((op) => op === "Conv").length, 1);
-  assert.ok(perImage(weightGradOps([2, 3, 16, 16], { pads: [1, 1, 1, 1] })));
+  assert.ok(splitTaps(weightGradOps([2, 3, 16, 16], { pads: [1, 1, 1, 1] })));
   assert.ok(oneGemm(weightGradOps([2, 3, 15, 16], { pads: [1, 1, 1, 1] })));
-  // 16 output channels on 16×16 outputs still take it, 17 do not; 64 on 32×32 do, 65 not
-  assert.ok(perImage(weightGradOps([1, 2, 16, 16], { pads: [1, 1, 1, 1] }, 3, 16)));
+  // 16 output channels on 16×16 outputs still take a per-image path, 17 do not; 64 on 32×32
+  // do, 65 not
+  assert.ok(oneHot(weightGradOps([1, 2, 16, 16], { pads: [1, 1, 1, 1] }, 3, 16)));
   assert.ok(oneGemm(weightGradOps([1, 2, 16, 16], { pads: [1, 1, 1, 1] }, 3, 17)));
-  assert.ok(perImage(weightGradOps([1, 2, 32, 32], { pads: [1, 1, 1, 1] }, 3, 64)));
-  assert.ok(oneGemm(weightGradOps([1, 2, 32, 32], { pads: [1, 1, 1, 1] }, 3, 65)));
+  assert.ok(splitTaps(weightGradOps([1, 64, 32, 32], { pads: [1, 1, 1, 1] }, 3, 64)));
+  assert.ok(oneGemm(weightGradOps([1, 64, 32, 32], { pads: [1, 1, 1, 1] }, 3, 65)));
+  // split taps while its copies, 3·B + 3·A channels, are fewer than the im2col's 9·B
+  assert.ok(splitTaps(weightGradOps([1, 3, 32, 32], { pads: [1, 1, 1, 1] }, 3, 5)));
+  assert.ok(oneHot(weightGradOps([1, 3, 32, 32], { pads: [1, 1, 1, 1] }, 3, 6)));
+  assert.ok(oneHot(weightGradOps([1, 8, 32, 32], { pads: [1, 1, 1, 1] }, 3, 16)));
+  // … and at stride 1 only
+  const strided = weightGradOps([1, 8, 64, 64], { pads: [1, 1, 1, 1], strides: [2, 2] }, 3, 8);
+  assert.ok(oneHot(strided));
   // a 1×1 kernel needs no columns, whatever the map size
   const pointwise = weightGradOps([2, 3, 32, 32], {}, 1);
   assert.ok(pointwise.includes("Gemm") && !pointwise.includes("Conv"));
