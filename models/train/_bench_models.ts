@@ -14,7 +14,7 @@ import type { TensorData } from "../onnx/mod.ts";
 /** The same model for the PyTorch script (`_bench_torch.ts`) and, for an MLP, TF.js. */
 export type TorchModel =
   | { readonly kind: "mlp"; readonly sizes: readonly number[]; readonly bias: boolean }
-  | { readonly kind: "resnet18"; readonly classes: number }
+  | { readonly kind: "resnet18"; readonly classes: number; readonly width: number }
   | { readonly kind: "convs"; readonly channels: number; readonly layers: number };
 
 /** A model to benchmark. */
@@ -74,13 +74,16 @@ export function fcn(name: string, sizes: number[], bias: boolean, loss: LossSpec
 }
 
 /**
- * Multiply-add FLOPs of a full-width CIFAR ResNet-18 training step on 32×32 images: each conv
- * and the linear layer three times (forward, input and weight gradient), the stem twice.
+ * Multiply-add FLOPs of a CIFAR ResNet-18 training step on 32×32 images at width multiplier
+ * `width`: each conv and the linear layer three times (forward, input and weight gradient), the
+ * stem twice.
  */
-export function resnet18StepFlops(batch: number, classes = 10): number {
-  const convs: [number, number, number, number][] = [[3, 64, 3, 32]]; // [in, out, k, output side]
-  let [cin, side] = [64, 32];
-  resnet18Widths(1).forEach((planes, s) => {
+export function resnet18StepFlops(batch: number, classes = 10, width = 1): number {
+  const widths = resnet18Widths(width);
+  // [in, out, k, output side]
+  const convs: [number, number, number, number][] = [[3, widths[0], 3, 32]];
+  let [cin, side] = [widths[0], 32];
+  widths.forEach((planes, s) => {
     const stride = s === 0 ? 1 : 2;
     side /= stride;
     convs.push([cin, planes, 3, side], [planes, planes, 3, side]);
@@ -89,34 +92,41 @@ export function resnet18StepFlops(batch: number, classes = 10): number {
     cin = planes;
   });
   const macs = convs.map(([i, o, k, hw], l) => i * o * k * k * hw * hw * (l === 0 ? 2 : 3));
-  return 2 * batch * (macs.reduce((a, m) => a + m, 0) + 3 * 512 * classes);
+  return 2 * batch * (macs.reduce((a, m) => a + m, 0) + 3 * widths[3] * classes);
 }
 
-const resnet18Bench: BenchModel = {
-  name: "cifar_resnet18",
-  inputShape: [3, 32, 32],
-  classes: 10,
-  batches: [128],
-  warmup: 1,
-  steps: 5,
-  step: (batch) =>
-    trainStep({
-      name: "cifar_resnet18",
-      dtype: "float32",
-      batch,
-      inputShape: [3, 32, 32],
-      forward: (b, x) => resnet18(b, x, { training: true }),
-      loss: { kind: "softmax_ce", labels: "index" },
-      sgd: { momentum: 0.9, weightDecay: 5e-4 },
-    }),
-  params() {
-    const st = this.step(2);
-    return pytorchDefaultInit([...st.params, ...st.buffers], { seed: 1 });
-  },
-  flops: (batch) => resnet18StepFlops(batch),
-  loss: "ce",
-  torch: { kind: "resnet18", classes: 10 },
-};
+/**
+ * kuangliu's CIFAR ResNet-18 at batch 128 with SGD momentum and weight decay: full width (the
+ * paper's), or width 1/8, the model of Figure 3's default scale (stages/figure3_runs.ts).
+ */
+function resnet18Bench(width: number): BenchModel {
+  const name = width === 1 ? "cifar_resnet18" : `cifar_resnet18_x${width}`;
+  return {
+    name,
+    inputShape: [3, 32, 32],
+    classes: 10,
+    batches: [128],
+    warmup: width === 1 ? 1 : 3,
+    steps: width === 1 ? 5 : 20,
+    step: (batch) =>
+      trainStep({
+        name,
+        dtype: "float32",
+        batch,
+        inputShape: [3, 32, 32],
+        forward: (b, x) => resnet18(b, x, { training: true, width }),
+        loss: { kind: "softmax_ce", labels: "index" },
+        sgd: { momentum: 0.9, weightDecay: 5e-4 },
+      }),
+    params() {
+      const st = this.step(2);
+      return pytorchDefaultInit([...st.params, ...st.buffers], { seed: 1 });
+    },
+    flops: (batch) => resnet18StepFlops(batch, 10, width),
+    loss: "ce",
+    torch: { kind: "resnet18", classes: 10, width },
+  };
+}
 
 /**
  * Two 3×3 convolutions, 64 → 64 channels on 32×32 with padding 1, no bias, at batch 64 (the layer
@@ -159,5 +169,6 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   fcn("mnist_fcn_784-512x3-10", [784, 512, 512, 512, 10], false, { kind: "mse", accuracy: true }),
   fcn("cifar_fcn_3072-2048-10", [3072, 2048, 10], true, { kind: "softmax_ce", labels: "index" }),
   convLayers,
-  resnet18Bench,
+  resnet18Bench(1),
+  resnet18Bench(0.125),
 ];

@@ -1,6 +1,6 @@
 /**
  * The PyTorch side of bench_train.ts, float32: the same FCN and loss with plain SGD, the same
- * conv stack, or kuangliu's CIFAR ResNet-18 with SGD momentum 0.9 and weight decay 5e-4 (the ONNX
+ * conv stack, or kuangliu's CIFAR ResNet-18 (with the same width multiplier) with SGD momentum 0.9 and weight decay 5e-4 (the ONNX
  * step's update). It runs as a server (`TorchWorker`) so that the bench can alternate its steps
  * with ONNX Runtime's and both see the same load from other jobs. On "cuda" the model and the
  * batch live on the GPU, TF32 is off (true fp32) and each timed step ends with a synchronize.
@@ -36,16 +36,18 @@ class BasicBlock(nn.Module):
         return F.relu(out + self.shortcut(x))
 
 class ResNet18(nn.Module):
-    def __init__(self, classes):
+    def __init__(self, classes, width):
         super().__init__()
-        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        blocks, cin = [], 64
-        for planes, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
+        # stage widths max(1, round(c * width)) rounding halves up, as models/arch/resnet18.ts
+        widths = [max(1, int(c * width + 0.5)) for c in (64, 128, 256, 512)]
+        self.conv1 = nn.Conv2d(3, widths[0], 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(widths[0])
+        blocks, cin = [], widths[0]
+        for planes, stride in zip(widths, (1, 2, 2, 2)):
             blocks += [BasicBlock(cin, planes, stride), BasicBlock(planes, planes, 1)]
             cin = planes
         self.layers = nn.Sequential(*blocks)
-        self.linear = nn.Linear(512, classes)
+        self.linear = nn.Linear(widths[3], classes)
     def forward(self, x):
         out = self.layers(F.relu(self.bn1(self.conv1(x))))
         out = F.avg_pool2d(out, out.shape[-1])
@@ -60,11 +62,11 @@ def mlp(sizes, bias):
     return nn.Sequential(*layers)
 
 def build(job):
-    """One training step of the job's model: (step function, batch)."""
+    """One training step of the job's model and its parameter count."""
     b = job["batch"]
     if job["kind"] == "resnet18":
         classes = job["classes"]
-        model = ResNet18(classes).train()
+        model = ResNet18(classes, job["width"]).train()
         sgd = dict(lr=1e-4, momentum=0.9, weight_decay=5e-4)
         x = torch.randn(b, 3, 32, 32)
     elif job["kind"] == "convs":
@@ -94,7 +96,7 @@ def build(job):
         loss = loss_fn(model(x))
         loss.backward()
         opt.step()
-    return step
+    return step, sum(p.numel() for p in model.parameters())
 
 # Serves one line of JSON per request on stdin: {"setup": job} builds the model and runs its
 # warm-up steps, {"step": true} times one step; each gets one line of JSON back.
@@ -102,11 +104,11 @@ step = None
 for line in sys.stdin:
     msg = json.loads(line)
     if "setup" in msg:
-        step = build(msg["setup"])
+        step, params = build(msg["setup"])
         for _ in range(msg["setup"]["warmup"]):
             step()
         sync()
-        print(json.dumps({"ready": True}), flush=True)
+        print(json.dumps({"ready": True, "params": params}), flush=True)
     else:
         t0 = time.perf_counter()
         step()
@@ -191,9 +193,9 @@ export class TorchWorker {
     return JSON.parse(line);
   }
 
-  /** Builds the job's model and runs its warm-up steps. */
-  async setup(job: TorchJob): Promise<void> {
-    await this.request({ setup: job });
+  /** Builds the job's model, runs its warm-up steps and returns its parameter count. */
+  async setup(job: TorchJob): Promise<number> {
+    return (await this.request({ setup: job })).params as number;
   }
 
   /** Seconds of one training step of the current job. */

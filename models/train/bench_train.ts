@@ -17,6 +17,7 @@
  *       (MODEL: a name, or its suffix like "resnet18")
  */
 import { parseArgs } from "node:util";
+import { sizeOf } from "../onnx/mod.ts";
 import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
@@ -152,7 +153,14 @@ if (import.meta.main) {
       if (m.torch && typeof worker !== "string") {
         // CUDA's first steps load kernels and pick algorithms: give them a few untimed steps
         const warmup = torchDevice === "cuda" ? 5 : 1;
-        await worker.setup({ ...m.torch, loss: m.loss, batch, warmup });
+        const torchParams = await worker.setup({ ...m.torch, loss: m.loss, batch, warmup });
+        const params = m.step(batch).params.reduce((n, v) => n + sizeOf(v.shape), 0);
+        if (torchParams !== params) {
+          throw new Error(
+            `Expected PyTorch's "${m.name}" to have the ONNX model's ${params} parameters but ` +
+              `found ${torchParams}`,
+          );
+        }
         // PyTorch's CPU matmuls run on a generic BLAS: a few steps of the large FCNs suffice
         const slow = torchDevice === "cpu" && m.torch.kind === "mlp";
         const few = slow ? (m.flops(batch) > 5e9 ? 2 : 4) : timed;

@@ -12,7 +12,9 @@ Deno.test("parseBenchArgs() selects models by name or suffix with --only and --s
     "mnist_fcn_784-512x3-10",
     "cifar_fcn_3072-2048-10",
     "conv3x3_64ch_32px_x2",
+    "cifar_resnet18_x0.125",
   ]);
+  assert.deepEqual(names(["--only", "x0.125"]), ["cifar_resnet18_x0.125"]);
   const o = parseBenchArgs(["--threads", "1", "--steps", "3", "--no-torch"], BENCH_MODELS);
   assert.deepEqual([o.threads, o.steps, o.torch, o.ep, o.torchDevice], [1, 3, false, "cpu", "cpu"]);
   const gpu = parseBenchArgs(["--ep", "webgpu", "--torch-device", "cuda"], BENCH_MODELS);
@@ -45,6 +47,20 @@ Deno.test("resnet18StepFlops() counts 3x the 0.556 G forward multiply-adds per i
   assert.ok(Math.abs(forward / 0.5566e9 - 1) < 0.01, `${forward}`);
 });
 
+Deno.test("resnet18StepFlops() at width 1/8 counts the 8.87 M forward multiply-adds per image by hand", () => {
+  // stem 3·8·9·1024; layer1 4 × 8·8·9·1024; layers 2-4 each 2,097,152 (see below); linear 64·10
+  const stem = 3 * 8 * 9 * 1024;
+  const layer1 = 4 * 8 * 8 * 9 * 1024;
+  // conv1 (stride 2) c→2c, three 2c→2c, the 1×1 shortcut c→2c, on 16×16, 8×8, 4×4 outputs
+  const later = [[8, 16, 256], [16, 32, 64], [32, 64, 16]].map(([c, d, px]) =>
+    c * d * 9 * px + 3 * d * d * 9 * px + c * d * px
+  );
+  assert.deepEqual(later, [2097152, 2097152, 2097152]);
+  const perImage = 2 * (2 * stem + 3 * (layer1 + 3 * 2097152) + 3 * 64 * 10);
+  assert.equal(resnet18StepFlops(1, 10, 0.125), perImage);
+  assert.equal(resnet18StepFlops(128, 10, 0.125), 128 * perImage);
+});
+
 Deno.test("the conv-layer row counts two forwards, two weight gradients and one input gradient", () => {
   const conv = BENCH_MODELS.find((m) => m.name === "conv3x3_64ch_32px_x2")!;
   assert.equal(conv.flops(64), 5 * 2 * 64 * 32 * 32 * 64 * 64 * 9);
@@ -58,9 +74,32 @@ Deno.test({
   fn: async () => {
     const w = TorchWorker.start(1) as TorchWorker;
     try {
-      await w.setup({ kind: "mlp", sizes: [8, 4, 3], bias: true, loss: "ce", batch: 5, warmup: 1 });
+      const params = await w.setup({
+        kind: "mlp",
+        sizes: [8, 4, 3],
+        bias: true,
+        loss: "ce",
+        batch: 5,
+        warmup: 1,
+      });
+      assert.equal(params, 8 * 4 + 4 + 4 * 3 + 3);
       const times = [await w.step(), await w.step()];
       assert.ok(times.every((t) => t > 0 && t < 10), `${times}`);
+    } finally {
+      await w.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "TorchWorker's width-1/8 ResNet-18 has the ONNX model's parameter count",
+  ignore: torchPython() === undefined,
+  fn: async () => {
+    const m = BENCH_MODELS.find((b) => b.name === "cifar_resnet18_x0.125")!;
+    const ours = m.step(2).params.reduce((n, v) => n + v.shape.reduce((a, d) => a * d, 1), 0);
+    const w = TorchWorker.start(1) as TorchWorker;
+    try {
+      assert.equal(await w.setup({ ...m.torch!, loss: m.loss, batch: 2, warmup: 0 }), ours);
     } finally {
       await w.close();
     }
