@@ -114,7 +114,8 @@ export function mlpEval(spec: MlpSpec, loss: LossSpec): (batch: number) => Graph
 
 /**
  * A training step of ResNet-18 at width 1/16 on 32×32 images (SGD momentum 0.9, weight decay
- * 5e-4): the stem and stages 1 and 2 take the per-image weight-gradient path.
+ * 5e-4): the stem and stages 1 and 2 take per-image weight-gradient paths (split taps, and the
+ * one-hot im2col for stage 2's stride-2 Conv).
  */
 export function tinyResnetStep(name: string, batch: number): TrainStep {
   return trainStep({
