@@ -192,26 +192,16 @@ function convWeightGradPerImage(e: Emitter, image: Tensor, ker: Tensor, s: Spati
     {},
     "dW_image_cols_mat",
   );
-  const kerT = e.emit(
-    "Transpose",
-    [e.emit("Reshape", [ker, e.int64s("dW_kernel_shape", [n, a, p * q])], {}, "dW_kernel_mat")],
-    { perm: [0, 2, 1] },
-    "dW_kernel_t",
-  );
-  const perImage = e.emit("MatMul", [colsMat, kerT], {}, "dW_per_image");
-  const summed = e.emit(
-    "ReduceSum",
-    [perImage, e.int64s("dW_images", [0])],
-    { keepdims: 0 },
-    "dW_taps_by_a",
-  );
-  const split = e.emit(
+  const kerMat = e.emit(
     "Reshape",
-    [summed, e.int64s("dW_split_shape", [b, kh, kw, a])],
+    [ker, e.int64s("dW_kernel_shape", [n, a, p * q])],
     {},
-    "dW_split",
+    "dW_kernel_mat",
   );
-  return e.emit("Transpose", [split], { perm: [3, 0, 1, 2] }, "dW");
+  return sumOfImageProducts(e, colsMat, kerMat, ["dW_kernel_t", "dW_taps_by_a"], {
+    split: [b, kh, kw, a],
+    perm: [3, 0, 1, 2],
+  });
 }
 
 /**
@@ -281,33 +271,46 @@ function convWeightGradSplitTaps(e: Emitter, image: Tensor, ker: Tensor, s: Spat
     { pads: [0, reach, 0, reach], group: a },
     "dW_kernel_shifted",
   );
-  const shiftedT = e.emit(
-    "Transpose",
-    [
-      e.emit(
-        "Reshape",
-        [shifted, e.int64s("dW_kernel_shifted_shape", [n, a * kw, p * wp])],
-        {},
-        "dW_kernel_shifted_mat",
-      ),
-    ],
-    { perm: [0, 2, 1] },
-    "dW_kernel_shifted_t",
+  const shiftedMat = e.emit(
+    "Reshape",
+    [shifted, e.int64s("dW_kernel_shifted_shape", [n, a * kw, p * wp])],
+    {},
+    "dW_kernel_shifted_mat",
   );
-  const perImage = e.emit("MatMul", [rows, shiftedT], {}, "dW_per_image");
+  return sumOfImageProducts(e, rows, shiftedMat, ["dW_kernel_shifted_t", "dW_rows_by_columns"], {
+    split: [b, kh, a, kw],
+    perm: [2, 0, 1, 3],
+  });
+}
+
+/**
+ * The tail both per-image weight gradients share: Σ_n left[n] · right[n]ᵀ for left [N, R, K] and
+ * right [N, C, K] (a batched MatMul and a ReduceSum over images, [R, C]), reshaped to
+ * `layout.split` and permuted by `layout.perm` into [A, B, kh, kw]. `names` are those of the
+ * transposed right operand and of the sum.
+ */
+function sumOfImageProducts(
+  e: Emitter,
+  left: Tensor,
+  right: Tensor,
+  names: [transposed: string, summed: string],
+  layout: { split: number[]; perm: number[] },
+): Tensor {
+  const rightT = e.emit("Transpose", [right], { perm: [0, 2, 1] }, names[0]);
+  const perImage = e.emit("MatMul", [left, rightT], {}, "dW_per_image");
   const summed = e.emit(
     "ReduceSum",
     [perImage, e.int64s("dW_images", [0])],
     { keepdims: 0 },
-    "dW_rows_by_columns",
+    names[1],
   );
   const split = e.emit(
     "Reshape",
-    [summed, e.int64s("dW_split_shape", [b, kh, a, kw])],
+    [summed, e.int64s("dW_split_shape", layout.split)],
     {},
     "dW_split",
   );
-  return e.emit("Transpose", [split], { perm: [2, 0, 1, 3] }, "dW");
+  return e.emit("Transpose", [split], { perm: layout.perm }, "dW");
 }
 
 /** Σ over every axis but the channel axis 1: the gradient of a per-channel bias. */
