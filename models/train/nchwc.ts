@@ -11,14 +11,15 @@
  *   W ─Reshape─Transpose─Reshape→ W' (OIHW → OIHW·Bi·Bo, the layout of MlasReorderFilterOIHWBiBo)
  *   X ─ReorderInput→ Conv(nchwc)(·, W', B) ─ReorderOutput→ Y
  *
- * with the same attributes. Forward Convs and the stride-1 input gradients (a Conv with the
- * flipped kernel) qualify in ResNet-18 beyond its stem; the weight gradient's im2col Conv is
- * grouped and stays. Measured on ResNet-18's Conv shapes at batch 128, one Conv per session,
- * reorders included (2 threads, AVX-512, 2026-11-29): the 3×3 Convs 1.04-1.37x as fast as the
- * plain one (best times); a 1×1 stride-2 Conv 1.37x at 256 channels on 8×8 but 0.60x at 64 on
- * 32×32, where reordering its input costs more than the Conv (in ResNet-18 that reorder is shared
- * with the 3×3 Conv reading the same input, and keeping that 1×1 Conv plain was no faster). Whole
- * training steps: 0.89-0.92x the time at full width, 0.88x at width 1/8 (in-process A/Bs).
+ * with the same attributes. Forward Convs and the stride-1 input gradients (a Conv with the flipped
+ * kernel) qualify in ResNet-18 beyond its stem; the weight gradient's one-hot Convs (im2col,
+ * split-taps column shift) are grouped and stay. Measured on ResNet-18's Conv shapes at batch 128,
+ * one Conv per session, reorders included (2 threads, AVX-512, 2026-11-29): the 3×3 Convs
+ * 1.04-1.37x as fast as the plain one (best times); a 1×1 stride-2 Conv 1.37x at 256 channels on
+ * 8×8 but 0.60x at 64 on 32×32, where reordering its input costs more than the Conv (in ResNet-18
+ * that reorder is shared with the 3×3 Conv reading the same input, and keeping that 1×1 Conv plain
+ * was no faster). Whole training steps: 0.89-0.92x the time at full width, 0.88x at width 1/8
+ * (in-process A/Bs).
  *
  * The block width is the machine's (16 with AVX-512, 8 with AVX2, none elsewhere), and a wrong
  * one gives wrong numbers, not an error: `nchwcBlockSize` finds it by running a small rewritten

@@ -10,13 +10,14 @@
  * WebGPU: onnxruntime-node 1.30's WebGPU provider miscomputes some grouped Convs. Measured against
  * the CPU provider (3×3 kernels, stride 1, pads 1, and one 1×1 case): 9 outputs per group over 4,
  * 6, 8 or 64 groups of one input channel (the 1×1 kernel too), or over 2 groups of two, came out
- * off by the size of the result itself; 9 per group over 3 or 5 groups, 1, 2, 3 or 4 per group
- * over 4 groups, and 2 per group over 2 groups of two were right. The cause is not known. The conv weight gradient's im2col is such a Conv (one input channel per group, the same
- * one-hot kernel in every group), and a Conv of that kind equals a plain Conv over the channels as
- * separate images: X [N, g, H, W] → [N·g, 1, H, W], the Conv with the shared kernel [m, 1, kh, kw],
- * and [N·g, m, P, Q] → [N, g·m, P, Q], which WebGPU computes right. The CPU keeps the grouped
- * Conv: in-process A/Bs of a ResNet-18 step at batch 128 took 3 % (full width) and 5 % (width 1/8)
- * longer with the rewritten form.
+ * off by the size of the result itself; 9 per group over 3 or 5 groups, 1, 2, 3 or 4 per group over
+ * 4 groups, and 2 per group over 2 groups of two were right. The cause is not known. The conv
+ * weight gradient's one-hot im2col and its split-taps column shift are such Convs (one input
+ * channel per group, the same one-hot kernel in every group), and a Conv of that kind equals a
+ * plain Conv over the channels as separate images: X [N, g, H, W] → [N·g, 1, H, W], the Conv with
+ * the shared kernel [m, 1, kh, kw], and [N·g, m, P, Q] → [N, g·m, P, Q], which WebGPU computes
+ * right. The CPU keeps the grouped Conv: in-process A/Bs of a ResNet-18 step at batch 128 took 3 %
+ * (full width) and 5 % (width 1/8) longer with the rewritten form.
  */
 import type { Graph, Initializer, Node, ProviderGraph } from "../onnx/mod.ts";
 import { nchwcConvs } from "./nchwc.ts";
