@@ -68,7 +68,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   two_layer_relu: "e2f5cbe7ab5f378ac4553b1a1cdafecaf8d48c018db9187ba2990bb073041406",
   mlp_mnist: "b323d9d667e562280199fc83183200459b494bdb7559a77cc0d237b47d8199ff",
   ntk_relu: "c2d66f2d5a0c7fa1daaa36c7452e74b8e3e3cb7a8b9cf0b1c529abc91e610b6d",
-  resnet18_cifar: "f9f9e91b10373354b2cc094852e9024256b4281abaa5b4f7c3bf887772d57bfd",
+  resnet18_cifar: "eeb288ca1005b4a160bf3cd19c55fad5a366efa04f1a4863b74af7143226acfa",
 };
 
 Deno.test("serializeModel() bytes of each architecture match their golden SHA-256", async () => {

@@ -8,7 +8,8 @@
  * weight tensor, in their blocked filter layout; `nchwcConvs` therefore rewrites each eligible
  * Conv (float32, 2-D, one group, input and output channels multiples of the block) into
  *
- *   W ─Reshape─Transpose─Reshape→ W' (OIHW → OIHW·Bi·Bo, the layout of MlasReorderFilterOIHWBiBo)
+ *   W ─Reshape─Transpose(─Reshape─Transpose)─Reshape→ W' (OIHW → OIHW·Bi·Bo, the layout of
+ *     MlasReorderFilterOIHWBiBo; blockFilter)
  *   X ─ReorderInput→ Conv(nchwc)(·, W', B) ─ReorderOutput→ Y
  *
  * with the same attributes. Forward Convs and the stride-1 input gradients (a Conv with the flipped
@@ -145,34 +146,16 @@ export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
     }
     let filter = filters.get(node.inputs[1]);
     if (filter === undefined) {
-      const [blocks, blocked] = ["w_blocks", "w_blocked"].map((what) => fresh(node, what));
       filter = fresh(node, "w");
       nodes.push(
-        {
-          name: blocks,
-          op: "Reshape",
-          inputs: [
-            node.inputs[1],
-            int64s(fresh(node, "w_blocks_shape"), [o / block, block, c / block, block, kh, kw]),
-          ],
-          outputs: [blocks],
-          attrs: {},
-        },
-        // [O/B, Bo, I/B, Bi, kh, kw] → [O/B, I/B, kh, kw, Bi, Bo]
-        {
-          name: blocked,
-          op: "Transpose",
-          inputs: [blocks],
-          outputs: [blocked],
-          attrs: { perm: [0, 2, 4, 5, 3, 1] },
-        },
-        {
-          name: filter,
-          op: "Reshape",
-          inputs: [blocked, int64s(fresh(node, "w_shape"), [o, c, kh, kw])],
-          outputs: [filter],
-          attrs: {},
-        },
+        ...blockFilter(
+          node.inputs[1],
+          filter,
+          [o, c, kh, kw],
+          block,
+          (what) => fresh(node, what),
+          int64s,
+        ),
       );
       filters.set(node.inputs[1], filter);
     }
@@ -191,6 +174,62 @@ export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
   }
   if (added.length === 0) return graph;
   return { ...graph, nodes, initializers: [...graph.initializers, ...added] };
+}
+
+/**
+ * Nodes that reorder the weight `w` [O, I, kh, kw] into MLAS's blocked filter layout
+ * [O/B, I/B, kh, kw, Bi, Bo] as `out`, in two Transposes that each move one axis:
+ * [O/B, Bo, I·kh·kw] → [O/B, I·kh·kw, Bo], then [·, Bi, kh·kw, Bo] → [·, kh·kw, Bi, Bo] (none
+ * for a 1×1 kernel). onnxruntime copies those with its single-axis kernels; the one Transpose
+ * [O/B, Bo, I/B, Bi, kh, kw] → [O/B, I/B, kh, kw, Bi, Bo] it runs element by element, and over
+ * a ResNet-18 step that took twice as long (measured: see README, Benchmarks).
+ */
+export function blockFilter(
+  w: string,
+  out: string,
+  [o, c, kh, kw]: readonly number[],
+  block: number,
+  fresh: (what: string) => string,
+  int64s: (name: string, values: readonly number[]) => string,
+): Node[] {
+  const taps = kh * kw;
+  const nodes: Node[] = [];
+  const step = (
+    op: "Reshape" | "Transpose",
+    input: string,
+    what: string,
+    arg: readonly number[],
+  ) => {
+    const name = fresh(what);
+    nodes.push(
+      op === "Reshape"
+        ? {
+          name,
+          op,
+          inputs: [input, int64s(fresh(`${what}_shape`), arg)],
+          outputs: [name],
+          attrs: {},
+        }
+        : { name, op, inputs: [input], outputs: [name], attrs: { perm: [...arg] } },
+    );
+    return name;
+  };
+  // [O/B, Bo, I·kh·kw] → [O/B, I·kh·kw, Bo] = [O/B, I/B, Bi, kh·kw, Bo]
+  let v = step("Reshape", w, "w_rows", [o / block, block, c * taps]);
+  v = step("Transpose", v, "w_bo_last", [0, 2, 1]);
+  if (taps > 1) {
+    // [O/B·I/B, Bi, kh·kw, Bo] → [O/B·I/B, kh·kw, Bi, Bo]
+    v = step("Reshape", v, "w_taps", [(o / block) * (c / block), block, taps, block]);
+    v = step("Transpose", v, "w_blocked", [0, 2, 1, 3]);
+  }
+  nodes.push({
+    name: out,
+    op: "Reshape",
+    inputs: [v, int64s(fresh("w_shape"), [o, c, kh, kw])],
+    outputs: [out],
+    attrs: {},
+  });
+  return nodes;
 }
 
 /** A Conv X [2, 16, 6, 5] ⊛ W [16, 16, 3, 3], stride 1, pads 1, for the block-width probe. */

@@ -12,7 +12,7 @@ import {
   type TensorData,
 } from "../onnx/mod.ts";
 import { createRng } from "../rng.ts";
-import { NCHWC_DOMAIN, nchwcBlockSize, nchwcConvs } from "./nchwc.ts";
+import { blockFilter, NCHWC_DOMAIN, nchwcBlockSize, nchwcConvs } from "./nchwc.ts";
 import { graphForProvider } from "./provider.ts";
 import { Session } from "./session.ts";
 import { tinyResnetFeeds, tinyResnetStep } from "./_testing.ts";
@@ -126,6 +126,53 @@ Deno.test({
   },
 });
 
+Deno.test("blockFilter() puts W[o,i,y,x] at MLAS's [o/B, i/B, y, x, i%B, o%B], exactly", async () => {
+  for (const [o, c, kh, kw, bl] of [[32, 16, 3, 3, 16], [16, 32, 3, 2, 8], [16, 16, 1, 1, 16]]) {
+    const initializers: Graph["initializers"][number][] = [];
+    let k = 0;
+    const nodes = blockFilter(
+      "w",
+      "wb",
+      [o, c, kh, kw],
+      bl,
+      (what) => `${what}${k++}`,
+      (name, v) => {
+        initializers.push({
+          name,
+          dtype: "int64",
+          shape: [v.length],
+          data: BigInt64Array.from(v, BigInt),
+        });
+        return name;
+      },
+    );
+    const shape = [o, c, kh, kw];
+    const g: Graph = {
+      name: "block_filter",
+      inputs: [{ name: "w", dtype: "float32", shape }],
+      outputs: [{ name: "wb", dtype: "float32", shape }],
+      initializers,
+      nodes,
+    };
+    assert.equal(nodes.filter((n) => n.op === "Transpose").length, kh * kw > 1 ? 2 : 1);
+    const w = Float32Array.from({ length: sizeOf(shape) }, (_, i) => i);
+    const got = (await run(g, { w })).wb;
+    const want = new Float32Array(w.length);
+    for (let a = 0; a < o; a++) {
+      for (let b = 0; b < c; b++) {
+        for (let y = 0; y < kh; y++) {
+          for (let x = 0; x < kw; x++) {
+            const at = ((((Math.floor(a / bl) * (c / bl) + Math.floor(b / bl)) * kh + y) * kw + x) *
+                    bl + b % bl) * bl + a % bl;
+            want[at] = w[((a * c + b) * kh + y) * kw + x];
+          }
+        }
+      }
+    }
+    assert.deepEqual(got, want, `[${shape}] in blocks of ${bl}`);
+  }
+});
+
 Deno.test({
   name:
     "nchwcConvs() with the other block width gives wrong numbers (what nchwcBlockSize() probes)",
@@ -181,8 +228,9 @@ Deno.test({
     }
     const g = b.build();
     const rw = nchwcConvs(g, block);
+    // one filter chain: a 3×3 kernel takes two Transposes (blockFilter)
     const transposes = rw.nodes.filter((n) => !isDomainNode(n) && n.op === "Transpose");
-    assert.equal(transposes.length, 1);
+    assert.equal(transposes.length, 2);
     const convNodes = rw.nodes.filter((n) => isDomainNode(n) && n.op === "Conv");
     assert.deepEqual(convNodes.map((n) => n.inputs[1]), ["y0/nchwc_w", "y0/nchwc_w"]);
     const feeds = feedsOf(g);

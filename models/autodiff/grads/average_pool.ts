@@ -25,7 +25,11 @@ function counts(
 
 /**
  * 2-D AveragePool: dX = ConvTranspose(dY / count) with a ones kernel, the pool's strides and
- * pads, run per channel on [N·C,1,P,Q] (output_padding restores shape(X)).
+ * pads, run per channel on [N·C,1,P,Q] (output_padding restores shape(X)). Windows that tile X
+ * (strides = kernel, no pads, shape(X) = kernel·shape(Y), as ResNet-18's final 4×4 pool) give
+ * each input cell one output's dY / count: that is an Expand of dY / count over [N,C,P,kh,Q,kw],
+ * the same numbers without ConvTranspose's per-channel work (11 ms of a 2.7 s ResNet-18 step at
+ * batch 128, 2026-11-30 profile, for 0.5 MB of output).
  */
 export const averagePoolGrad: GradRule<"AveragePool"> = {
   op: "AveragePool",
@@ -48,6 +52,23 @@ export const averagePoolGrad: GradRule<"AveragePool"> = {
     const scaled = uniform
       ? g.emit("Mul", [dY, g.scalar("inv_count", 1 / cnt[0])], {}, "dY_over_count")
       : g.emit("Div", [dY, g.constant("count", [p, q], cnt)], {}, "dY_over_count");
+    const tiles = s.pads.every((v) => v === 0) &&
+      k.every((v, i) => s.strides[i] === v && x.shape[2 + i] === v * dY.shape[2 + i]);
+    if (tiles) {
+      const cells = g.emit(
+        "Reshape",
+        [scaled, g.int64s("cells_shape", [n, c, p, 1, q, 1])],
+        {},
+        "dY_cells",
+      );
+      const spread = g.emit(
+        "Expand",
+        [cells, g.int64s("windows_shape", [n, c, p, k[0], q, k[1]])],
+        {},
+        "dX_windows",
+      );
+      return { X: g.emit("Reshape", [spread, g.int64s("x_shape", [n, c, h, w])], {}, "dX") };
+    }
     const flat = g.emit(
       "Reshape",
       [scaled, g.int64s("flat_shape", [n * c, 1, p, q])],

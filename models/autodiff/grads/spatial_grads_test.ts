@@ -146,6 +146,16 @@ const CASES: readonly Case[] = [
     forward: (b, [x]) => b.emit("AveragePool", [x], { kernel_shape: [4, 4], strides: [4, 4] }),
   },
   {
+    name: "AveragePool 2x3 stride (2,3): windows that tile the input",
+    shapes: { X: [2, 3, 4, 6] },
+    forward: (b, [x]) => b.emit("AveragePool", [x], { kernel_shape: [2, 3], strides: [2, 3] }),
+  },
+  {
+    name: "AveragePool 2x2 stride 2 on 5x4: the last row outside every window",
+    shapes: { X: [1, 2, 5, 4] },
+    forward: (b, [x]) => b.emit("AveragePool", [x], { kernel_shape: [2, 2], strides: [2, 2] }),
+  },
+  {
     name: "AveragePool 3x2 stride 2 pads, count_include_pad 0",
     shapes: { X: [2, 2, 5, 6] },
     forward: (b, [x]) =>
