@@ -17,6 +17,39 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Jiffies of all CPUs since boot: in total, and stolen by the hypervisor (Linux's /proc/stat). */
+export interface CpuTimes {
+  readonly total: number;
+  readonly steal: number;
+}
+
+/**
+ * The aggregate "cpu" line of /proc/stat (user nice system idle iowait irq softirq steal ...);
+ * undefined when the text has none or it has no steal column (kernels before 2.6.11).
+ */
+export function parseProcStat(text: string): CpuTimes | undefined {
+  const line = text.split("\n").find((l) => /^cpu\s/.test(l));
+  const f = line?.trim().split(/\s+/).slice(1, 11).map(Number);
+  if (!f || f.length < 8 || f.some((v) => !Number.isFinite(v))) return undefined;
+  // guest and guest_nice are already counted in user and nice
+  return { total: f.slice(0, 8).reduce((a, v) => a + v, 0), steal: f[7] };
+}
+
+/** This machine's CPU times now, or undefined where /proc/stat cannot be read. */
+export function cpuTimes(): CpuTimes | undefined {
+  try {
+    return parseProcStat(Deno.readTextFileSync("/proc/stat"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Share of CPU time the hypervisor took from this machine between two readings, or null. */
+export function stolenShare(a: CpuTimes | undefined, b: CpuTimes | undefined): number | null {
+  if (!a || !b || b.total <= a.total) return null;
+  return (b.steal - a.steal) / (b.total - a.total);
+}
+
 /** Seconds of each timed training step through `train()` (gather, feeds and checks included). */
 export async function ortStepSeconds(
   m: BenchModel,

@@ -21,7 +21,13 @@ import { sizeOf } from "../onnx/mod.ts";
 import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
-import { interleavedTimes, median, ortStepSeconds } from "./_bench_timing.ts";
+import {
+  cpuTimes,
+  interleavedTimes,
+  median,
+  ortStepSeconds,
+  stolenShare,
+} from "./_bench_timing.ts";
 
 /** TF.js seconds of each timed step by "name@batch" for the FCNs, or a note saying why none. */
 async function tfjsSeconds(
@@ -80,6 +86,7 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
         "torch-device": { type: "string" },
         only: { type: "string", multiple: true },
         skip: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
       },
     });
   } catch (cause) {
@@ -122,6 +129,7 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
   const only = pick("only", v.only);
   const skip = pick("skip", v.skip);
   return {
+    help: v.help === true,
     threads: count("threads", v.threads, navigator.hardwareConcurrency),
     steps: count("steps", v.steps, 15),
     ep: oneOf("ep", v.ep, EPS),
@@ -139,6 +147,11 @@ if (import.meta.main) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     Deno.exit(2);
   }
+  if (opts.help) {
+    console.log(`${USAGE}\nModels (--only/--skip take a name or its suffix after "_"):`);
+    for (const m of BENCH_MODELS) console.log(`  ${m.name}`);
+    Deno.exit(0);
+  }
   const { threads, steps, models, ep, torchDevice } = opts;
   const gemmFlops = 2 * 2048 ** 3;
   const rows = [];
@@ -148,7 +161,9 @@ if (import.meta.main) {
   for (const m of models) {
     const timed = m.steps ?? steps;
     for (const batch of m.batches) {
+      const before = cpuTimes();
       const loop = stats(await ortStepSeconds(m, batch, threads, timed, ep));
+      const between = cpuTimes();
       let torch;
       if (m.torch && typeof worker !== "string") {
         // CUDA's first steps load kernels and pick algorithms: give them a few untimed steps
@@ -174,6 +189,7 @@ if (import.meta.main) {
         torch,
         ep,
       );
+      const after = cpuTimes();
       allGemm.push(...gemmTimes);
       const ratios = stepTimes.map((t, i) => (m.flops(batch) / t) / (gemmFlops / gemmTimes[i]));
       const graph = stats(stepTimes);
@@ -196,6 +212,8 @@ if (import.meta.main) {
         // the graph alone against PyTorch: best against best, and the median of the rounds' ratios
         graphOverTorch: ts ? ts.best / graph.best : null,
         graphOverTorchPaired: ts ? median(torchTimes.map((t, i) => t / stepTimes[i])) : null,
+        // CPU time the hypervisor took while train() was timed, and while the rest was
+        stolen: { train: stolenShare(before, between), interleaved: stolenShare(between, after) },
       });
     }
   }
@@ -251,6 +269,16 @@ if (import.meta.main) {
         `${tfjsCells} |`,
     );
   }
+  // a host that takes CPU time from this virtual machine slows one phase and not the other
+  const pct = (v: number | null) => v === null ? "n/a" : `${(100 * v).toFixed(1)} %`;
+  console.log(
+    "CPU time stolen by the hypervisor while timing (/proc/stat; train() / the alternated " +
+      "rounds): " +
+      table.map((r) =>
+        `${r.model}@${r.batch} ${pct(r.stolen.train)} / ${pct(r.stolen.interleaved)}`
+      )
+        .join(", "),
+  );
   await Deno.mkdir("out/bench", { recursive: true });
   const report = {
     ep,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { parseBenchArgs } from "./bench_train.ts";
 import { BENCH_MODELS, resnet18StepFlops } from "./_bench_models.ts";
 import { torchPython, TorchWorker } from "./_bench_torch.ts";
+import { parseProcStat, stolenShare } from "./_bench_timing.ts";
 
 const names = (args: string[]) => parseBenchArgs(args, BENCH_MODELS).models.map((m) => m.name);
 
@@ -19,6 +20,7 @@ Deno.test("parseBenchArgs() selects models by name or suffix with --only and --s
   assert.deepEqual([o.threads, o.steps, o.torch, o.ep, o.torchDevice], [1, 3, false, "cpu", "cpu"]);
   const gpu = parseBenchArgs(["--ep", "webgpu", "--torch-device", "cuda"], BENCH_MODELS);
   assert.deepEqual([gpu.ep, gpu.torchDevice], ["webgpu", "cuda"]);
+  assert.deepEqual([o.help, parseBenchArgs(["-h"], BENCH_MODELS).help], [false, true]);
 });
 
 Deno.test("parseBenchArgs() rejects unknown flags, models and counts", () => {
@@ -104,4 +106,20 @@ Deno.test({
       await w.close();
     }
   },
+});
+
+Deno.test("parseProcStat() reads total and stolen jiffies from /proc/stat's cpu line", () => {
+  const text = "cpu  6482135 368 276825 1660976 19021 0 2017 11312 40 0\n" +
+    "cpu0 3165744 203 127948 921055 4557 0 450 5688 0 0\nintr 1 2\n";
+  const t = parseProcStat(text)!;
+  assert.deepEqual(t, {
+    total: 6482135 + 368 + 276825 + 1660976 + 19021 + 0 + 2017 + 11312,
+    steal: 11312,
+  });
+  assert.equal(parseProcStat("cpu0 1 2 3 4 5 6 7 8\n"), undefined); // no aggregate line
+  assert.equal(parseProcStat("cpu  1 2 3 4 5 6 7\n"), undefined); // no steal column
+  const later = { total: t.total + 1000, steal: t.steal + 250 };
+  assert.equal(stolenShare(t, later), 0.25);
+  assert.equal(stolenShare(t, t), null);
+  assert.equal(stolenShare(undefined, later), null);
 });

@@ -4,14 +4,27 @@
  *
  *     deno run -A models/train/graphs_main.ts --out /tmp/graphs
  */
+import { parseArgs } from "node:util";
 import { IR_VERSION, OPSET, serializeModel, type ValueInfo } from "../onnx/mod.ts";
 import { pipelineGraphs } from "./graph_catalog.ts";
 
-function outDir(args: readonly string[]): string {
-  const at = args.indexOf("--out");
-  const dir = at >= 0 ? args[at + 1] : undefined;
-  if (!dir) throw new RangeError(`Expected "--out DIR" but found "${args.join(" ")}"`);
-  return dir;
+const USAGE = "Usage: deno task graphs --out DIR   (or: deno run -A models/train/graphs_main.ts)";
+
+/** `--out DIR` (required) or `--help`; throws a RangeError naming the bad flag or value. */
+export function parseGraphsArgs(args: readonly string[]): { out?: string; help: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (cause) {
+    throw new RangeError((cause as Error).message, { cause });
+  }
+  const { out, help } = parsed.values;
+  if (help) return { help: true };
+  if (!out) throw new RangeError(`Expected "--out DIR" (the folder to write the graphs into)`);
+  return { out, help: false };
 }
 
 const io = (vs: readonly ValueInfo[]) =>
@@ -57,7 +70,18 @@ export async function writeGraphs(dir: string): Promise<string[]> {
 }
 
 if (import.meta.main) {
-  const dir = outDir(Deno.args);
+  let opts;
+  try {
+    opts = parseGraphsArgs(Deno.args);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  if (opts.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const dir = opts.out!;
   const files = await writeGraphs(dir);
   console.log(`Wrote ${files.length} graphs (.onnx + .json) to ${dir}`);
 }
