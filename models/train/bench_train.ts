@@ -6,7 +6,8 @@
  * timed in alternation with the graph's steps, and, for the FCNs, TensorFlow.js on its wasm
  * backend (SIMD, one thread; `_bench_tfjs.ts`, loaded only here). Prints a table (ORT/PyTorch
  * and ORT/TF.js compare best samples/s; "paired" is the median over rounds of PyTorch's step
- * time over the graph's in the same round) and writes out/bench/train.json.
+ * time over the graph's in the same round) and writes out/bench/train.json, and a copy named by
+ * the date into out/bench/runs/.
  *
  * On a GPU machine, `--ep webgpu --torch-device cuda` compares ONNX Runtime's WebGPU provider,
  * with parameters kept on the device between steps, against PyTorch on CUDA (fp32), and writes
@@ -14,13 +15,16 @@
  *
  *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--ep cpu|webgpu|cuda]
  *       [--no-torch] [--torch-device cpu|cuda] [--only MODEL]... [--skip MODEL]...
- *       (MODEL: a name, or its suffix like "resnet18")
+ *       [--compare FILE]
+ *       (MODEL: a name, or its suffix like "resnet18"; FILE: an earlier run's JSON, such as one
+ *       of out/bench/runs/, whose rows are printed beside this run's)
  */
 import { parseArgs } from "node:util";
 import { sizeOf } from "../onnx/mod.ts";
 import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
+import { compareRuns, parseSavedRun, type SavedRun } from "./_bench_compare.ts";
 import {
   cpuTimes,
   interleavedTimes,
@@ -67,7 +71,7 @@ function stats(xs: number[]) {
 
 const USAGE = "Usage: deno run -A models/train/bench_train.ts [--threads N] [--steps N] " +
   "[--ep cpu|webgpu|cuda] [--no-torch] [--torch-device cpu|cuda] [--only MODEL]... " +
-  "[--skip MODEL]...";
+  "[--skip MODEL]... [--compare FILE]";
 
 const EPS: readonly ExecutionProvider[] = ["cpu", "webgpu", "cuda"];
 const TORCH_DEVICES: readonly TorchDevice[] = ["cpu", "cuda"];
@@ -86,6 +90,7 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
         "torch-device": { type: "string" },
         only: { type: "string", multiple: true },
         skip: { type: "string", multiple: true },
+        compare: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -130,6 +135,7 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
   const skip = pick("skip", v.skip);
   return {
     help: v.help === true,
+    compare: v.compare,
     threads: count("threads", v.threads, navigator.hardwareConcurrency),
     steps: count("steps", v.steps, 15),
     ep: oneOf("ep", v.ep, EPS),
@@ -151,6 +157,19 @@ if (import.meta.main) {
     console.log(`${USAGE}\nModels (--only/--skip take a name or its suffix after "_"):`);
     for (const m of BENCH_MODELS) console.log(`  ${m.name}`);
     Deno.exit(0);
+  }
+  // read before the run: a bad file is a usage error, not something to find out an hour later
+  let earlier: SavedRun | undefined;
+  if (opts.compare !== undefined) {
+    try {
+      earlier = parseSavedRun(Deno.readTextFileSync(opts.compare), opts.compare);
+    } catch (e) {
+      const why = e instanceof Deno.errors.NotFound
+        ? `Expected an earlier run's JSON at "${opts.compare}" (--compare) but there is no such file`
+        : (e as Error).message;
+      console.error(`${why}\n${USAGE}`);
+      Deno.exit(2);
+    }
   }
   const { threads, steps, models, ep, torchDevice } = opts;
   const gemmFlops = 2 * 2048 ** 3;
@@ -302,7 +321,18 @@ if (import.meta.main) {
   };
   // the CPU run keeps its historical name; a GPU run does not overwrite it
   const file = `out/bench/train${ep === "cpu" ? "" : `-${ep}`}.json`;
-  await Deno.writeTextFile(`${file}.tmp`, JSON.stringify(report, null, 2) + "\n");
+  const json = JSON.stringify(report, null, 2) + "\n";
+  await Deno.writeTextFile(`${file}.tmp`, json);
   await Deno.rename(`${file}.tmp`, file);
-  console.log(`Wrote ${file}`);
+  // every run is also kept under its date, for --compare later
+  await Deno.mkdir("out/bench/runs", { recursive: true });
+  const kept = `out/bench/runs/train${ep === "cpu" ? "" : `-${ep}`}-${
+    report.date.replace(/[:.]/g, "-")
+  }.json`;
+  await Deno.writeTextFile(`${kept}.tmp`, json);
+  await Deno.rename(`${kept}.tmp`, kept);
+  console.log(`Wrote ${file} and ${kept}`);
+  if (earlier) {
+    for (const line of compareRuns(earlier, parseSavedRun(json, file))) console.log(line);
+  }
 }
