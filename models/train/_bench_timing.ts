@@ -17,37 +17,66 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Jiffies of all CPUs since boot: in total, and stolen by the hypervisor (Linux's /proc/stat). */
+/**
+ * Clock ticks since boot of all CPUs (Linux's /proc/stat): in total, busy (not idle nor waiting
+ * for I/O), stolen by the hypervisor, and used by this process's threads (/proc/self/stat).
+ */
 export interface CpuTimes {
   readonly total: number;
+  readonly busy: number;
   readonly steal: number;
+  readonly own: number;
 }
 
 /**
  * The aggregate "cpu" line of /proc/stat (user nice system idle iowait irq softirq steal ...);
  * undefined when the text has none or it has no steal column (kernels before 2.6.11).
  */
-export function parseProcStat(text: string): CpuTimes | undefined {
+export function parseProcStat(text: string): Omit<CpuTimes, "own"> | undefined {
   const line = text.split("\n").find((l) => /^cpu\s/.test(l));
   const f = line?.trim().split(/\s+/).slice(1, 11).map(Number);
   if (!f || f.length < 8 || f.some((v) => !Number.isFinite(v))) return undefined;
   // guest and guest_nice are already counted in user and nice
-  return { total: f.slice(0, 8).reduce((a, v) => a + v, 0), steal: f[7] };
+  const total = f.slice(0, 8).reduce((a, v) => a + v, 0);
+  return { total, busy: total - f[3] - f[4], steal: f[7] };
 }
 
-/** This machine's CPU times now, or undefined where /proc/stat cannot be read. */
+/**
+ * utime + stime of a /proc/<pid>/stat line, in clock ticks: fields 14 and 15, counted after the
+ * command name's closing parenthesis (the name may hold spaces); undefined if malformed.
+ */
+export function parseProcPidStat(text: string): number | undefined {
+  const f = text.slice(text.lastIndexOf(")") + 1).trim().split(/\s+/);
+  const [utime, stime] = [Number(f[11]), Number(f[12])];
+  return text.includes(")") && Number.isFinite(utime) && Number.isFinite(stime)
+    ? utime + stime
+    : undefined;
+}
+
+/** This machine's CPU times now, or undefined where /proc cannot be read. */
 export function cpuTimes(): CpuTimes | undefined {
   try {
-    return parseProcStat(Deno.readTextFileSync("/proc/stat"));
+    const all = parseProcStat(Deno.readTextFileSync("/proc/stat"));
+    const own = parseProcPidStat(Deno.readTextFileSync("/proc/self/stat"));
+    return all && own !== undefined ? { ...all, own } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Share of CPU time the hypervisor took from this machine between two readings, or null. */
-export function stolenShare(a: CpuTimes | undefined, b: CpuTimes | undefined): number | null {
+/**
+ * Shares of all CPUs' time between two readings that the hypervisor took (stolen) and that
+ * processes other than this one used (others); null where either reading is missing.
+ */
+export function cpuShares(
+  a: CpuTimes | undefined,
+  b: CpuTimes | undefined,
+): { stolen: number; others: number } | null {
   if (!a || !b || b.total <= a.total) return null;
-  return (b.steal - a.steal) / (b.total - a.total);
+  const span = b.total - a.total;
+  // ticks are sampled per CPU and per process separately: clamp the small negative differences
+  const others = Math.max(0, b.busy - a.busy - (b.own - a.own)) / span;
+  return { stolen: (b.steal - a.steal) / span, others };
 }
 
 /** Seconds of each timed training step through `train()` (gather, feeds and checks included). */

@@ -16,7 +16,7 @@
  *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--ep cpu|webgpu|cuda]
  *       [--no-torch] [--torch-device cpu|cuda] [--only MODEL]... [--skip MODEL]...
  *       [--compare FILE]
- *       (MODEL: a name, or its suffix like "resnet18"; FILE: an earlier run's JSON, such as one
+ *       (MODEL: a name, or its start or end at a "_" like "resnet18"; FILE: an earlier run's JSON, such as one
  *       of out/bench/runs/, whose rows are printed beside this run's)
  */
 import { parseArgs } from "node:util";
@@ -25,13 +25,7 @@ import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
 import { compareRuns, parseSavedRun, type SavedRun } from "./_bench_compare.ts";
-import {
-  cpuTimes,
-  interleavedTimes,
-  median,
-  ortStepSeconds,
-  stolenShare,
-} from "./_bench_timing.ts";
+import { cpuShares, cpuTimes, interleavedTimes, median, ortStepSeconds } from "./_bench_timing.ts";
 
 /** TF.js seconds of each timed step by "name@batch" for the FCNs, or a note saying why none. */
 async function tfjsSeconds(
@@ -105,10 +99,13 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
     }
     return n;
   };
-  // "resnet18" selects "cifar_resnet18": a name matches when it is a model's name or a suffix
+  // a name matches a model's whole name, or its start or end at a "_": "resnet18" selects
+  // "cifar_resnet18", "conv3x3" the conv layers, "cifar" every CIFAR model
   const pick = (flag: string, names: readonly string[] = []) =>
     names.map((name) => {
-      const hit = models.filter((m) => m.name === name || m.name.endsWith(`_${name}`));
+      const hit = models.filter((m) =>
+        m.name === name || m.name.endsWith(`_${name}`) || m.name.startsWith(`${name}_`)
+      );
       if (hit.length === 0) {
         throw new RangeError(
           `Expected one of ${models.map((m) => `"${m.name}"`).join(", ")} for "--${flag}" ` +
@@ -154,7 +151,7 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   if (opts.help) {
-    console.log(`${USAGE}\nModels (--only/--skip take a name or its suffix after "_"):`);
+    console.log(`${USAGE}\nModels (--only/--skip take a name, or its start or end at a "_"):`);
     for (const m of BENCH_MODELS) console.log(`  ${m.name}`);
     Deno.exit(0);
   }
@@ -231,8 +228,9 @@ if (import.meta.main) {
         // the graph alone against PyTorch: best against best, and the median of the rounds' ratios
         graphOverTorch: ts ? ts.best / graph.best : null,
         graphOverTorchPaired: ts ? median(torchTimes.map((t, i) => t / stepTimes[i])) : null,
-        // CPU time the hypervisor took while train() was timed, and while the rest was
-        stolen: { train: stolenShare(before, between), interleaved: stolenShare(between, after) },
+        // shares of CPU time the hypervisor took and other processes used while train() was
+        // timed, and while the alternated rounds were (PyTorch's worker is one of the others there)
+        cpu: { train: cpuShares(before, between), interleaved: cpuShares(between, after) },
       });
     }
   }
@@ -288,14 +286,15 @@ if (import.meta.main) {
         `${tfjsCells} |`,
     );
   }
-  // a host that takes CPU time from this virtual machine slows one phase and not the other
-  const pct = (v: number | null) => v === null ? "n/a" : `${(100 * v).toFixed(1)} %`;
+  // a host that takes CPU time from this virtual machine, or another process, slows one phase
+  // and not the other
+  const pct = (v: number | undefined) => v === undefined ? "n/a" : `${(100 * v).toFixed(1)} %`;
+  const shares = (c: { stolen: number; others: number } | null) =>
+    `${pct(c?.stolen)} / ${pct(c?.others)}`;
   console.log(
-    "CPU time stolen by the hypervisor while timing (/proc/stat; train() / the alternated " +
-      "rounds): " +
-      table.map((r) =>
-        `${r.model}@${r.batch} ${pct(r.stolen.train)} / ${pct(r.stolen.interleaved)}`
-      )
+    "Share of CPU time stolen by the hypervisor / used by other processes (/proc/stat) while " +
+      "timing train(); the alternated rounds (PyTorch's worker counts as another process): " +
+      table.map((r) => `${r.model}@${r.batch} ${shares(r.cpu.train)}; ${shares(r.cpu.interleaved)}`)
         .join(", "),
   );
   await Deno.mkdir("out/bench", { recursive: true });

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { parseBenchArgs } from "./bench_train.ts";
 import { BENCH_MODELS, resnet18StepFlops } from "./_bench_models.ts";
 import { torchPython, TorchWorker } from "./_bench_torch.ts";
-import { parseProcStat, stolenShare } from "./_bench_timing.ts";
+import { cpuShares, cpuTimes, parseProcPidStat, parseProcStat } from "./_bench_timing.ts";
 
 const names = (args: string[]) => parseBenchArgs(args, BENCH_MODELS).models.map((m) => m.name);
 
-Deno.test("parseBenchArgs() selects models by name or suffix with --only and --skip", () => {
+Deno.test("parseBenchArgs() selects models by name, or its start or end at a _, with --only and --skip", () => {
   assert.deepEqual(names([]), BENCH_MODELS.map((m) => m.name));
   assert.deepEqual(names(["--only", "resnet18"]), ["cifar_resnet18"]);
   assert.deepEqual(names(["--skip", "resnet18"]), [
@@ -16,6 +16,13 @@ Deno.test("parseBenchArgs() selects models by name or suffix with --only and --s
     "cifar_resnet18_x0.125",
   ]);
   assert.deepEqual(names(["--only", "x0.125"]), ["cifar_resnet18_x0.125"]);
+  assert.deepEqual(names(["--only", "conv3x3"]), ["conv3x3_64ch_32px_x2"]);
+  assert.deepEqual(names(["--only", "cifar"]), [
+    "cifar_fcn_3072-2048-10",
+    "cifar_resnet18",
+    "cifar_resnet18_x0.125",
+  ]);
+  assert.throws(() => names(["--only", "resnet"]), /for "--only" but found "resnet"/); // no "_" there
   const o = parseBenchArgs(["--threads", "1", "--steps", "3", "--no-torch"], BENCH_MODELS);
   assert.deepEqual([o.threads, o.steps, o.torch, o.ep, o.torchDevice], [1, 3, false, "cpu", "cpu"]);
   const gpu = parseBenchArgs(["--ep", "webgpu", "--torch-device", "cuda"], BENCH_MODELS);
@@ -108,18 +115,29 @@ Deno.test({
   },
 });
 
-Deno.test("parseProcStat() reads total and stolen jiffies from /proc/stat's cpu line", () => {
+Deno.test("parseProcStat() reads total, busy and stolen ticks from /proc/stat's cpu line", () => {
   const text = "cpu  6482135 368 276825 1660976 19021 0 2017 11312 40 0\n" +
     "cpu0 3165744 203 127948 921055 4557 0 450 5688 0 0\nintr 1 2\n";
-  const t = parseProcStat(text)!;
-  assert.deepEqual(t, {
-    total: 6482135 + 368 + 276825 + 1660976 + 19021 + 0 + 2017 + 11312,
-    steal: 11312,
-  });
+  const total = 6482135 + 368 + 276825 + 1660976 + 19021 + 0 + 2017 + 11312;
+  assert.deepEqual(parseProcStat(text), { total, busy: total - 1660976 - 19021, steal: 11312 });
   assert.equal(parseProcStat("cpu0 1 2 3 4 5 6 7 8\n"), undefined); // no aggregate line
   assert.equal(parseProcStat("cpu  1 2 3 4 5 6 7\n"), undefined); // no steal column
-  const later = { total: t.total + 1000, steal: t.steal + 250 };
-  assert.equal(stolenShare(t, later), 0.25);
-  assert.equal(stolenShare(t, t), null);
-  assert.equal(stolenShare(undefined, later), null);
+});
+
+Deno.test("parseProcPidStat() adds utime and stime after a command name with spaces", () => {
+  const line = "5612 (deno (x) y) S 1229 5612 1229 0 -1 4194304 1000 0 3 0 4521 377 0 0 20 0 9 0";
+  assert.equal(parseProcPidStat(line), 4521 + 377);
+  assert.equal(parseProcPidStat("garbage"), undefined);
+});
+
+Deno.test("cpuShares() splits the ticks between two readings into stolen and other processes'", () => {
+  const a = { total: 1000, busy: 600, steal: 10, own: 400 };
+  const b = { total: 2000, busy: 1500, steal: 60, own: 1100 };
+  // 1000 ticks: 50 stolen; 900 busy, of which 700 this process's, 200 others'
+  assert.deepEqual(cpuShares(a, b), { stolen: 0.05, others: 0.2 });
+  assert.deepEqual(cpuShares(a, { ...b, own: 1700 }), { stolen: 0.05, others: 0 }); // clamped
+  assert.equal(cpuShares(a, a), null);
+  assert.equal(cpuShares(undefined, b), null);
+  const now = cpuTimes();
+  if (Deno.build.os === "linux") assert.ok(now && now.own > 0 && now.busy <= now.total, `${now}`);
 });
