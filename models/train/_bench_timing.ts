@@ -18,8 +18,9 @@ export function median(xs: number[]): number {
 }
 
 /**
- * Clock ticks since boot of all CPUs (Linux's /proc/stat): in total, busy (not idle nor waiting
- * for I/O), stolen by the hypervisor, and used by this process's threads (/proc/self/stat).
+ * Clock ticks since boot of all CPUs (Linux's /proc/stat): in total, busy (run by this machine:
+ * not idle, waiting for I/O or stolen), stolen by the hypervisor, and used by the threads of this
+ * process and of the given helper processes (/proc/<pid>/stat).
  */
 export interface CpuTimes {
   readonly total: number;
@@ -38,7 +39,7 @@ export function parseProcStat(text: string): Omit<CpuTimes, "own"> | undefined {
   if (!f || f.length < 8 || f.some((v) => !Number.isFinite(v))) return undefined;
   // guest and guest_nice are already counted in user and nice
   const total = f.slice(0, 8).reduce((a, v) => a + v, 0);
-  return { total, busy: total - f[3] - f[4], steal: f[7] };
+  return { total, busy: total - f[3] - f[4] - f[7], steal: f[7] };
 }
 
 /**
@@ -53,12 +54,20 @@ export function parseProcPidStat(text: string): number | undefined {
     : undefined;
 }
 
-/** This machine's CPU times now, or undefined where /proc cannot be read. */
-export function cpuTimes(): CpuTimes | undefined {
+/**
+ * This machine's CPU times now, with this process and `helpers` (such as PyTorch's worker) as
+ * its own, or undefined where /proc cannot be read.
+ */
+export function cpuTimes(helpers: readonly number[] = []): CpuTimes | undefined {
   try {
     const all = parseProcStat(Deno.readTextFileSync("/proc/stat"));
-    const own = parseProcPidStat(Deno.readTextFileSync("/proc/self/stat"));
-    return all && own !== undefined ? { ...all, own } : undefined;
+    let own = 0;
+    for (const pid of ["self", ...helpers]) {
+      const ticks = parseProcPidStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
+      if (ticks === undefined) return undefined;
+      own += ticks;
+    }
+    return all ? { ...all, own } : undefined;
   } catch {
     return undefined;
   }
@@ -66,7 +75,8 @@ export function cpuTimes(): CpuTimes | undefined {
 
 /**
  * Shares of all CPUs' time between two readings that the hypervisor took (stolen) and that
- * processes other than this one used (others); null where either reading is missing.
+ * processes other than this one and its helpers used (others); null where either reading is
+ * missing.
  */
 export function cpuShares(
   a: CpuTimes | undefined,

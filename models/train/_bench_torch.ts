@@ -203,6 +203,11 @@ export class TorchWorker {
     return (await this.request({ step: true })).seconds as number;
   }
 
+  /** The worker process's id (its CPU time is read from /proc/<pid>/stat). */
+  get pid(): number {
+    return this.child.pid;
+  }
+
   /** Ends the server. */
   async close(): Promise<void> {
     await this.writer.close();

@@ -88,7 +88,10 @@ Deno.test("parseSavedRun() reads a run with every field bench:train writes", () 
       steps: 5,
       warmup: 1,
       flops: 427e9,
-      stolen: { train: 0.0008, interleaved: 0.004 },
+      cpu: {
+        train: { stolen: 0.0008, others: 0.001 },
+        interleaved: { stolen: 0.004, others: 0.002 },
+      },
       tfjsSeconds: null,
     }],
     date: "2026-11-30T09:37:40.718Z",

@@ -100,12 +100,14 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
     return n;
   };
   // a name matches a model's whole name, or its start or end at a "_": "resnet18" selects
-  // "cifar_resnet18", "conv3x3" the conv layers, "cifar" every CIFAR model
+  // "cifar_resnet18", "conv3x3" the conv layers, "cifar" every CIFAR model; a whole name selects
+  // that model alone ("cifar_resnet18", not also "cifar_resnet18_x0.125")
   const pick = (flag: string, names: readonly string[] = []) =>
     names.map((name) => {
-      const hit = models.filter((m) =>
-        m.name === name || m.name.endsWith(`_${name}`) || m.name.startsWith(`${name}_`)
-      );
+      const exact = models.filter((m) => m.name === name);
+      const hit = exact.length > 0
+        ? exact
+        : models.filter((m) => m.name.endsWith(`_${name}`) || m.name.startsWith(`${name}_`));
       if (hit.length === 0) {
         throw new RangeError(
           `Expected one of ${models.map((m) => `"${m.name}"`).join(", ")} for "--${flag}" ` +
@@ -143,6 +145,12 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
 }
 
 if (import.meta.main) {
+  // help is help even next to a flag that does not parse
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(`${USAGE}\nModels (--only/--skip take a name, or its start or end at a "_"):`);
+    for (const m of BENCH_MODELS) console.log(`  ${m.name}`);
+    Deno.exit(0);
+  }
   let opts;
   try {
     opts = parseBenchArgs(Deno.args, BENCH_MODELS);
@@ -150,20 +158,18 @@ if (import.meta.main) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     Deno.exit(2);
   }
-  if (opts.help) {
-    console.log(`${USAGE}\nModels (--only/--skip take a name, or its start or end at a "_"):`);
-    for (const m of BENCH_MODELS) console.log(`  ${m.name}`);
-    Deno.exit(0);
-  }
   // read before the run: a bad file is a usage error, not something to find out an hour later
   let earlier: SavedRun | undefined;
   if (opts.compare !== undefined) {
     try {
       earlier = parseSavedRun(Deno.readTextFileSync(opts.compare), opts.compare);
     } catch (e) {
-      const why = e instanceof Deno.errors.NotFound
+      const why = e instanceof RangeError // parseSavedRun's, naming the file and field
+        ? e.message
+        : e instanceof Deno.errors.NotFound
         ? `Expected an earlier run's JSON at "${opts.compare}" (--compare) but there is no such file`
-        : (e as Error).message;
+        : `Expected an earlier run's JSON file at "${opts.compare}" (--compare) but reading it ` +
+          `failed: ${(e as Error).message}`;
       console.error(`${why}\n${USAGE}`);
       Deno.exit(2);
     }
@@ -174,12 +180,14 @@ if (import.meta.main) {
   const allGemm: number[] = [];
   const worker = opts.torch ? TorchWorker.start(threads, torchDevice) : "skipped: --no-torch";
   if (typeof worker === "string") console.log(`PyTorch ${worker}`);
+  // PyTorch's worker counts as this process in the CPU shares: others are everything else
+  const helpers = typeof worker === "string" ? [] : [worker.pid];
   for (const m of models) {
     const timed = m.steps ?? steps;
     for (const batch of m.batches) {
-      const before = cpuTimes();
+      const before = cpuTimes(helpers);
       const loop = stats(await ortStepSeconds(m, batch, threads, timed, ep));
-      const between = cpuTimes();
+      const between = cpuTimes(helpers);
       let torch;
       if (m.torch && typeof worker !== "string") {
         // CUDA's first steps load kernels and pick algorithms: give them a few untimed steps
@@ -205,7 +213,7 @@ if (import.meta.main) {
         torch,
         ep,
       );
-      const after = cpuTimes();
+      const after = cpuTimes(helpers);
       allGemm.push(...gemmTimes);
       const ratios = stepTimes.map((t, i) => (m.flops(batch) / t) / (gemmFlops / gemmTimes[i]));
       const graph = stats(stepTimes);
@@ -228,8 +236,9 @@ if (import.meta.main) {
         // the graph alone against PyTorch: best against best, and the median of the rounds' ratios
         graphOverTorch: ts ? ts.best / graph.best : null,
         graphOverTorchPaired: ts ? median(torchTimes.map((t, i) => t / stepTimes[i])) : null,
-        // shares of CPU time the hypervisor took and other processes used while train() was
-        // timed, and while the alternated rounds were (PyTorch's worker is one of the others there)
+        // shares of CPU time the hypervisor took and other processes (not this one nor PyTorch's
+        // worker) used while train() ran (session set-up and warm-up included), and while the
+        // alternated rounds did
         cpu: { train: cpuShares(before, between), interleaved: cpuShares(between, after) },
       });
     }
@@ -293,7 +302,8 @@ if (import.meta.main) {
     `${pct(c?.stolen)} / ${pct(c?.others)}`;
   console.log(
     "Share of CPU time stolen by the hypervisor / used by other processes (/proc/stat) while " +
-      "timing train(); the alternated rounds (PyTorch's worker counts as another process): " +
+      "train() ran (set-up and warm-up included); the alternated rounds (PyTorch's worker is " +
+      "not counted as another process): " +
       table.map((r) => `${r.model}@${r.batch} ${shares(r.cpu.train)}; ${shares(r.cpu.interleaved)}`)
         .join(", "),
   );

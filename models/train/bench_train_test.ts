@@ -16,6 +16,8 @@ Deno.test("parseBenchArgs() selects models by name, or its start or end at a _, 
     "cifar_resnet18_x0.125",
   ]);
   assert.deepEqual(names(["--only", "x0.125"]), ["cifar_resnet18_x0.125"]);
+  // a whole name is that model alone, though another name starts with it
+  assert.deepEqual(names(["--only", "cifar_resnet18"]), ["cifar_resnet18"]);
   assert.deepEqual(names(["--only", "conv3x3"]), ["conv3x3_64ch_32px_x2"]);
   assert.deepEqual(names(["--only", "cifar"]), [
     "cifar_fcn_3072-2048-10",
@@ -119,7 +121,11 @@ Deno.test("parseProcStat() reads total, busy and stolen ticks from /proc/stat's 
   const text = "cpu  6482135 368 276825 1660976 19021 0 2017 11312 40 0\n" +
     "cpu0 3165744 203 127948 921055 4557 0 450 5688 0 0\nintr 1 2\n";
   const total = 6482135 + 368 + 276825 + 1660976 + 19021 + 0 + 2017 + 11312;
-  assert.deepEqual(parseProcStat(text), { total, busy: total - 1660976 - 19021, steal: 11312 });
+  assert.deepEqual(parseProcStat(text), {
+    total,
+    busy: total - 1660976 - 19021 - 11312,
+    steal: 11312,
+  });
   assert.equal(parseProcStat("cpu0 1 2 3 4 5 6 7 8\n"), undefined); // no aggregate line
   assert.equal(parseProcStat("cpu  1 2 3 4 5 6 7\n"), undefined); // no steal column
 });
@@ -133,7 +139,7 @@ Deno.test("parseProcPidStat() adds utime and stime after a command name with spa
 Deno.test("cpuShares() splits the ticks between two readings into stolen and other processes'", () => {
   const a = { total: 1000, busy: 600, steal: 10, own: 400 };
   const b = { total: 2000, busy: 1500, steal: 60, own: 1100 };
-  // 1000 ticks: 50 stolen; 900 busy, of which 700 this process's, 200 others'
+  // 1000 ticks: 50 stolen; 900 run here (steal excluded), of which 700 this process's, 200 others'
   assert.deepEqual(cpuShares(a, b), { stolen: 0.05, others: 0.2 });
   assert.deepEqual(cpuShares(a, { ...b, own: 1700 }), { stolen: 0.05, others: 0 }); // clamped
   assert.equal(cpuShares(a, a), null);

@@ -1,5 +1,5 @@
 import { spatialOf } from "../../onnx/mod.ts";
-import type { GradRule } from "../grad_rule.ts";
+import { GradientError, type GradRule } from "../grad_rule.ts";
 import { convAttrs, outputPadding } from "./_conv.ts";
 
 /** Divisor of each output cell: the window area, or only its in-bounds cells. */
@@ -29,7 +29,7 @@ function counts(
  * (strides = kernel, no pads, shape(X) = kernel·shape(Y), as ResNet-18's final 4×4 pool) give
  * each input cell one output's dY / count: that is an Expand of dY / count over [N,C,P,kh,Q,kw],
  * the same numbers without ConvTranspose's per-channel work (11 ms of a 2.7 s ResNet-18 step at
- * batch 128, 2026-11-30 profile, for 0.5 MB of output).
+ * batch 128, 2026-11-30 profile, for 4 MiB of output).
  */
 export const averagePoolGrad: GradRule<"AveragePool"> = {
   op: "AveragePool",
@@ -37,6 +37,9 @@ export const averagePoolGrad: GradRule<"AveragePool"> = {
     const x = g.input("X");
     const dY = g.dY();
     const k = g.attr("kernel_shape", []);
+    if (k.length !== 2 || x.shape.length !== 4) {
+      throw new GradientError(`Expected a 2-D AveragePool but found kernel [${k}]`);
+    }
     const s = spatialOf(g.node.attrs, k, "AveragePool");
     const [n, c, h, w] = x.shape;
     const [p, q] = dY.shape.slice(2);

@@ -151,6 +151,13 @@ const CASES: readonly Case[] = [
     forward: (b, [x]) => b.emit("AveragePool", [x], { kernel_shape: [2, 3], strides: [2, 3] }),
   },
   {
+    name:
+      "AveragePool 2x2 stride 2 on 4x4 with pads [1,1,0,0]: windows as wide as the stride, padded",
+    shapes: { X: [1, 2, 4, 4] },
+    forward: (b, [x]) =>
+      b.emit("AveragePool", [x], { kernel_shape: [2, 2], strides: [2, 2], pads: [1, 1, 0, 0] }),
+  },
+  {
     name: "AveragePool 2x2 stride 2 on 5x4: the last row outside every window",
     shapes: { X: [1, 2, 5, 4] },
     forward: (b, [x]) => b.emit("AveragePool", [x], { kernel_shape: [2, 2], strides: [2, 2] }),
@@ -294,6 +301,43 @@ Deno.test("Conv weight gradient: per-image products from 16×16 outputs and 16 p
   // a 1×1 kernel needs no columns, whatever the map size
   const pointwise = weightGradOps([2, 3, 32, 32], {}, 1);
   assert.ok(pointwise.includes("Gemm") && !pointwise.includes("Conv"));
+});
+
+/** The ops AveragePool's gradient rule emits for X of `shape` with `attrs`. */
+function averagePoolGradOps(shape: number[], attrs: OpAttrs<"AveragePool">): string[] {
+  const b = new GraphBuilder("p");
+  const x = b.param("x", "float32", shape);
+  const y = b.emit("AveragePool", [x], attrs);
+  const loss = b.emit("ReduceSum", [b.emit("Mul", [y, y]), b.int64s("all", [0, 1, 2, 3])], {
+    keepdims: 0,
+  });
+  const before = b.nodes.length;
+  emitBackward(b, loss, [x]);
+  return b.nodes.slice(before).map((n) => n.op);
+}
+
+Deno.test("AveragePool's gradient is an Expand where the windows tile the input, a ConvTranspose otherwise", () => {
+  const expand = (ops: string[]) => ops.includes("Expand") && !ops.includes("ConvTranspose");
+  const convT = (ops: string[]) => ops.includes("ConvTranspose");
+  assert.ok(expand(averagePoolGradOps([2, 8, 4, 4], { kernel_shape: [4, 4], strides: [4, 4] })));
+  assert.ok(expand(averagePoolGradOps([1, 2, 4, 6], { kernel_shape: [2, 3], strides: [2, 3] })));
+  // a row outside every window, pads, overlapping windows, stride 1 by default
+  assert.ok(convT(averagePoolGradOps([1, 2, 5, 4], { kernel_shape: [2, 2], strides: [2, 2] })));
+  const padded = { kernel_shape: [2, 2], strides: [2, 2], pads: [1, 1, 0, 0] };
+  assert.ok(convT(averagePoolGradOps([1, 2, 4, 4], padded)));
+  assert.ok(convT(averagePoolGradOps([1, 2, 6, 6], { kernel_shape: [3, 3], strides: [2, 2] })));
+  assert.ok(convT(averagePoolGradOps([1, 2, 2, 2], { kernel_shape: [2, 2] })));
+});
+
+Deno.test("AveragePool's gradient names a pool that is not 2-D", () => {
+  const b = new GraphBuilder("p1");
+  const x = b.param("x", "float32", [1, 2, 6]);
+  const y = b.emit("AveragePool", [x], { kernel_shape: [2], strides: [2] });
+  const loss = b.emit("ReduceSum", [y, b.int64s("all", [0, 1, 2])], { keepdims: 0 });
+  assert.throws(
+    () => emitBackward(b, loss, [x]),
+    /Expected a 2-D AveragePool but found kernel \[2\]/,
+  );
 });
 
 Deno.test("a grouped Conv or a batched MatMul in the forward pass has no gradient rule", () => {
