@@ -89,6 +89,43 @@ export function cpuShares(
   return { stolen: (b.steal - a.steal) / span, others };
 }
 
+/** CPU shares of one row's two timed phases, as `bench:train` records them. */
+export interface RowCpu {
+  readonly model: string;
+  readonly batch: number;
+  readonly cpu: {
+    readonly train: { stolen: number; others: number } | null;
+    readonly interleaved: { stolen: number; others: number } | null;
+  };
+}
+
+/**
+ * One warning per timed phase in which the hypervisor and other processes together took at
+ * least `limit` of all CPUs' time: its step times are not those of a quiet machine.
+ */
+export function busyPhaseWarnings(rows: readonly RowCpu[], limit = 0.1): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    for (
+      const [phase, c] of [["train()", r.cpu.train], [
+        "the alternated rounds",
+        r.cpu.interleaved,
+      ]] as const
+    ) {
+      if (c && c.stolen + c.others >= limit) {
+        out.push(
+          `Warning: while ${phase} of ${r.model}@${r.batch} ran, ${
+            (100 * c.others).toFixed(0)
+          } % of the CPU time went to other processes and ${
+            (100 * c.stolen).toFixed(0)
+          } % to the hypervisor: those times are not a quiet machine's`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
 /** Seconds of each timed training step through `train()` (gather, feeds and checks included). */
 export async function ortStepSeconds(
   m: BenchModel,

@@ -16,8 +16,8 @@
  *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--ep cpu|webgpu|cuda]
  *       [--no-torch] [--torch-device cpu|cuda] [--only MODEL]... [--skip MODEL]...
  *       [--compare FILE]
- *       (MODEL: a name, or its start or end at a "_" like "resnet18"; FILE: an earlier run's JSON, such as one
- *       of out/bench/runs/, whose rows are printed beside this run's)
+ *       (MODEL: a name, or its start or end at a "_" like "resnet18"; FILE: an earlier run's
+ *       JSON, such as one of out/bench/runs/, whose rows are printed beside this run's)
  */
 import { parseArgs } from "node:util";
 import { sizeOf } from "../onnx/mod.ts";
@@ -25,7 +25,14 @@ import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
 import { compareRuns, parseSavedRun, type SavedRun } from "./_bench_compare.ts";
-import { cpuShares, cpuTimes, interleavedTimes, median, ortStepSeconds } from "./_bench_timing.ts";
+import {
+  busyPhaseWarnings,
+  cpuShares,
+  cpuTimes,
+  interleavedTimes,
+  median,
+  ortStepSeconds,
+} from "./_bench_timing.ts";
 
 /** TF.js seconds of each timed step by "name@batch" for the FCNs, or a note saying why none. */
 async function tfjsSeconds(
@@ -307,6 +314,7 @@ if (import.meta.main) {
       table.map((r) => `${r.model}@${r.batch} ${shares(r.cpu.train)}; ${shares(r.cpu.interleaved)}`)
         .join(", "),
   );
+  for (const w of busyPhaseWarnings(table)) console.log(w);
   await Deno.mkdir("out/bench", { recursive: true });
   const report = {
     ep,

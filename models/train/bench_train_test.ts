@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { parseBenchArgs } from "./bench_train.ts";
 import { BENCH_MODELS, resnet18StepFlops } from "./_bench_models.ts";
 import { torchPython, TorchWorker } from "./_bench_torch.ts";
-import { cpuShares, cpuTimes, parseProcPidStat, parseProcStat } from "./_bench_timing.ts";
+import {
+  busyPhaseWarnings,
+  cpuShares,
+  cpuTimes,
+  parseProcPidStat,
+  parseProcStat,
+} from "./_bench_timing.ts";
 
 const names = (args: string[]) => parseBenchArgs(args, BENCH_MODELS).models.map((m) => m.name);
 
@@ -146,4 +152,20 @@ Deno.test("cpuShares() splits the ticks between two readings into stolen and oth
   assert.equal(cpuShares(undefined, b), null);
   const now = cpuTimes();
   if (Deno.build.os === "linux") assert.ok(now && now.own > 0 && now.busy <= now.total, `${now}`);
+});
+
+Deno.test("busyPhaseWarnings() names each phase that others and the hypervisor took 10 % from", () => {
+  const quiet = { stolen: 0.004, others: 0.01 };
+  const rows = [
+    { model: "a", batch: 1, cpu: { train: quiet, interleaved: { stolen: 0.02, others: 0.08 } } },
+    { model: "b", batch: 2, cpu: { train: { stolen: 0, others: 0.58 }, interleaved: null } },
+    { model: "c", batch: 3, cpu: { train: quiet, interleaved: quiet } },
+  ];
+  assert.deepEqual(busyPhaseWarnings(rows), [
+    "Warning: while the alternated rounds of a@1 ran, 8 % of the CPU time went to other " +
+    "processes and 2 % to the hypervisor: those times are not a quiet machine's",
+    "Warning: while train() of b@2 ran, 58 % of the CPU time went to other processes and 0 % to " +
+    "the hypervisor: those times are not a quiet machine's",
+  ]);
+  assert.deepEqual(busyPhaseWarnings(rows, 0.6), []);
 });
