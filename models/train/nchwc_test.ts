@@ -128,31 +128,23 @@ Deno.test({
 
 Deno.test("blockFilter() puts W[o,i,y,x] at MLAS's [o/B, i/B, y, x, i%B, o%B], exactly", async () => {
   for (const [o, c, kh, kw, bl] of [[32, 16, 3, 3, 16], [16, 32, 3, 2, 8], [16, 16, 1, 1, 16]]) {
-    const initializers: Graph["initializers"][number][] = [];
+    const shape = [o, c, kh, kw];
+    const b = new GraphBuilder("block_filter");
+    b.input("w", "float32", shape);
     let k = 0;
     const nodes = blockFilter(
       "w",
       "wb",
-      [o, c, kh, kw],
+      shape,
       bl,
-      (what) => `${what}${k++}`,
-      (name, v) => {
-        initializers.push({
-          name,
-          dtype: "int64",
-          shape: [v.length],
-          data: BigInt64Array.from(v, BigInt),
-        });
-        return name;
-      },
+      (w) => `${w}${k++}`,
+      (n, v) => b.int64s(n, v).name,
     );
-    const shape = [o, c, kh, kw];
+    const built = b.build();
     const g: Graph = {
-      name: "block_filter",
-      inputs: [{ name: "w", dtype: "float32", shape }],
+      ...built,
       outputs: [{ name: "wb", dtype: "float32", shape }],
-      initializers,
-      nodes,
+      nodes: [...built.nodes, ...nodes],
     };
     assert.equal(nodes.filter((n) => n.op === "Transpose").length, kh * kw > 1 ? 2 : 1);
     const w = Float32Array.from({ length: sizeOf(shape) }, (_, i) => i);

@@ -253,20 +253,28 @@ CASES.forEach((c, k) => {
 });
 
 /**
- * Op types of the backward nodes a Conv on `x` (3×3 or `kernel`, `outputs` channels) with
- * `attrs` emits for W.
+ * Op types of the backward nodes for `wrt` of the loss Σ y², with y [·,·,·,·] built by `forward`.
  */
-function weightGradOps(x: number[], attrs: OpAttrs<"Conv">, kernel = 3, outputs = 2): string[] {
-  const b = new GraphBuilder("w");
-  const xs = b.input("x", "float32", x);
-  const w = b.param("w", "float32", [outputs, x[1], kernel, kernel]);
-  const y = b.emit("Conv", [xs, w], attrs);
+function backwardOps(name: string, forward: (b: GraphBuilder) => [Tensor, Tensor]): string[] {
+  const b = new GraphBuilder(name);
+  const [y, wrt] = forward(b);
   const loss = b.emit("ReduceSum", [b.emit("Mul", [y, y]), b.int64s("all", [0, 1, 2, 3])], {
     keepdims: 0,
   });
   const before = b.nodes.length;
-  emitBackward(b, loss, [w]);
+  emitBackward(b, loss, [wrt]);
   return b.nodes.slice(before).map((n) => n.op);
+}
+
+/**
+ * Op types of the backward nodes a Conv on `x` (3×3 or `kernel`, `outputs` channels) with
+ * `attrs` emits for W.
+ */
+function weightGradOps(x: number[], attrs: OpAttrs<"Conv">, kernel = 3, outputs = 2): string[] {
+  return backwardOps("w", (b) => {
+    const w = b.param("w", "float32", [outputs, x[1], kernel, kernel]);
+    return [b.emit("Conv", [b.input("x", "float32", x), w], attrs), w];
+  });
 }
 
 Deno.test("Conv weight gradient: per-image products from 16×16 outputs and 16 pixels per output channel, one Gemm otherwise", () => {
@@ -305,15 +313,10 @@ Deno.test("Conv weight gradient: per-image products from 16×16 outputs and 16 p
 
 /** The ops AveragePool's gradient rule emits for X of `shape` with `attrs`. */
 function averagePoolGradOps(shape: number[], attrs: OpAttrs<"AveragePool">): string[] {
-  const b = new GraphBuilder("p");
-  const x = b.param("x", "float32", shape);
-  const y = b.emit("AveragePool", [x], attrs);
-  const loss = b.emit("ReduceSum", [b.emit("Mul", [y, y]), b.int64s("all", [0, 1, 2, 3])], {
-    keepdims: 0,
+  return backwardOps("p", (b) => {
+    const x = b.param("x", "float32", shape);
+    return [b.emit("AveragePool", [x], attrs), x];
   });
-  const before = b.nodes.length;
-  emitBackward(b, loss, [x]);
-  return b.nodes.slice(before).map((n) => n.op);
 }
 
 Deno.test("AveragePool's gradient is an Expand where the windows tile the input, a ConvTranspose otherwise", () => {
