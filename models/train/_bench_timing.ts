@@ -106,12 +106,11 @@ export interface RowCpu {
 export function busyPhaseWarnings(rows: readonly RowCpu[], limit = 0.1): string[] {
   const out: string[] = [];
   for (const r of rows) {
-    for (
-      const [phase, c] of [["train()", r.cpu.train], [
-        "the alternated rounds",
-        r.cpu.interleaved,
-      ]] as const
-    ) {
+    const phases = [["train()", r.cpu.train], [
+      "the alternated rounds",
+      r.cpu.interleaved,
+    ]] as const;
+    for (const [phase, c] of phases) {
       if (c && c.stolen + c.others >= limit) {
         out.push(
           `Warning: while ${phase} of ${r.model}@${r.batch} ran, ${

@@ -315,7 +315,7 @@ if (import.meta.main) {
         .join(", "),
   );
   for (const w of busyPhaseWarnings(table)) console.log(w);
-  await Deno.mkdir("out/bench", { recursive: true });
+  await Deno.mkdir("out/bench/runs", { recursive: true });
   const report = {
     ep,
     threads,
@@ -336,20 +336,17 @@ if (import.meta.main) {
     rows: table,
     date: new Date().toISOString(),
   };
-  // the CPU run keeps its historical name; a GPU run does not overwrite it
-  const file = `out/bench/train${ep === "cpu" ? "" : `-${ep}`}.json`;
+  // the CPU run keeps its historical name; a GPU run does not overwrite it; every run is also
+  // kept under its date, for --compare later
+  const stem = `train${ep === "cpu" ? "" : `-${ep}`}`;
+  const file = `out/bench/${stem}.json`;
+  const kept = `out/bench/runs/${stem}-${report.date.replace(/[:.]/g, "-")}.json`;
   const json = JSON.stringify(report, null, 2) + "\n";
-  await Deno.writeTextFile(`${file}.tmp`, json);
-  await Deno.rename(`${file}.tmp`, file);
-  // every run is also kept under its date, for --compare later
-  await Deno.mkdir("out/bench/runs", { recursive: true });
-  const kept = `out/bench/runs/train${ep === "cpu" ? "" : `-${ep}`}-${
-    report.date.replace(/[:.]/g, "-")
-  }.json`;
-  await Deno.writeTextFile(`${kept}.tmp`, json);
-  await Deno.rename(`${kept}.tmp`, kept);
-  console.log(`Wrote ${file} and ${kept}`);
-  if (earlier) {
-    for (const line of compareRuns(earlier, parseSavedRun(json, file))) console.log(line);
+  // models/ may not import pipeline/fs.ts's writeFileAtomic (STYLE: boundaries)
+  for (const path of [file, kept]) {
+    await Deno.writeTextFile(`${path}.tmp`, json);
+    await Deno.rename(`${path}.tmp`, path);
   }
+  console.log(`Wrote ${file} and ${kept}`);
+  if (earlier) { for (const line of compareRuns(earlier, report)) console.log(line); }
 }

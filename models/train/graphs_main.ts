@@ -11,7 +11,9 @@ import { pipelineGraphs } from "./graph_catalog.ts";
 const USAGE = "Usage: deno task graphs --out DIR   (or: deno run -A models/train/graphs_main.ts)";
 
 /** `--out DIR` (required) or `--help`; throws a RangeError naming the bad flag or value. */
-export function parseGraphsArgs(args: readonly string[]): { out?: string; help: boolean } {
+export function parseGraphsArgs(
+  args: readonly string[],
+): { help: true } | { help: false; out: string } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -81,7 +83,6 @@ if (import.meta.main) {
     console.log(USAGE);
     Deno.exit(0);
   }
-  const dir = opts.out!;
-  const files = await writeGraphs(dir);
-  console.log(`Wrote ${files.length} graphs (.onnx + .json) to ${dir}`);
+  const files = await writeGraphs(opts.out);
+  console.log(`Wrote ${files.length} graphs (.onnx + .json) to ${opts.out}`);
 }
