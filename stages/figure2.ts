@@ -2,7 +2,7 @@
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { FcnParams } from "./_mnist_fcn_train.ts";
 import { figureFiles } from "./_figure_files.ts";
-import { accuracySpec } from "./figures/accuracy.ts";
+import { accuracySpec, divergedLines } from "./figures/accuracy.ts";
 import { measuresSpec } from "./figures/figure2.ts";
 import { readRuns, writeSummary } from "./_collect.ts";
 
@@ -103,10 +103,15 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
       });
       await writeFigure(dir, {
         name: "figure2_accuracy",
-        spec: accuracySpec("Figure 2: best train and test accuracy against the init scale σ", [
-          setting + ".",
-          "Points: seed means; bars: ± 1 standard deviation over seeds. Expected: lower test accuracy at large σ.",
-        ]),
+        spec: accuracySpec(
+          "Figure 2: best train and test accuracy against the init scale σ",
+          [
+            setting + ".",
+            "Points: seed means; bars: ± 1 standard deviation over seeds. Expected: lower test accuracy at large σ.",
+            ...divergedLines(files.map((f) => f.summary)),
+          ],
+          { diverged: files.some((f) => f.summary.diverged) },
+        ),
         rows: accRows,
       });
       const summary = {

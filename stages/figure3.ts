@@ -2,13 +2,14 @@
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { ResnetParams } from "./_resnet_train.ts";
 import { figureFiles } from "./_figure_files.ts";
-import { accuracySpec } from "./figures/accuracy.ts";
+import { accuracySpec, divergedLines } from "./figures/accuracy.ts";
 import { readRuns, writeSummary } from "./_collect.ts";
 
 interface RunFile {
   summary: ResnetParams & {
     trainCount: number;
     diverged: boolean;
+    divergedAt: number | null;
     bestTestAcc: number | null;
     finalTestAcc: number | null;
   };
@@ -53,8 +54,13 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
               s.epochs === 1 ? "" : "s"
             }, ${s.trainCount} training images; every conv/linear weight × σ.`,
             "Paper: larger initialisation gives worse test accuracy.",
+            ...divergedLines(files.map((f) => f.summary)),
           ],
-          { series: "which", yTitle: "test accuracy" },
+          {
+            series: "which",
+            yTitle: "test accuracy",
+            diverged: files.some((f) => f.summary.diverged),
+          },
         ),
         rows,
       });

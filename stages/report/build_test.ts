@@ -176,6 +176,89 @@ Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard d
   assert.equal(c7.verdict, "pass");
 });
 
+Deno.test("buildReport() leaves diverged runs out of the accuracy means, names them, and counts a σ whose every run diverged as the worst", () => {
+  const run = (sigma: number, test: number, diverged = false) => ({
+    model: "resnet18-x0.125",
+    sigma,
+    bestTrainAcc: null,
+    bestTestAcc: test,
+    diverged,
+  });
+  // σ = 2's diverged run reached 0.9 before diverging: averaged in, it would break the trend
+  const runs = [run(1, 0.6), run(1, 0.62), run(2, 0.55), run(2, 0.9, true), run(4, 0.5)];
+  const claim7 = (rs: Record<string, unknown>[]) =>
+    buildReport([runsInput("figure3", rs)], { scale: "default", ep: "cpu" }).claims.find((c) =>
+      c.id === "7"
+    )!;
+  const c7 = claim7(runs);
+  assert.equal(
+    c7.checks[0].measured,
+    "σ 1: 61.00% ± 1.41 (2 seeds), σ 2: 55.00% (1 seed; 1 diverged, not in the mean), σ 4: 50.00%",
+  );
+  assert.equal(c7.verdict, "pass");
+  // every run at the largest σ diverged: the worst result, so the trend holds
+  const lastGone = claim7([...runs.slice(0, 4), run(4, 0.95, true)]);
+  assert.match(lastGone.checks[0].measured, /σ 4: every run diverged \(1\)$/);
+  assert.equal(lastGone.verdict, "pass");
+  // every run at σ = 1 diverged: worse than σ = 2, so the trend fails
+  assert.equal(claim7([run(1, 0.7, true), run(2, 0.55), run(4, 0.5)]).verdict, "fail");
+});
+
+Deno.test("buildReport() fails the FCN's train-accuracy check where a run diverged", () => {
+  const runs = [1, 2, 4].map((sigma, i) => ({
+    model: "cifar-fcn",
+    sigma,
+    bestTrainAcc: 0.99,
+    bestTestAcc: 0.5 - 0.05 * i,
+    diverged: false,
+  }));
+  const c8 = (rs: Record<string, unknown>[]) =>
+    buildReport([runsInput("cifar-fcn", rs)], { scale: "default", ep: "cpu" }).claims.find((c) =>
+      c.id === "8"
+    )!;
+  assert.equal(c8(runs).verdict, "pass");
+  const gone = [
+    ...runs,
+    { model: "cifar-fcn", sigma: 4, bestTrainAcc: null, bestTestAcc: null, diverged: true },
+  ];
+  const claim = c8(gone);
+  assert.equal(claim.verdict, "fail");
+  assert.equal(claim.checks[0].verdict, "pass"); // the test trend over the runs that trained
+  assert.equal(claim.checks[1].measured, "99.00%; diverged: σ 4 1 run(s)");
+});
+
+Deno.test("buildReport() leaves a diverged run's missing ζ out of the separation and fails it when a parametrisation has none", () => {
+  const zeta = (parametrisation: string, regime: string, zetaFinal: number | null) => ({
+    parametrisation,
+    regime,
+    d: 10000,
+    seed: 0,
+    zetaFinal,
+    diverged: zetaFinal === null,
+  });
+  const runs = [
+    zeta("mean-field", "feature", 0.5),
+    zeta("mean-field", "feature", null),
+    zeta("ntk", "kernel", 0.01),
+  ];
+  const claim5 = (rs: Record<string, unknown>[]) =>
+    buildReport([runsInput("figure1", rs)], { scale: "default", ep: "cpu" }).claims.find((c) =>
+      c.id === "5"
+    )!;
+  const c5 = claim5(runs);
+  assert.equal(c5.verdict, "pass"); // 0.5 / 0.01, the null not read as 0
+  assert.match(c5.checks[0].measured, /^50 .*; diverged, not in the means: mean-field 1 of 2$/);
+  assert.equal(claim5([zeta("mean-field", "feature", null), ...runs.slice(2)]).verdict, "fail");
+  assert.equal(
+    claim5([
+      zeta("mean-field", "feature", 0.5),
+      zeta("ntk", "kernel", null),
+      zeta("ntk2", "kernel", 0.01),
+    ]).verdict,
+    "fail",
+  );
+});
+
 Deno.test("renderMarkdown() and renderHtml() put the settings that differ from the preset ahead of the claims", () => {
   const settings = settingsDiff(
     { "fig3-sigma1-seed0": { epochs: 4, tag: "a" } },

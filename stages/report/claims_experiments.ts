@@ -15,42 +15,59 @@ function separation(ctx: ClaimContext, stage: string): { scale: string; checks: 
     return { scale: "", checks: [notRun(label, criterion, `${stage} wrote no runs`)] };
   }
   const dMax = Math.max(...s.runs.map((r) => r.d));
-  const byName = new Map<string, { regime: string; z: number[] }>();
+  const byName = new Map<string, { regime: string; z: number[]; diverged: number }>();
   for (const r of s.runs.filter((r) => r.d === dMax)) {
-    const e = byName.get(r.parametrisation) ?? { regime: r.regime, z: [] };
-    e.z.push(r.zetaFinal);
+    const e = byName.get(r.parametrisation) ?? { regime: r.regime, z: [], diverged: 0 };
+    // a diverged run has no final ζ: counted and named, never averaged in
+    if (r.diverged || r.zetaFinal === null) e.diverged++;
+    else e.z.push(r.zetaFinal);
     byName.set(r.parametrisation, e);
   }
-  const rows = [...byName].map(([name, e]) => ({ name, regime: e.regime, z: mean(e.z) }));
+  const rows = [...byName].filter(([, e]) => e.z.length > 0).map(([name, e]) => ({
+    name,
+    regime: e.regime,
+    z: mean(e.z),
+  }));
   const feat = rows.filter((r) => r.regime === "feature").map((r) => r.z);
   const kern = rows.filter((r) => r.regime === "kernel").map((r) => r.z);
   const ratio = Math.min(...feat) / Math.max(...kern);
   const seeds = new Set(s.runs.map((r) => r.seed ?? 0)).size;
+  const gone = [...byName].filter(([, e]) => e.diverged > 0).map(([name, e]) =>
+    `${name} ${e.diverged} of ${e.diverged + e.z.length}`
+  );
   return {
     scale: `d = ${dMax}, ${seeds} seed${seeds === 1 ? "" : "s"}, ${s.runs.length} runs in all`,
     checks: [{
       label,
       measured: `${num(ratio)} [${
         rows.map((r) => `${r.name} (${r.regime}) ${num(r.z)}`).join(", ")
-      }]`,
+      }]${gone.length ? `; diverged, not in the means: ${gone.join(", ")}` : ""}`,
       criterion,
-      verdict: verdictOf(feat.length > 0 && kern.length > 0 && ratio >= 10),
+      // a parametrisation whose every run diverged shows no ζ, so the separation is not shown
+      verdict: verdictOf(
+        feat.length > 0 && kern.length > 0 && rows.length === byName.size && ratio >= 10,
+      ),
     }],
   };
 }
 
-/** Seed-mean accuracies per σ for one model, sorted by σ. */
+/**
+ * Seed-mean accuracies per σ for one model, sorted by σ, over the runs that did not diverge
+ * (`seeds` of them; `diverged` counts the others). With no such run the means are NaN.
+ */
 function bySigma(runs: InitScaleSummary["runs"], model: string) {
   const sigmas = [...new Set(runs.filter((r) => r.model === model).map((r) => r.sigma))].sort(
     (a, b) => a - b,
   );
   return sigmas.map((sigma) => {
-    const rs = runs.filter((r) => r.model === model && r.sigma === sigma);
-    const test = rs.map((r) => r.bestTestAcc);
+    const all = runs.filter((r) => r.model === model && r.sigma === sigma);
+    const rs = all.filter((r) => !r.diverged);
+    const test = rs.map((r) => r.bestTestAcc ?? NaN);
     return {
       sigma,
       seeds: rs.length,
-      train: mean(rs.map((r) => r.bestTrainAcc)),
+      diverged: all.length - rs.length,
+      train: mean(rs.map((r) => r.bestTrainAcc ?? NaN)),
       test: mean(test),
       testStd: sampleStd(test),
     };
@@ -59,6 +76,18 @@ function bySigma(runs: InitScaleSummary["runs"], model: string) {
 
 const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]);
 
+/** One σ of a check's measured list: seed mean (± sample std, with several), and what diverged. */
+function describe(p: ReturnType<typeof bySigma>[number]): string {
+  if (p.seeds === 0) return `σ ${p.sigma}: every run diverged (${p.diverged})`;
+  const std = p.seeds > 1 ? ` ± ${(100 * p.testStd).toFixed(2)}` : "";
+  const count = p.seeds > 1 || p.diverged > 0
+    ? ` (${p.seeds} seed${p.seeds === 1 ? "" : "s"}${
+      p.diverged > 0 ? `; ${p.diverged} diverged, not in the mean` : ""
+    })`
+    : "";
+  return `σ ${p.sigma}: ${pct(p.test)}${std}${count}`;
+}
+
 function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: boolean): Check[] {
   const checks: Check[] = [];
   for (const stage of stages.filter((s) => ctx.input(s))) {
@@ -66,24 +95,28 @@ function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: 
     for (const model of [...new Set(s?.runs?.map((r) => r.model) ?? [])]) {
       const pts = bySigma(s!.runs, model).filter((p) => p.sigma >= minSigma);
       // with several seeds: mean ± sample standard deviation in percentage points, and the count
-      const list = pts.map((p) =>
-        p.seeds > 1
-          ? `σ ${p.sigma}: ${pct(p.test)} ± ${(100 * p.testStd).toFixed(2)} (${p.seeds} seeds)`
-          : `σ ${p.sigma}: ${pct(p.test)}`
-      ).join(", ");
+      const list = pts.map(describe).join(", ");
       checks.push({
         label: `${model} (${stage}): best test accuracy over σ ≥ ${minSigma}`,
         measured: list,
-        criterion: "non-increasing in σ (seed means; ties allowed)",
-        verdict: verdictOf(pts.length >= 2 && nonIncreasing(pts.map((p) => p.test))),
+        criterion: "non-increasing in σ (seed means; ties allowed; a σ whose every run diverged " +
+          "counts as the worst)",
+        verdict: verdictOf(
+          pts.length >= 2 && nonIncreasing(pts.map((p) => p.seeds > 0 ? p.test : -Infinity)),
+        ),
       });
       if (train) {
-        const low = Math.min(...pts.map((p) => p.train));
+        const trained = pts.filter((p) => p.seeds > 0);
+        const low = Math.min(...trained.map((p) => p.train));
+        const gone = pts.filter((p) => p.diverged > 0);
         checks.push({
           label: `${model} (${stage}): lowest best train accuracy over σ`,
-          measured: pct(low),
-          criterion: "> 95% for every σ",
-          verdict: verdictOf(low > 0.95),
+          measured: (trained.length ? pct(low) : "no run trained") +
+            (gone.length
+              ? `; diverged: ${gone.map((p) => `σ ${p.sigma} ${p.diverged} run(s)`).join(", ")}`
+              : ""),
+          criterion: "> 95% for every σ (a run that diverged did not reach it)",
+          verdict: verdictOf(trained.length > 0 && low > 0.95 && gone.length === 0),
         });
       }
     }
@@ -145,9 +178,9 @@ export const EXPERIMENT_CLAIMS: ClaimDef[] = [
         scale: "σ = 1",
         checks: [{
           label,
-          measured: pct(at1.test),
+          measured: at1.seeds > 0 ? pct(at1.test) : `every run diverged (${at1.diverged})`,
           criterion,
-          verdict: verdictOf(at1.test >= 0.93),
+          verdict: verdictOf(at1.seeds > 0 && at1.test >= 0.93),
         }],
       };
     },

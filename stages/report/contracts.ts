@@ -33,13 +33,24 @@ export interface ZetaRunsSummary {
     regime: "kernel" | "feature";
     d: number;
     seed?: number;
-    zetaFinal: number;
+    /** null where the run diverged */
+    zetaFinal: number | null;
+    diverged?: boolean;
   }[];
 }
 
-/** summary.json of `figure3` and `cifar-fcn`: accuracies per init scale σ and seed. */
+/**
+ * summary.json of `figure3` and `cifar-fcn`: accuracies per init scale σ and seed. A run with
+ * `diverged` is left out of the means (its accuracies, if any, are from before it diverged).
+ */
 export interface InitScaleSummary {
-  runs: { model: string; sigma: number; bestTrainAcc: number; bestTestAcc: number }[];
+  runs: {
+    model: string;
+    sigma: number;
+    bestTrainAcc: number | null;
+    bestTestAcc: number | null;
+    diverged?: boolean;
+  }[];
 }
 
 /** One fitted slope of zeta-vs-width's slopes.json. */
