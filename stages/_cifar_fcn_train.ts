@@ -12,6 +12,7 @@ import { batchIndices, firstPerClass, gather } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
 import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
+import { checkRows, type RunPlan } from "./_run_graphs.ts";
 
 export type CifarFcnParams = {
   sigma: number;
@@ -24,16 +25,49 @@ export type CifarFcnParams = {
 };
 
 const SPEC = { sizes: [3072, 2048, 10], bias: true };
+/** CIFAR-10's training and test sets. */
+const [CIFAR_TRAIN_ROWS, CIFAR_TEST_ROWS] = [50000, 10000];
+
+/** The run's graphs: the training step and the evaluation (batch 1000) on the train and test sets. */
+export function cifarFcnPlan(
+  p: CifarFcnParams,
+): RunPlan & { evals: NonNullable<RunPlan["evals"]> } {
+  const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
+  const loss = { kind: "softmax_ce" as const, labels: "index" as const };
+  return {
+    train: {
+      name: "cifar_fcn",
+      dtype: "float32",
+      batch: p.batch,
+      inputShape: [3072],
+      forward,
+      loss,
+    },
+    evals: {
+      spec: (batch) => ({
+        name: "cifar_fcn_eval",
+        dtype: "float32",
+        batch,
+        inputShape: [3072],
+        forward,
+        loss,
+      }),
+      batchSize: 1000,
+      counts: [p.perClass > 0 ? 10 * p.perClass : CIFAR_TRAIN_ROWS, CIFAR_TEST_ROWS],
+    },
+  };
+}
 
 export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<void> {
   const p = ctx.params;
+  const plan = cifarFcnPlan(p);
   const full = loadCifar(ctx.inputs.cifar, CIFAR_TRAIN_BATCHES);
   const trainSet = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
   const test = loadCifar(ctx.inputs.cifar, ["test_batch.bin"]);
+  checkRows("train", plan.evals.counts[0], trainSet.labels.length);
+  checkRows("test", plan.evals.counts[1], test.labels.length);
   const rows = (s: typeof test) => ({ count: s.labels.length, x: s.x.data, y: s.labels });
   const layers = mlpLayers(SPEC);
-  const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
-  const loss = { kind: "softmax_ce" as const, labels: "index" as const };
   const params = initDense(layers, {
     rule: "kaiming",
     seed: p.seed,
@@ -42,30 +76,15 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
   });
   const n = trainSet.labels.length;
   const perEpoch = Math.floor(n / p.batch);
-  const step = trainStep({
-    name: "cifar_fcn",
-    dtype: "float32",
-    batch: p.batch,
-    inputShape: [3072],
-    forward,
-    loss,
-  });
+  const step = trainStep(plan.train);
   const saved = `${ctx.workDir}/epochs.json`;
   const epochs = await loadLog<Row[]>(saved, []);
   const evalOn = async (set: typeof test, weights: Parameters<typeof evaluate>[0]["params"]) =>
     await evaluate({
-      build: (batch) =>
-        evalStep({
-          name: "cifar_fcn_eval",
-          dtype: "float32",
-          batch,
-          inputShape: [3072],
-          forward,
-          loss,
-        }),
+      build: (batch) => evalStep(plan.evals.spec(batch)),
       params: weights,
       data: rows(set),
-      batchSize: 1000,
+      batchSize: plan.evals.batchSize,
       threads: ctx.threads,
     });
   const result = await train({

@@ -9,6 +9,7 @@ import { trainStep } from "../models/autodiff/mod.ts";
 import type { LinearProblem } from "../models/linear/mod.ts";
 import { constantLr, train } from "../models/train/mod.ts";
 import { solvableData } from "../data/mod.ts";
+import type { RunPlan } from "./_run_graphs.ts";
 
 /** Observables at one logged step, as models/linear's gradientDescent reports them. */
 export interface GdSeries {
@@ -23,6 +24,21 @@ export interface GdSeries {
 
 const norm = (v: Float64Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
+/** The full-batch float64 step at width `d` and output scale γ, rates η_u and η_w as inputs. */
+export function linearGdPlan(d: number, gamma: number): RunPlan {
+  return {
+    train: {
+      name: `linear_d${d}`,
+      dtype: "float64",
+      batch: 16,
+      inputShape: [1],
+      forward: (b, input) => twoLayerLinear(b, input, { width: d, gamma }),
+      loss: { kind: "mse" },
+      lrGroups: { eta_u: ["fc2.weight"], eta_w: ["fc1.weight"] },
+    },
+  };
+}
+
 export async function onnxGradientDescent(
   problem: LinearProblem,
   u0: Float64Array,
@@ -31,18 +47,10 @@ export async function onnxGradientDescent(
   every: number,
   threads: number,
 ): Promise<GdSeries> {
-  const n = 16;
+  const plan = linearGdPlan(u0.length, problem.gamma);
+  const n = plan.train.batch;
   const { x, y } = solvableData({ n, m2: problem.m2, a: problem.a, seed: 0 });
-  const d = u0.length;
-  const step = trainStep({
-    name: `linear_d${d}`,
-    dtype: "float64",
-    batch: n,
-    inputShape: [1],
-    forward: (b, input) => twoLayerLinear(b, input, { width: d, gamma: problem.gamma }),
-    loss: { kind: "mse" },
-    lrGroups: { eta_u: ["fc2.weight"], eta_w: ["fc1.weight"] },
-  });
+  const step = trainStep(plan.train);
   const out: GdSeries = {
     steps: [],
     g: [],

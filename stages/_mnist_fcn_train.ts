@@ -12,6 +12,7 @@ import { batchIndices, firstPerClass, gather, readMnist, standardizeMnist } from
 import type { StageContext } from "../pipeline/mod.ts";
 import { topEigenvalue } from "./_linalg.ts";
 import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
+import { checkRows, type RunPlan } from "./_run_graphs.ts";
 
 export type FcnParams = {
   sigma: number;
@@ -36,15 +37,51 @@ function load(dir: string, split: "train" | "t10k") {
   return { x: standardizeMnist(set.x), labels: set.labels };
 }
 
+/** MNIST's training and test sets. */
+const [MNIST_TRAIN_ROWS, MNIST_TEST_ROWS] = [60000, 10000];
+
+/**
+ * The run's graphs: the training step, the evaluation (batch 1000) on the train and test sets,
+ * and the NTK probe on the first `probe` training images.
+ */
+export function mnistFcnPlan(p: FcnParams): Required<RunPlan> {
+  const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
+  const loss = { kind: "mse" as const, accuracy: true };
+  return {
+    train: {
+      name: "mnist_fcn",
+      dtype: "float32",
+      batch: p.batch,
+      inputShape: [784],
+      forward,
+      loss,
+    },
+    evals: {
+      spec: (batch) => ({
+        name: "mnist_eval",
+        dtype: "float32",
+        batch,
+        inputShape: [784],
+        forward,
+        loss,
+      }),
+      batchSize: 1000,
+      counts: [p.perClass > 0 ? 10 * p.perClass : MNIST_TRAIN_ROWS, MNIST_TEST_ROWS],
+    },
+    ntk: { layers: mlpLayers(SPEC), count: p.probe, dtype: "float32" },
+  };
+}
+
 export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
   const p = ctx.params;
+  const plan = mnistFcnPlan(p);
   const full = load(ctx.inputs.mnist, "train");
   const train0 = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
   const test = load(ctx.inputs.mnist, "t10k");
+  checkRows("train", plan.evals.counts[0], train0.labels.length);
+  checkRows("test", plan.evals.counts[1], test.labels.length);
   const rows = (s: typeof test) => ({ count: s.labels.length, x: s.x.data, y: s.labels });
-  const layers = mlpLayers(SPEC);
-  const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
-  const loss = { kind: "mse" as const, accuracy: true };
+  const layers = plan.ntk.layers;
   const params = initDense(layers, {
     rule: "kaiming",
     seed: p.seed,
@@ -53,8 +90,8 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
   });
   const probe = await NtkProbe.create({
     layers,
-    probe: train0.x.data.slice(0, p.probe * 784),
-    dtype: "float32",
+    probe: train0.x.data.slice(0, plan.ntk.count * 784),
+    dtype: plan.ntk.dtype,
     rates: { lr: 1 },
     threads: ctx.threads,
   });
@@ -64,14 +101,7 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
   const lr = Math.min(p.baseLr, 1 / lambda0);
   ctx.log(`sigma=${p.sigma} seed=${p.seed}: lambda0=${lambda0} lr=${lr}`);
   const n = train0.labels.length;
-  const step = trainStep({
-    name: "mnist_fcn",
-    dtype: "float32",
-    batch: p.batch,
-    inputShape: [784],
-    forward,
-    loss,
-  });
+  const step = trainStep(plan.train);
   // Logs survive an interruption beside the trainer's checkpoint; steps logged again after a
   // resume replace their earlier rows (they are recomputed identically).
   const saved = `${ctx.workDir}/log.json`;
@@ -81,11 +111,10 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
   });
   const evalOn = async (set: typeof test, weights: Record<string, unknown>) =>
     await evaluate({
-      build: (batch) =>
-        evalStep({ name: "mnist_eval", dtype: "float32", batch, inputShape: [784], forward, loss }),
+      build: (batch) => evalStep(plan.evals.spec(batch)),
       params: weights as Parameters<typeof evaluate>[0]["params"],
       data: rows(set),
-      batchSize: 1000,
+      batchSize: plan.evals.batchSize,
       threads: ctx.threads,
     });
   const perEpoch = Math.floor(n / p.batch);

@@ -20,6 +20,7 @@ import {
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
 import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
+import { checkRows, type RunPlan } from "./_run_graphs.ts";
 
 export type ResnetParams = {
   sigma: number;
@@ -33,25 +34,49 @@ export type ResnetParams = {
   ep: string;
 };
 
+/** CIFAR-10's test set. */
+const TEST_ROWS = 10000;
+
+/** The run's graphs: the training step with SPEC 8's optimiser and the test evaluation (batch 100). */
+export function resnetPlan(p: ResnetParams): RunPlan & { evals: NonNullable<RunPlan["evals"]> } {
+  const spec = { width: p.width, classes: 10, bnMomentum: 0.1 };
+  const loss = { kind: "softmax_ce" as const, labels: "index" as const };
+  return {
+    train: {
+      name: "resnet18",
+      dtype: "float32",
+      batch: p.batch,
+      inputShape: [3, 32, 32],
+      forward: (b, x) => resnet18(b, x, { ...spec, training: true }),
+      loss,
+      sgd: { momentum: 0.9, weightDecay: 5e-4 },
+    },
+    evals: {
+      spec: (batch) => ({
+        name: "resnet18_eval",
+        dtype: "float32",
+        batch,
+        inputShape: [3, 32, 32],
+        forward: (b, x) => resnet18(b, x, { ...spec, training: false }),
+        loss,
+      }),
+      batchSize: 100,
+      counts: [Math.min(p.testCount, TEST_ROWS)],
+    },
+  };
+}
+
 export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> {
   const p = ctx.params;
+  const plan = resnetPlan(p);
   const full = loadCifar(ctx.inputs.cifar, CIFAR_TRAIN_BATCHES);
   const trainSet = p.perClass > 0 ? gather(full, firstPerClass(full.labels, p.perClass)) : full;
   const test0 = loadCifar(ctx.inputs.cifar, ["test_batch.bin"]);
   const test = p.testCount < 10000
     ? gather(test0, Uint32Array.from({ length: p.testCount }, (_, i) => i))
     : test0;
-  const spec = { width: p.width, classes: 10, bnMomentum: 0.1 };
-  const loss = { kind: "softmax_ce" as const, labels: "index" as const };
-  const step = trainStep({
-    name: "resnet18",
-    dtype: "float32",
-    batch: p.batch,
-    inputShape: [3, 32, 32],
-    forward: (b, x) => resnet18(b, x, { ...spec, training: true }),
-    loss,
-    sgd: { momentum: 0.9, weightDecay: 5e-4 },
-  });
+  checkRows("test", plan.evals.counts[0], test.labels.length);
+  const step = trainStep(plan.train);
   const init = pytorchDefaultInit([...step.params, ...step.buffers], {
     seed: p.seed,
     sigma: p.sigma,
@@ -87,21 +112,13 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
       if (k === 0 || k % perEpoch !== 0) return;
       dropFrom(epochs, "epoch", k / perEpoch);
       const te = await evaluate({
-        build: (batch) =>
-          evalStep({
-            name: "resnet18_eval",
-            dtype: "float32",
-            batch,
-            inputShape: [3, 32, 32],
-            forward: (b, x) => resnet18(b, x, { ...spec, training: false }),
-            loss,
-          }),
+        build: (batch) => evalStep(plan.evals.spec(batch)),
         params: {
           ...info.params,
           ...Object.fromEntries(step.buffers.map((v) => [v.name, info.state[v.name]])),
         },
         data: { count: test.labels.length, x: test.x.data, y: test.labels },
-        batchSize: 100,
+        batchSize: plan.evals.batchSize,
         threads: ctx.threads,
       });
       epochs.push({

@@ -15,6 +15,7 @@ import { constantLr, NtkProbe, train } from "../models/train/mod.ts";
 import { classificationTask, regressionTask } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { topEigenvalue } from "./_linalg.ts";
+import type { RunPlan } from "./_run_graphs.ts";
 
 export type RunParams = {
   task: "regression" | "classification";
@@ -33,8 +34,11 @@ export type RunParams = {
   ep: string;
 };
 
-export async function runTwoLayer(ctx: StageContext<RunParams>): Promise<void> {
-  const p = ctx.params;
+/**
+ * The run's graphs: the full-batch training step and the NTK probe on the first `probe` inputs.
+ * The 10-class head is the scalar head with fanOut `classes` (SPEC 5.2: u ∈ R^{d×10}).
+ */
+export function twoLayerPlan(p: RunParams): Required<Pick<RunPlan, "train" | "ntk">> {
   const setup = twoLayerSetup(p.name, p.table, p.width, p.inputDim);
   const classify = p.task === "classification";
   const base = twoLayerReluLayers({
@@ -43,6 +47,25 @@ export async function runTwoLayer(ctx: StageContext<RunParams>): Promise<void> {
     inputScale: setup.inputScale,
   }, p.inputDim);
   const layers: DenseLayer[] = [base[0], { ...base[1], fanOut: classify ? p.classes : 1 }];
+  return {
+    train: {
+      name: `two_layer_${p.task}`,
+      dtype: p.dtype,
+      batch: p.n,
+      inputShape: [p.inputDim],
+      forward: (b, input) => denseChain(b, input, layers).at(-1)!.out,
+      loss: classify ? { kind: "softmax_ce", labels: "index" } : { kind: "mse" },
+    },
+    ntk: { layers, count: Math.min(p.probe, p.n), dtype: p.dtype },
+  };
+}
+
+export async function runTwoLayer(ctx: StageContext<RunParams>): Promise<void> {
+  const p = ctx.params;
+  const setup = twoLayerSetup(p.name, p.table, p.width, p.inputDim);
+  const classify = p.task === "classification";
+  const plan = twoLayerPlan(p);
+  const layers = plan.ntk.layers;
   const data = classify
     ? (() => {
       const t = classificationTask({
@@ -60,19 +83,12 @@ export async function runTwoLayer(ctx: StageContext<RunParams>): Promise<void> {
   const cast = (a: Float32Array) => p.dtype === "float64" ? Float64Array.from(a) : a;
   const x = cast(data.x);
   const y = data.y instanceof Float32Array ? cast(data.y) : data.y;
-  const step = trainStep({
-    name: `two_layer_${p.task}`,
-    dtype: p.dtype,
-    batch: p.n,
-    inputShape: [p.inputDim],
-    forward: (b, input) => denseChain(b, input, layers).at(-1)!.out,
-    loss: classify ? { kind: "softmax_ce", labels: "index" } : { kind: "mse" },
-  });
+  const step = trainStep(plan.train);
   const params = initDense(layers, { rule: setup.init, seed: p.initSeed, dtype: p.dtype });
   const probe = await NtkProbe.create({
     layers,
-    probe: x.slice(0, p.probe * p.inputDim),
-    dtype: p.dtype,
+    probe: x.slice(0, plan.ntk.count * p.inputDim),
+    dtype: plan.ntk.dtype,
     rates: { lr: setup.lr },
     threads: ctx.threads,
   });

@@ -57,6 +57,15 @@ export interface EvalResult {
 }
 
 /**
+ * The batch sizes {@link evaluate} builds graphs for on `n` rows in batches of `batchSize`: the
+ * batch (or `n`, if smaller) and, where it does not divide `n`, the tail.
+ */
+export function evalBatchSizes(n: number, batchSize: number): number[] {
+  const main = Math.min(batchSize, n);
+  return n % main === 0 ? [main] : [main, n % main];
+}
+
+/**
  * Runs the graph over the rows in data order, in batches of `batchSize` plus one graph for a
  * smaller tail, and averages batch means weighted by batch size (exact dataset means).
  */
@@ -67,8 +76,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvalResult> {
       `Expected a positive batch size and rows but found ${opts.batchSize}, ${n}`,
     );
   }
-  const main = Math.min(opts.batchSize, n);
-  const sizes = n % main === 0 ? [main] : [main, n % main];
+  const sizes = evalBatchSizes(n, opts.batchSize);
+  const main = sizes[0];
   const runners = new Map<number, { session: Session; feeder: BatchFeeder }>();
   let loss = 0;
   let correct = 0;

@@ -37,6 +37,7 @@ export {
   saveCheckpoint,
 } from "./checkpoint.ts";
 export {
+  evalBatchSizes,
   type EvalResult,
   type EvalSpec,
   evalStep,

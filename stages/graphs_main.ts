@@ -1,0 +1,210 @@
+/**
+ * `deno task graphs`: writes every ONNX graph the DAG's training stages build at a scale (their
+ * training steps, evaluation graphs and NTK probes), each distinct graph once, from the same plans
+ * the runs use (_run_graphs.ts). `<stage>.<role>.onnx` is named after the first stage, in DAG
+ * order, that builds it; `<stage>.<role>.json` beside it lists its inputs and outputs (names,
+ * dtypes, shapes), every stage that builds it, the SHA-256 of the ONNX bytes and more.
+ *
+ *     deno task graphs --out DIR [--scale smoke|default|paper] [--set STAGE.PARAM=VALUE]...
+ *
+ * The graphs are provider-neutral standard ONNX; the CPU provider rewrites eligible Convs for
+ * onnxruntime's NCHWc kernels when it opens one (models/train/provider.ts).
+ */
+import { parseArgs } from "node:util";
+import { applySets, type Stage, UsageError } from "../pipeline/mod.ts";
+import { IR_VERSION, OPSET, serializeModel, type ValueInfo } from "../models/onnx/mod.ts";
+import { defaultScale, pipeline, scales } from "./mod.ts";
+import { planGraphs, type RunPlan } from "./_run_graphs.ts";
+import { type RunParams, twoLayerPlan } from "./_two_layer_train.ts";
+import { type FcnParams, mnistFcnPlan } from "./_mnist_fcn_train.ts";
+import { type CifarFcnParams, cifarFcnPlan } from "./_cifar_fcn_train.ts";
+import { type ResnetParams, resnetPlan } from "./_resnet_train.ts";
+import { linearGdPlan } from "./_linear_gd_onnx.ts";
+import type { CaseSpec } from "./_theory_cases.ts";
+
+const USAGE = "Usage: deno task graphs --out DIR [--scale " + scales.join("|") +
+  "] [--set STAGE.PARAM=VALUE]...";
+
+/**
+ * The plans of each stage module that trains, keyed by its file name, each with a label that
+ * tells a stage's plans apart (theory-vs-gd runs one per case). A module missing here that
+ * trains is caught by graphs_main_test.ts, which lists the modules that do not.
+ */
+export const PLANS: Readonly<
+  Record<string, (params: Record<string, unknown>) => { label: string; plan: RunPlan }[]>
+> = {
+  "theory_vs_gd.ts": (p) =>
+    (p.cases as unknown as CaseSpec[]).map((c) => ({
+      label: `d${c.d}-gamma${c.gamma}`,
+      plan: linearGdPlan(c.d, c.gamma),
+    })),
+  "two_layer_runs.ts": (p) => [{ label: "", plan: twoLayerPlan(p as RunParams) }],
+  "figure2_runs.ts": (p) => [{ label: "", plan: mnistFcnPlan(p as FcnParams) }],
+  "cifar_fcn_runs.ts": (p) => [{ label: "", plan: cifarFcnPlan(p as CifarFcnParams) }],
+  "figure3_runs.ts": (p) => [{ label: "", plan: resnetPlan(p as ResnetParams) }],
+};
+
+/** The file name of a stage's declaring module. */
+export const moduleFile = (s: Stage) => s.module.slice(s.module.lastIndexOf("/") + 1);
+
+/** Options of the graphs command; `help` alone when asked for. */
+export type GraphsOptions = { help: true } | {
+  help: false;
+  out: string;
+  scale: string;
+  sets: string[];
+};
+
+/** Parses the command line; throws UsageError naming the bad flag or value. */
+export function parseGraphsArgs(args: readonly string[]): GraphsOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        out: { type: "string" },
+        scale: { type: "string" },
+        set: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (cause) {
+    throw new UsageError((cause as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true };
+  if (!v.out) throw new UsageError(`Expected "--out DIR" (the folder to write the graphs into)`);
+  const scale = v.scale ?? defaultScale;
+  if (!(scales as readonly string[]).includes(scale)) {
+    throw new UsageError(`Expected --scale to be one of ${scales.join(", ")} but found "${scale}"`);
+  }
+  return { help: false, out: v.out, scale, sets: v.set ?? [] };
+}
+
+/** One distinct graph: its file stem, role, batch, bytes and every stage that builds it. */
+export interface CatalogGraph {
+  readonly file: string;
+  readonly role: string;
+  readonly batch: number;
+  readonly bytes: Uint8Array;
+  readonly inputs: readonly ValueInfo[];
+  readonly outputs: readonly ValueInfo[];
+  readonly name: string;
+  readonly nodes: number;
+  readonly sha256: string;
+  readonly usedBy: string[];
+}
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Every distinct graph the DAG's training stages build at `scale` (after `sets`), in DAG order;
+ * `progress` is told of each stage. Stages whose module is not in PLANS build none.
+ */
+export async function catalog(
+  scale: string,
+  sets: string[] = [],
+  progress: (done: number, total: number) => void = () => {},
+): Promise<CatalogGraph[]> {
+  const stages = applySets(pipeline({ scale, ep: "cpu" }).stages, sets).filter((s) =>
+    moduleFile(s) in PLANS
+  );
+  const bySha = new Map<string, CatalogGraph>();
+  for (const [i, stage] of stages.entries()) {
+    for (const { label, plan } of PLANS[moduleFile(stage)](stage.params)) {
+      for (const g of planGraphs(plan)) {
+        const graph = g.build();
+        const bytes = serializeModel(graph);
+        const sha = await sha256(bytes);
+        const known = bySha.get(sha);
+        if (known) {
+          if (!known.usedBy.includes(stage.id)) known.usedBy.push(stage.id);
+          continue;
+        }
+        const role = g.role === "eval" ? `eval-b${g.batch}` : g.role;
+        bySha.set(sha, {
+          file: [stage.id, label, role].filter((x) => x).join("."),
+          role: g.role,
+          batch: g.batch,
+          bytes,
+          inputs: graph.inputs,
+          outputs: graph.outputs,
+          name: graph.name,
+          nodes: graph.nodes.length,
+          sha256: sha,
+          usedBy: [stage.id],
+        });
+      }
+    }
+    progress(i + 1, stages.length);
+  }
+  return [...bySha.values()];
+}
+
+const io = (vs: readonly ValueInfo[]) =>
+  vs.map((v) => ({ dtype: v.dtype, name: v.name, shape: [...v.shape] }));
+
+/** Writes each graph as `<file>.onnx` and its sidecar `<file>.json` (each via a temporary file). */
+export async function writeCatalog(
+  dir: string,
+  graphs: readonly CatalogGraph[],
+  scale: string,
+): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  for (const g of graphs) {
+    const sidecar = {
+      graph: g.name,
+      role: g.role,
+      batch: g.batch,
+      scale,
+      usedBy: g.usedBy,
+      inputs: io(g.inputs),
+      outputs: io(g.outputs),
+      nodes: g.nodes,
+      opset: OPSET,
+      irVersion: IR_VERSION,
+      sha256: g.sha256,
+    };
+    const files: [string, Uint8Array][] = [
+      [`${dir}/${g.file}.onnx`, g.bytes],
+      [`${dir}/${g.file}.json`, new TextEncoder().encode(JSON.stringify(sidecar, null, 2) + "\n")],
+    ];
+    for (const [path, data] of files) {
+      await Deno.writeFile(`${path}.tmp`, data);
+      await Deno.rename(`${path}.tmp`, path);
+    }
+  }
+}
+
+if (import.meta.main) {
+  let opts: GraphsOptions;
+  try {
+    if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+      console.log(USAGE);
+      Deno.exit(0);
+    }
+    opts = parseGraphsArgs(Deno.args);
+    if (opts.help) Deno.exit(0);
+    applySets(pipeline({ scale: opts.scale, ep: "cpu" }).stages, opts.sets); // checks the --set flags
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const t0 = Date.now();
+  const stamp = () => new Date().toISOString().slice(11, 19);
+  const graphs = await catalog(opts.scale, opts.sets, (done, total) => {
+    if (done === total || done % 25 === 0) {
+      console.log(`${stamp()} built the graphs of ${done}/${total} training stages`);
+    }
+  });
+  await writeCatalog(opts.out, graphs, opts.scale);
+  const users = graphs.reduce((n, g) => n + g.usedBy.length, 0);
+  console.log(
+    `Wrote ${graphs.length} distinct graphs (.onnx + .json) of ${opts.scale} scale to ${opts.out} ` +
+      `(${users} stage-graph uses; ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+}
