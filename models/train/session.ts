@@ -60,9 +60,12 @@ export function checkCudaProvider(dir = ortLibraryDir()): void {
   if (missing.length > 0) {
     throw new ProviderError(
       `Expected ${missing.map((m) => `"${m}"`).join(" and ")} next to "libonnxruntime.so.1" in ` +
-        `"${dir}" but found none: the CUDA execution provider is not installed. Reinstall ` +
-        `onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 (or npm's ` +
-        `--onnxruntime-node-install=cuda12) on a machine with CUDA 12, or use "cpu" or "webgpu"`,
+        `"${dir}" but found none: the CUDA execution provider is not installed (the npm package ` +
+        `does not ship it; its install script downloads a CUDA 12 build from api.nuget.org). On ` +
+        `a machine with CUDA 12 that reaches it, run \`ONNXRUNTIME_NODE_INSTALL=cuda12 deno ` +
+        `install --allow-scripts=npm:onnxruntime-node --node-modules-dir=auto\` and set ` +
+        `"nodeModulesDir": "auto" in deno.json (npm: ONNXRUNTIME_NODE_INSTALL=cuda12 npm install, ` +
+        `or --onnxruntime-node-install=cuda12); or use "cpu" or "webgpu"`,
     );
   }
 }

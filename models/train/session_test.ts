@@ -29,6 +29,8 @@ Deno.test("checkCudaProvider() names the missing library and the cuda12 install 
       assert.match(e.message, /libonnxruntime_providers_cuda\.so/);
       assert.match(e.message, /ONNXRUNTIME_NODE_INSTALL=cuda12/);
       assert.match(e.message, /--onnxruntime-node-install=cuda12/);
+      // the Deno way: npm lifecycle scripts run only when allowed, into a local node_modules
+      assert.match(e.message, /--allow-scripts=npm:onnxruntime-node --node-modules-dir=auto/);
       return true;
     });
   } finally {
