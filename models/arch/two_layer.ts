@@ -2,16 +2,24 @@
 import type { GraphBuilder, Tensor } from "../autodiff/mod.ts";
 import { denseChain, type DenseLayer } from "./dense.ts";
 
-/** Options of the two-layer linear network f(x) = γ Σ_i u_i w_i x. */
+/** Options of the two-layer linear network f(x) = γ Σ_i u_i w_i x (γ u·W x for vector x). */
 export interface TwoLayerLinearSpec {
   readonly width: number;
   readonly gamma: number;
+  /** Input dimension d0 (default 1, the scalar model of SPEC 1.1): W = `fc1.weight` is [d, d0]. */
+  readonly inputDim?: number;
 }
 
-/** Layers of the linear network: w = `fc1.weight` [d,1], u = `fc2.weight` [1,d]. */
+/** Layers of the linear network: W = `fc1.weight` [d,d0] (w for d0 = 1), u = `fc2.weight` [1,d]. */
 export function twoLayerLinearLayers(spec: TwoLayerLinearSpec): DenseLayer[] {
   return [
-    { name: "fc1", fanIn: 1, fanOut: spec.width, bias: false, activation: "none" },
+    {
+      name: "fc1",
+      fanIn: spec.inputDim ?? 1,
+      fanOut: spec.width,
+      bias: false,
+      activation: "none",
+    },
     {
       name: "fc2",
       fanIn: spec.width,
@@ -23,10 +31,15 @@ export function twoLayerLinearLayers(spec: TwoLayerLinearSpec): DenseLayer[] {
   ];
 }
 
-/** Two-layer linear network on scalar inputs x [B,1]: f = γ·(x·wᵀ)·uᵀ, returns [B,1]. */
+/**
+ * Two-layer linear network on inputs x [B,d0] (d0 = 1: scalar inputs): f = γ·(x·Wᵀ)·uᵀ, returns
+ * [B,1]. With every input on one line x = ξ·e (|e| = 1), only w := W e moves and g = γ u·w
+ * follows the scalar model's exact solution (SPEC 1.1).
+ */
 export function twoLayerLinear(b: GraphBuilder, x: Tensor, spec: TwoLayerLinearSpec): Tensor {
-  if (x.shape.length !== 2 || x.shape[1] !== 1) {
-    throw new RangeError(`Expected x of shape [B,1] but found [${x.shape}]`);
+  const d0 = spec.inputDim ?? 1;
+  if (x.shape.length !== 2 || x.shape[1] !== d0) {
+    throw new RangeError(`Expected x of shape [B,${d0}] but found [${x.shape}]`);
   }
   return denseChain(b, x, twoLayerLinearLayers(spec)).at(-1)!.out;
 }

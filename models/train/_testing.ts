@@ -13,13 +13,13 @@ import type { DataSource } from "./batch_feed.ts";
 export const LINEAR_GROUPS = { eta_u: ["fc2.weight"], eta_w: ["fc1.weight"] };
 
 /** Full-batch float64 step of f(x) = γ (u·w) x on n scalar inputs. */
-export function linearStep(d: number, gamma: number, n: number): TrainStep {
+export function linearStep(d: number, gamma: number, n: number, inputDim = 1): TrainStep {
   return trainStep({
     name: `linear_d${d}`,
     dtype: "float64",
     batch: n,
-    inputShape: [1],
-    forward: (b, x) => twoLayerLinear(b, x, { width: d, gamma }),
+    inputShape: [inputDim],
+    forward: (b, x) => twoLayerLinear(b, x, { width: d, gamma, inputDim }),
     loss: { kind: "mse" },
     lrGroups: LINEAR_GROUPS,
   });

@@ -16,7 +16,7 @@ interface Case {
 }
 
 // Kernel-like (NTK scaling, β = 0.5) and small-init (alignment then rescaling) runs, both with
-// function-space step m2·K ≤ 0.02 along the whole path (SPEC 2.9).
+// function-space step m2·K ≤ 0.02 along the whole path (SPEC 2.9; checked at every step).
 const CASES: Case[] = [
   { name: "ntk", d: 50, gamma: 1 / Math.sqrt(50), sigma: 1, etaU: 0.01, etaW: 0.005, steps: 400 },
   { name: "small init", d: 20, gamma: 1, sigma: 0.05, etaU: 0.005, etaW: 0.005, steps: 1500 },
@@ -30,7 +30,7 @@ for (const c of CASES) {
     const rng = createRng(11);
     const w0 = rng.fillNormal(new Float64Array(c.d), c.sigma);
     const u0 = rng.fillNormal(new Float64Array(c.d), c.sigma);
-    const logged: { step: number; g: number }[] = [];
+    const logged: { step: number; g: number; k: number }[] = [];
     const result = await train({
       step: linearStep(c.d, c.gamma, n),
       params: { "fc1.weight": w0, "fc2.weight": u0 },
@@ -38,11 +38,16 @@ for (const c of CASES) {
       schedule: constantLr({ eta_u: c.etaU, eta_w: c.etaW }),
       epochs: c.steps,
       threads: 1,
-      logEvery: 50,
+      logEvery: 1,
       onLog: (step, info) => {
         const u = info.params["fc2.weight"] as Float64Array;
         const w = info.params["fc1.weight"] as Float64Array;
-        logged.push({ step, g: c.gamma * u.reduce((s, v, i) => s + v * w[i], 0) });
+        const sq = (v: Float64Array) => v.reduce((s, x) => s + x * x, 0);
+        logged.push({
+          step,
+          g: c.gamma * u.reduce((s, v, i) => s + v * w[i], 0),
+          k: c.gamma ** 2 * (c.etaU * sq(w) + c.etaW * sq(u)),
+        });
       },
     });
     assert.equal(result.diverged, false);
@@ -58,6 +63,9 @@ for (const c of CASES) {
     const problem = { gamma: c.gamma, etaU: c.etaU, etaW: c.etaW, m2: 1, a };
     const init = prepareInit(problem, u0, w0);
     assert.ok(problem.m2 * init.k0 <= 0.02, `step m2·K0 = ${init.k0}`);
+    assert.equal(logged.length, c.steps + 1);
+    const kMax = Math.max(...logged.map((l) => l.k));
+    assert.ok(problem.m2 * kMax <= 0.02, `largest step m2·K along the path = ${kMax}`);
     const exact = closedForm(problem, init, logged.map((l) => l.step));
     const dev = Math.max(...logged.map((l, i) => Math.abs(l.g - exact.g[i]))) / Math.abs(a);
     console.log(
@@ -70,6 +78,51 @@ for (const c of CASES) {
     assert.ok(Math.abs(logged.at(-1)!.g - a) < 0.05, "the run converges toward g = a");
   });
 }
+
+Deno.test("train() on the vector-input linear network with data on a line follows the scalar model: only W e moves", async () => {
+  // SPEC 1.1 [D]: inputs x = ξ·e in R^{d0}; with W ∈ R^{d×d0}, f = γ ξ u·(W e), so w := W e follows
+  // the scalar network's GD exactly and W's part orthogonal to e never changes
+  const [d, d0, n, gamma, eta, steps] = [30, 5, 16, 1, 0.01, 300];
+  const scalar = linearData(n, 1, 4);
+  const rng = createRng(9);
+  const e = rng.fillNormal(new Float64Array(d0));
+  const norm = Math.sqrt(e.reduce((s, v) => s + v * v, 0));
+  e.forEach((v, i) => (e[i] = v / norm));
+  const xi = scalar.x as Float64Array;
+  const x = Float64Array.from({ length: n * d0 }, (_, k) => xi[Math.floor(k / d0)] * e[k % d0]);
+  const W0 = rng.fillNormal(new Float64Array(d * d0), 0.3);
+  const u0 = rng.fillNormal(new Float64Array(d), 0.3);
+  const we = (W: Float64Array) =>
+    Float64Array.from({ length: d }, (_, i) => e.reduce((s, ej, j) => s + W[i * d0 + j] * ej, 0));
+  const run = async (step: ReturnType<typeof linearStep>, w: Float64Array, xs: Float64Array) =>
+    await train({
+      step,
+      params: { "fc1.weight": w, "fc2.weight": u0.slice() },
+      data: { ...scalar, x: xs },
+      schedule: constantLr({ eta_u: eta, eta_w: eta }),
+      epochs: steps,
+      threads: 1,
+    });
+  const vec = await run(linearStep(d, gamma, n, d0), W0.slice(), x);
+  const sca = await run(linearStep(d, gamma, n), we(W0), xi);
+  assert.ok(!vec.diverged && !sca.diverged);
+  if (vec.diverged || sca.diverged) return;
+  const W = vec.params["fc1.weight"] as Float64Array;
+  const errW = maxAbsDiff(we(W), sca.params["fc1.weight"] as Float64Array);
+  const errU = maxAbsDiff(
+    vec.params["fc2.weight"] as Float64Array,
+    sca.params["fc2.weight"] as Float64Array,
+  );
+  const errL = maxAbsDiff(vec.losses, sca.losses);
+  assert.ok(Math.max(errW, errU, errL) < 1e-12, `vector vs scalar: ${errW} ${errU} ${errL}`);
+  // W − (W e) eᵀ is W's part orthogonal to e
+  const orth = (M: Float64Array) => {
+    const m = we(M);
+    return M.map((v, k) => v - m[Math.floor(k / d0)] * e[k % d0]);
+  };
+  assert.ok(maxAbsDiff(orth(W), orth(W0)) < 1e-14, "the orthogonal part is fixed");
+  assert.ok(maxAbsDiff(W, W0) > 1e-3, "W moved");
+});
 
 Deno.test("train() reports divergence at the step of the first non-finite loss or parameter", async () => {
   const [d, n, gamma, eta] = [10, 16, 1, 50];
