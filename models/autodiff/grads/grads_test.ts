@@ -137,5 +137,6 @@ CASES.forEach((c, k) => {
     console.log(`${c.name}: ort ${err.ort.toExponential(2)} ref ${err.ref.toExponential(2)}`);
     assert.ok(err.ort <= 1e-6, `ORT relative error ${err.ort}`);
     assert.ok(err.ref <= 1e-6, `reference relative error ${err.ref}`);
+    assert.ok(err.ortForward <= 1e-12, `ORT forward vs the reference, relative ${err.ortForward}`);
   });
 });
