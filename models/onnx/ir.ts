@@ -103,3 +103,8 @@ export function allocData(dtype: DType, n: number): TensorData {
       return new Uint8Array(n);
   }
 }
+
+/** A 1-D int64 initializer holding `values` (shapes, axes and perms that rewrites add). */
+export function int64Initializer(name: string, values: readonly number[]): Initializer {
+  return { name, dtype: "int64", shape: [values.length], data: BigInt64Array.from(values, BigInt) };
+}

@@ -35,6 +35,7 @@ import {
   type Graph,
   inferOutputs,
   type Initializer,
+  int64Initializer,
   type Node,
   type ProviderGraph,
   serializeModel,
@@ -101,12 +102,7 @@ export function nchwcConvs(graph: Graph, block: number): ProviderGraph {
   const reordered = new Map<string, string>();
   const filters = new Map<string, string>();
   const int64s = (name: string, values: readonly number[]) => {
-    added.push({
-      name,
-      dtype: "int64",
-      shape: [values.length],
-      data: BigInt64Array.from(values, BigInt),
-    });
+    added.push(int64Initializer(name, values));
     return name;
   };
   const domainNode = (

@@ -19,7 +19,13 @@
  * right. The CPU keeps the grouped Conv: in-process A/Bs of a ResNet-18 step at batch 128 took 3 %
  * (full width) and 5 % (width 1/8) longer with the rewritten form.
  */
-import type { Graph, Initializer, Node, ProviderGraph } from "../onnx/mod.ts";
+import {
+  type Graph,
+  type Initializer,
+  int64Initializer,
+  type Node,
+  type ProviderGraph,
+} from "../onnx/mod.ts";
 import { nchwcConvs } from "./nchwc.ts";
 
 /** Execution providers the trainer can select. */
@@ -122,12 +128,6 @@ export function ungroupSharedConvs(graph: Graph): Graph {
       "conv",
       "out",
     ].map(at);
-    const int64s = (name: string, values: readonly number[]): Initializer => ({
-      name,
-      dtype: "int64",
-      shape: [values.length],
-      data: BigInt64Array.from(values, BigInt),
-    });
     added.push(
       {
         name: kernel,
@@ -136,8 +136,8 @@ export function ungroupSharedConvs(graph: Graph): Graph {
         data: w.data.slice(0, per),
       },
       // 0 keeps the input's size on that axis, −1 takes the rest (ONNX Reshape, allowzero 0)
-      int64s(planesShape, [-1, 1, 0, 0]),
-      int64s(outShape, [-1, group * perGroup, 0, 0]),
+      int64Initializer(planesShape, [-1, 1, 0, 0]),
+      int64Initializer(outShape, [-1, group * perGroup, 0, 0]),
     );
     const { group: _, ...attrs } = node.attrs;
     nodes.push(
