@@ -108,7 +108,10 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
           [
             setting + ".",
             "Points: seed means; bars: ± 1 standard deviation over seeds. Expected: lower test accuracy at large σ.",
-            ...divergedLines(files.map((f) => f.summary)),
+            ...divergedLines(
+              files.map((f) => f.summary),
+              accRows.some((r) => r.diverged), // rows with an accuracy only
+            ),
           ],
           { diverged: files.some((f) => f.summary.diverged) },
         ),

@@ -54,7 +54,10 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
               s.epochs === 1 ? "" : "s"
             }, ${s.trainCount} training images; every conv/linear weight × σ.`,
             "Paper: larger initialisation gives worse test accuracy.",
-            ...divergedLines(files.map((f) => f.summary)),
+            ...divergedLines(
+              files.map((f) => f.summary),
+              files.some((f) => f.summary.diverged && f.summary.bestTestAcc !== null),
+            ),
           ],
           {
             series: "which",

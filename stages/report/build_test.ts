@@ -198,10 +198,20 @@ Deno.test("buildReport() leaves diverged runs out of the accuracy means, names t
   assert.equal(c7.verdict, "pass");
   // every run at the largest σ diverged: the worst result, so the trend holds
   const lastGone = claim7([...runs.slice(0, 4), run(4, 0.95, true)]);
-  assert.match(lastGone.checks[0].measured, /σ 4: every run diverged \(1\)$/);
+  assert.match(lastGone.checks[0].measured, /σ 4: no accuracy \(1 diverged\)$/);
   assert.equal(lastGone.verdict, "pass");
   // every run at σ = 1 diverged: worse than σ = 2, so the trend fails
   assert.equal(claim7([run(1, 0.7, true), run(2, 0.55), run(4, 0.5)]).verdict, "fail");
+  // a trend needs two σ with accuracies: every run diverged, or all but one σ, is no pass
+  assert.equal(claim7([run(1, 0.7, true), run(2, 0.6, true)]).verdict, "fail");
+  assert.equal(claim7([run(1, 0.7), run(2, 0.6, true)]).verdict, "fail");
+  // a run that did not diverge but logged no accuracy is counted, not averaged in as 0 or NaN
+  const noAcc = claim7([run(1, 0.6), { ...run(1, 0), bestTestAcc: null }, run(2, 0.5)]);
+  assert.equal(
+    noAcc.checks[0].measured,
+    "σ 1: 60.00% (1 seed; 1 logged no accuracy, not in the mean), σ 2: 50.00%",
+  );
+  assert.equal(noAcc.verdict, "pass");
 });
 
 Deno.test("buildReport() fails the FCN's train-accuracy check where a run diverged", () => {
@@ -248,7 +258,12 @@ Deno.test("buildReport() leaves a diverged run's missing ζ out of the separatio
   const c5 = claim5(runs);
   assert.equal(c5.verdict, "pass"); // 0.5 / 0.01, the null not read as 0
   assert.match(c5.checks[0].measured, /^50 .*; diverged, not in the means: mean-field 1 of 2$/);
-  assert.equal(claim5([zeta("mean-field", "feature", null), ...runs.slice(2)]).verdict, "fail");
+  const lost = claim5([zeta("mean-field", "feature", null), ...runs.slice(2)]);
+  assert.equal(lost.verdict, "fail");
+  assert.match(lost.checks[0].measured, /^not shown: every run of mean-field diverged \[ntk/);
+  const noKernel = claim5([zeta("mean-field", "feature", 0.5)]);
+  assert.equal(noKernel.verdict, "fail");
+  assert.match(noKernel.checks[0].measured, /^not shown: no kernel-regime run at d = 10000/);
   assert.equal(
     claim5([
       zeta("mean-field", "feature", 0.5),

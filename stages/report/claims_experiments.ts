@@ -35,25 +35,32 @@ function separation(ctx: ClaimContext, stage: string): { scale: string; checks: 
   const gone = [...byName].filter(([, e]) => e.diverged > 0).map(([name, e]) =>
     `${name} ${e.diverged} of ${e.diverged + e.z.length}`
   );
+  // a parametrisation whose every run diverged has no ζ, and without both regimes there is no
+  // ratio: the separation is then not shown (and fails), rather than printed as NaN or Infinity
+  const lost = [...byName].filter(([, e]) => e.z.length === 0).map(([name]) => name);
+  const shown = feat.length > 0 && kern.length > 0 && lost.length === 0;
+  const head = shown
+    ? num(ratio)
+    : lost.length
+    ? `not shown: every run of ${lost.join(", ")} diverged`
+    : `not shown: no ${feat.length ? "kernel" : "feature"}-regime run at d = ${dMax}`;
   return {
     scale: `d = ${dMax}, ${seeds} seed${seeds === 1 ? "" : "s"}, ${s.runs.length} runs in all`,
     checks: [{
       label,
-      measured: `${num(ratio)} [${
-        rows.map((r) => `${r.name} (${r.regime}) ${num(r.z)}`).join(", ")
-      }]${gone.length ? `; diverged, not in the means: ${gone.join(", ")}` : ""}`,
+      measured: `${head} [${rows.map((r) => `${r.name} (${r.regime}) ${num(r.z)}`).join(", ")}]${
+        gone.length ? `; diverged, not in the means: ${gone.join(", ")}` : ""
+      }`,
       criterion,
-      // a parametrisation whose every run diverged shows no ζ, so the separation is not shown
-      verdict: verdictOf(
-        feat.length > 0 && kern.length > 0 && rows.length === byName.size && ratio >= 10,
-      ),
+      verdict: verdictOf(shown && ratio >= 10),
     }],
   };
 }
 
 /**
- * Seed-mean accuracies per σ for one model, sorted by σ, over the runs that did not diverge
- * (`seeds` of them; `diverged` counts the others). With no such run the means are NaN.
+ * Seed-mean accuracies per σ for one model, sorted by σ, over the runs that did not diverge and
+ * logged a test accuracy (`seeds` of them); `diverged` and `missing` count the others. With no
+ * such run the means are NaN, and `describe` and the checks say so instead of printing them.
  */
 function bySigma(runs: InitScaleSummary["runs"], model: string) {
   const sigmas = [...new Set(runs.filter((r) => r.model === model).map((r) => r.sigma))].sort(
@@ -61,13 +68,16 @@ function bySigma(runs: InitScaleSummary["runs"], model: string) {
   );
   return sigmas.map((sigma) => {
     const all = runs.filter((r) => r.model === model && r.sigma === sigma);
-    const rs = all.filter((r) => !r.diverged);
-    const test = rs.map((r) => r.bestTestAcc ?? NaN);
+    const diverged = all.filter((r) => r.diverged).length;
+    const rs = all.filter((r) => !r.diverged && r.bestTestAcc !== null);
+    const test = rs.map((r) => r.bestTestAcc as number);
+    const train = rs.map((r) => r.bestTrainAcc).filter((a): a is number => a !== null);
     return {
       sigma,
       seeds: rs.length,
-      diverged: all.length - rs.length,
-      train: mean(rs.map((r) => r.bestTrainAcc ?? NaN)),
+      diverged,
+      missing: all.length - diverged - rs.length,
+      train: train.length === rs.length ? mean(train) : NaN,
       test: mean(test),
       testStd: sampleStd(test),
     };
@@ -78,12 +88,14 @@ const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i 
 
 /** One σ of a check's measured list: seed mean (± sample std, with several), and what diverged. */
 function describe(p: ReturnType<typeof bySigma>[number]): string {
-  if (p.seeds === 0) return `σ ${p.sigma}: every run diverged (${p.diverged})`;
+  const others = [
+    p.diverged > 0 ? `${p.diverged} diverged` : "",
+    p.missing > 0 ? `${p.missing} logged no accuracy` : "",
+  ].filter((x) => x).join(", ");
+  if (p.seeds === 0) return `σ ${p.sigma}: no accuracy (${others})`;
   const std = p.seeds > 1 ? ` ± ${(100 * p.testStd).toFixed(2)}` : "";
-  const count = p.seeds > 1 || p.diverged > 0
-    ? ` (${p.seeds} seed${p.seeds === 1 ? "" : "s"}${
-      p.diverged > 0 ? `; ${p.diverged} diverged, not in the mean` : ""
-    })`
+  const count = p.seeds > 1 || others
+    ? ` (${p.seeds} seed${p.seeds === 1 ? "" : "s"}${others ? `; ${others}, not in the mean` : ""})`
     : "";
   return `σ ${p.sigma}: ${pct(p.test)}${std}${count}`;
 }
@@ -100,13 +112,14 @@ function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: 
         label: `${model} (${stage}): best test accuracy over σ ≥ ${minSigma}`,
         measured: list,
         criterion: "non-increasing in σ (seed means; ties allowed; a σ whose every run diverged " +
-          "counts as the worst)",
+          "counts as the worst; at least two σ with accuracies)",
         verdict: verdictOf(
-          pts.length >= 2 && nonIncreasing(pts.map((p) => p.seeds > 0 ? p.test : -Infinity)),
+          pts.filter((p) => p.seeds > 0).length >= 2 &&
+            nonIncreasing(pts.map((p) => p.seeds > 0 ? p.test : -Infinity)),
         ),
       });
       if (train) {
-        const trained = pts.filter((p) => p.seeds > 0);
+        const trained = pts.filter((p) => p.seeds > 0 && Number.isFinite(p.train));
         const low = Math.min(...trained.map((p) => p.train));
         const gone = pts.filter((p) => p.diverged > 0);
         checks.push({
@@ -116,7 +129,7 @@ function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: 
               ? `; diverged: ${gone.map((p) => `σ ${p.sigma} ${p.diverged} run(s)`).join(", ")}`
               : ""),
           criterion: "> 95% for every σ (a run that diverged did not reach it)",
-          verdict: verdictOf(trained.length > 0 && low > 0.95 && gone.length === 0),
+          verdict: verdictOf(trained.length === pts.length && low > 0.95 && gone.length === 0),
         });
       }
     }
@@ -178,7 +191,7 @@ export const EXPERIMENT_CLAIMS: ClaimDef[] = [
         scale: "σ = 1",
         checks: [{
           label,
-          measured: at1.seeds > 0 ? pct(at1.test) : `every run diverged (${at1.diverged})`,
+          measured: at1.seeds > 0 ? pct(at1.test) : describe(at1),
           criterion,
           verdict: verdictOf(at1.seeds > 0 && at1.test >= 0.93),
         }],

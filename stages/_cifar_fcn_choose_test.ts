@@ -1,7 +1,7 @@
 // The CIFAR FCN collector's choice per σ and seed: the largest rate that passed the train target,
 // else the best-training rate (flagged), and a diverged record where every rate diverged.
 import assert from "node:assert/strict";
-import { chooseRuns, type RunFile } from "./cifar_fcn.ts";
+import { chooseRuns, type CifarFcnRun } from "./_cifar_fcn_choose.ts";
 
 const run = (sigma: number, seed: number, lr: number, train: number | null, diverged = false) =>
   ({
@@ -11,7 +11,7 @@ const run = (sigma: number, seed: number, lr: number, train: number | null, dive
     diverged,
     bestTrainAcc: train,
     bestTestAcc: train === null ? null : train / 2,
-  }) as RunFile["summary"];
+  }) as CifarFcnRun;
 
 Deno.test("chooseRuns() picks per σ and seed the largest rate past the target, else the best training one", () => {
   const chosen = chooseRuns([
