@@ -31,6 +31,3 @@ export type {
   StageSpec,
 } from "./stage.ts";
 export type { Json } from "./hash.ts";
-export { UsageError } from "./errors.ts";
-export { applySets } from "./overrides.ts";
-export { CodeHasher } from "./code_hash.ts";

@@ -47,6 +47,7 @@ const [MNIST_TRAIN_ROWS, MNIST_TEST_ROWS] = [60000, 10000];
 export function mnistFcnPlan(p: FcnParams): Required<RunPlan> {
   const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
   const loss = { kind: "mse" as const, accuracy: true };
+  const counts = [p.perClass > 0 ? 10 * p.perClass : MNIST_TRAIN_ROWS, MNIST_TEST_ROWS];
   return {
     train: {
       name: "mnist_fcn",
@@ -66,9 +67,9 @@ export function mnistFcnPlan(p: FcnParams): Required<RunPlan> {
         loss,
       }),
       batchSize: 1000,
-      counts: [p.perClass > 0 ? 10 * p.perClass : MNIST_TRAIN_ROWS, MNIST_TEST_ROWS],
+      counts,
     },
-    ntk: { layers: mlpLayers(SPEC), count: p.probe, dtype: "float32" },
+    ntk: { layers: mlpLayers(SPEC), count: Math.min(p.probe, counts[0]), dtype: "float32" },
   };
 }
 
@@ -97,7 +98,8 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
   });
   await probe.setReference(params);
   // Stability rule (SPEC 5.1): lr · λ_max(Θ0)/P ≤ 1 on the probe set; else the base rate.
-  const lambda0 = topEigenvalue(await probe.gram(params), p.probe * 10) / p.probe;
+  const rowsP = plan.ntk.count;
+  const lambda0 = topEigenvalue(await probe.gram(params), rowsP * 10) / rowsP;
   const lr = Math.min(p.baseLr, 1 / lambda0);
   ctx.log(`sigma=${p.sigma} seed=${p.seed}: lambda0=${lambda0} lr=${lr}`);
   const n = train0.labels.length;

@@ -94,7 +94,8 @@ export async function runTwoLayer(ctx: StageContext<RunParams>): Promise<void> {
   });
   await probe.setReference(params);
   const outputs = classify ? p.classes : 1;
-  const lambda0 = topEigenvalue(await probe.gram(params), p.probe * outputs) / p.probe;
+  const rowsP = plan.ntk.count;
+  const lambda0 = topEigenvalue(await probe.gram(params), rowsP * outputs) / rowsP;
   ctx.log(
     `${p.table} ${p.name} d=${p.width}: gamma=${setup.gamma} lr=${setup.lr} lambda0=${lambda0}`,
   );

@@ -11,7 +11,11 @@
  * onnxruntime's NCHWc kernels when it opens one (models/train/provider.ts).
  */
 import { parseArgs } from "node:util";
-import { applySets, type Stage, UsageError } from "../pipeline/mod.ts";
+import type { Stage } from "../pipeline/mod.ts";
+// NOTE: straight from the engine's files, not through pipeline/mod.ts, which every stage imports:
+// an export added there would enter every stage's code fingerprint and key
+import { UsageError } from "../pipeline/errors.ts";
+import { applySets } from "../pipeline/overrides.ts";
 import { IR_VERSION, OPSET, serializeModel, type ValueInfo } from "../models/onnx/mod.ts";
 import { defaultScale, pipeline, scales } from "./mod.ts";
 import { planGraphs, type RunPlan } from "./_run_graphs.ts";
@@ -114,30 +118,41 @@ export async function catalog(
   );
   const bySha = new Map<string, CatalogGraph>();
   for (const [i, stage] of stages.entries()) {
-    for (const { label, plan } of PLANS[moduleFile(stage)](stage.params)) {
-      for (const g of planGraphs(plan)) {
-        const graph = g.build();
-        const bytes = serializeModel(graph);
-        const sha = await sha256(bytes);
-        const known = bySha.get(sha);
-        if (known) {
-          if (!known.usedBy.includes(stage.id)) known.usedBy.push(stage.id);
-          continue;
-        }
-        const role = g.role === "eval" ? `eval-b${g.batch}` : g.role;
-        bySha.set(sha, {
-          file: [stage.id, label, role].filter((x) => x).join("."),
-          role: g.role,
-          batch: g.batch,
-          bytes,
-          inputs: graph.inputs,
-          outputs: graph.outputs,
-          name: graph.name,
-          nodes: graph.nodes.length,
-          sha256: sha,
-          usedBy: [stage.id],
-        });
+    const built = (() => {
+      try {
+        return PLANS[moduleFile(stage)](stage.params).flatMap(({ label, plan }) =>
+          planGraphs(plan).map((g) => ({ label, g, graph: g.build() }))
+        );
+      } catch (e) {
+        // a --set value that parses but that the model cannot take (a negative width, say)
+        throw new UsageError(
+          `Cannot build the graphs of stage "${stage.id}" with params ${
+            JSON.stringify(stage.params)
+          }: ${(e as Error).message}`,
+        );
       }
+    })();
+    for (const { label, g, graph } of built) {
+      const bytes = serializeModel(graph);
+      const sha = await sha256(bytes);
+      const known = bySha.get(sha);
+      if (known) {
+        if (!known.usedBy.includes(stage.id)) known.usedBy.push(stage.id);
+        continue;
+      }
+      const role = g.role === "eval" ? `eval-b${g.batch}` : g.role;
+      bySha.set(sha, {
+        file: [stage.id, label, role].filter((x) => x).join("."),
+        role: g.role,
+        batch: g.batch,
+        bytes,
+        inputs: graph.inputs,
+        outputs: graph.outputs,
+        name: graph.name,
+        nodes: graph.nodes.length,
+        sha256: sha,
+        usedBy: [stage.id],
+      });
     }
     progress(i + 1, stages.length);
   }
@@ -147,13 +162,23 @@ export async function catalog(
 const io = (vs: readonly ValueInfo[]) =>
   vs.map((v) => ({ dtype: v.dtype, name: v.name, shape: [...v.shape] }));
 
-/** Writes each graph as `<file>.onnx` and its sidecar `<file>.json` (each via a temporary file). */
+/**
+ * Writes each graph as `<file>.onnx` and its sidecar `<file>.json` (each via a temporary file),
+ * then `index.json` (scale, overrides, files). The files of an earlier index in `dir` that this
+ * catalog does not write again are removed, so the folder holds one catalog; other files stay.
+ */
 export async function writeCatalog(
   dir: string,
   graphs: readonly CatalogGraph[],
   scale: string,
+  sets: readonly string[] = [],
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
+  const atomic = async (path: string, data: Uint8Array) => {
+    await Deno.writeFile(`${path}.tmp`, data);
+    await Deno.rename(`${path}.tmp`, path);
+  };
+  const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + "\n");
   for (const g of graphs) {
     const sidecar = {
       graph: g.name,
@@ -168,43 +193,58 @@ export async function writeCatalog(
       irVersion: IR_VERSION,
       sha256: g.sha256,
     };
-    const files: [string, Uint8Array][] = [
-      [`${dir}/${g.file}.onnx`, g.bytes],
-      [`${dir}/${g.file}.json`, new TextEncoder().encode(JSON.stringify(sidecar, null, 2) + "\n")],
-    ];
-    for (const [path, data] of files) {
-      await Deno.writeFile(`${path}.tmp`, data);
-      await Deno.rename(`${path}.tmp`, path);
+    await atomic(`${dir}/${g.file}.onnx`, g.bytes);
+    await atomic(`${dir}/${g.file}.json`, json(sidecar));
+  }
+  const files = graphs.map((g) => g.file);
+  for (const stale of (await previousFiles(dir)).filter((f) => !files.includes(f))) {
+    for (const ext of [".onnx", ".json"]) {
+      await Deno.remove(`${dir}/${stale}${ext}`).catch(() => {});
     }
+  }
+  await atomic(`${dir}/index.json`, json({ scale, sets, files }));
+}
+
+/** The files listed by `dir`'s index.json, if it has one (names with a path part are ignored). */
+async function previousFiles(dir: string): Promise<string[]> {
+  try {
+    const files = JSON.parse(await Deno.readTextFile(`${dir}/index.json`)).files;
+    return Array.isArray(files)
+      ? files.filter((f): f is string => typeof f === "string" && /^[\w.+-]+$/.test(f))
+      : [];
+  } catch {
+    return [];
   }
 }
 
 if (import.meta.main) {
-  let opts: GraphsOptions;
+  // help wins over a flag that does not parse
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const stamp = () => new Date().toISOString().slice(11, 19);
   try {
-    if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    const opts = parseGraphsArgs(Deno.args);
+    if (opts.help) {
       console.log(USAGE);
       Deno.exit(0);
     }
-    opts = parseGraphsArgs(Deno.args);
-    if (opts.help) Deno.exit(0);
-    applySets(pipeline({ scale: opts.scale, ep: "cpu" }).stages, opts.sets); // checks the --set flags
+    const t0 = Date.now();
+    const graphs = await catalog(opts.scale, opts.sets, (done, total) => {
+      if (done === total || done % 25 === 0) {
+        console.log(`${stamp()} built the graphs of ${done}/${total} training stages`);
+      }
+    });
+    await writeCatalog(opts.out, graphs, opts.scale, opts.sets);
+    const users = graphs.reduce((n, g) => n + g.usedBy.length, 0);
+    console.log(
+      `Wrote ${graphs.length} distinct graphs (.onnx + .json) of ${opts.scale} scale to ` +
+        `${opts.out} (${users} stage-graph uses; ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`error: ${e.message}\n${USAGE}`);
     Deno.exit(2);
   }
-  const t0 = Date.now();
-  const stamp = () => new Date().toISOString().slice(11, 19);
-  const graphs = await catalog(opts.scale, opts.sets, (done, total) => {
-    if (done === total || done % 25 === 0) {
-      console.log(`${stamp()} built the graphs of ${done}/${total} training stages`);
-    }
-  });
-  await writeCatalog(opts.out, graphs, opts.scale);
-  const users = graphs.reduce((n, g) => n + g.usedBy.length, 0);
-  console.log(
-    `Wrote ${graphs.length} distinct graphs (.onnx + .json) of ${opts.scale} scale to ${opts.out} ` +
-      `(${users} stage-graph uses; ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
-  );
 }

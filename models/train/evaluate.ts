@@ -59,6 +59,13 @@ export interface EvalResult {
 /**
  * The batch sizes {@link evaluate} builds graphs for on `n` rows in batches of `batchSize`: the
  * batch (or `n`, if smaller) and, where it does not divide `n`, the tail.
+ *
+ * @example
+ * ```ts
+ * evalBatchSizes(10000, 1000); // [1000]
+ * evalBatchSizes(5000, 128); // [128, 8]
+ * evalBatchSizes(50, 100); // [50]
+ * ```
  */
 export function evalBatchSizes(n: number, batchSize: number): number[] {
   const main = Math.min(batchSize, n);
