@@ -120,6 +120,7 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
       threads: ctx.threads,
     });
   const perEpoch = Math.floor(n / p.batch);
+  const total = p.epochs * perEpoch;
   const result = await train({
     step,
     params,
@@ -131,23 +132,33 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
     epochs: p.epochs,
     ep: p.ep as "cpu",
     threads: ctx.threads,
+    // the measures every logEvery steps; the accuracies after every epoch, whether or not a
+    // logged step ends it
     logEvery: p.logEvery,
-    checkpoint: { dir: ctx.workDir, eachEpoch: true },
+    logEachEpoch: true,
+    // the logs are saved before each epoch's checkpoint, so a resumed run keeps every row
+    checkpoint: {
+      dir: ctx.workDir,
+      eachEpoch: true,
+      beforeSave: () => saveLog(saved, { log, epochs }),
+    },
     resume: true,
     onLog: async (k, info) => {
-      dropFrom(log, "step", k);
-      dropFrom(epochs, "epoch", k / perEpoch);
-      const m = await probe.measure(info.params);
-      const row: Record<string, number> = {
-        step: k,
-        zeta: m.zeta,
-        zeta_signed: m.zetaSigned,
-        loss: info.loss,
-      };
-      m.alignment.forEach((a, i) => (row[`A${i + 1}`] = a));
-      m.normRatio.forEach((r, i) => (row[`R${i + 1}`] = r));
-      log.push(row);
+      if (k % p.logEvery === 0 || k === total) {
+        dropFrom(log, "step", k);
+        const m = await probe.measure(info.params);
+        const row: Record<string, number> = {
+          step: k,
+          zeta: m.zeta,
+          zeta_signed: m.zetaSigned,
+          loss: info.loss,
+        };
+        m.alignment.forEach((a, i) => (row[`A${i + 1}`] = a));
+        m.normRatio.forEach((r, i) => (row[`R${i + 1}`] = r));
+        log.push(row);
+      }
       if (k > 0 && k % perEpoch === 0) {
+        dropFrom(epochs, "epoch", k / perEpoch);
         const [tr, te] = [await evalOn(train0, info.params), await evalOn(test, info.params)];
         epochs.push({
           epoch: k / perEpoch,
@@ -156,7 +167,6 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
           train_loss: tr.loss,
           test_loss: te.loss,
         });
-        await saveLog(saved, { log, epochs });
       }
     },
     onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),

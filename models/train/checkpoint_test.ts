@@ -142,3 +142,57 @@ Deno.test("train() feeds each batch through data.augment", async () => {
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("train() with logEachEpoch logs at every epoch's end as well, once where a logged step ends one", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const logged: number[] = [];
+    // 4 batches per epoch, 5 epochs; every 3rd step: 0, 3, 4, 6, 8, 9, 12, 15, 16, 18, 20
+    await train({
+      ...options(root),
+      checkpoint: undefined,
+      logEvery: 3,
+      logEachEpoch: true,
+      onLog: (step) => void logged.push(step),
+    });
+    assert.deepEqual(logged, [0, 3, 4, 6, 8, 9, 12, 15, 16, 18, 20]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("train() calls checkpoint.beforeSave before each checkpoint is written, after that step's log", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const events: string[] = [];
+    await train({
+      ...options(root),
+      checkpoint: {
+        dir: root,
+        eachEpoch: true,
+        beforeSave: async (step) => {
+          // the checkpoint on disk is still the previous one
+          const onDisk = await loadCheckpoint(root);
+          events.push(`save ${step} (disk ${onDisk?.step ?? "none"})`);
+        },
+      },
+      logEvery: 4,
+      onLog: (step) => void events.push(`log ${step}`),
+    });
+    assert.deepEqual(events, [
+      "log 0",
+      "log 4",
+      "save 4 (disk none)",
+      "log 8",
+      "save 8 (disk 4)",
+      "log 12",
+      "save 12 (disk 8)",
+      "log 16",
+      "save 16 (disk 12)",
+      "log 20",
+      "save 20 (disk 16)",
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

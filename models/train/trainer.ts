@@ -34,15 +34,25 @@ export interface TrainOptions {
   readonly maxSteps?: number;
   readonly ep?: ExecutionProvider;
   readonly threads?: number;
-  /** Calls `onLog` at step 0, every `logEvery` updates and after the last one. */
+  /**
+   * Calls `onLog` at step 0, every `logEvery` updates and after the last one, and with
+   * `logEachEpoch` also after the last update of every epoch (once where the two coincide).
+   */
   readonly logEvery?: number;
+  readonly logEachEpoch?: boolean;
   readonly onLog?: (step: number, info: LogInfo) => void | Promise<void>;
   readonly onProgress?: (done: number, total: number) => void;
-  /** Checkpoint folder; saved every `everySteps` updates and/or after each epoch. */
+  /**
+   * Checkpoint folder; saved every `everySteps` updates and/or after each epoch. `beforeSave`
+   * runs before each checkpoint is written (after that step's `onLog`): whatever a caller keeps
+   * beside the checkpoint (its logs) saved there is never older than the checkpoint, so a resumed
+   * run loses none of it.
+   */
   readonly checkpoint?: {
     readonly dir: string;
     readonly everySteps?: number;
     readonly eachEpoch?: boolean;
+    readonly beforeSave?: (step: number) => void | Promise<void>;
   };
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
   readonly resume?: boolean;
@@ -165,11 +175,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       if (!store.finiteOnHost()) return diverged(step);
       opts.onProgress?.(step, total);
       const every = opts.logEvery ?? 0;
-      if ((every > 0 && step % every === 0) || step === total) {
+      if (
+        (every > 0 && step % every === 0) || step === total || (opts.logEachEpoch && endOfEpoch)
+      ) {
         if ((await log()) === "diverged") return diverged(step);
       }
       const ce = opts.checkpoint;
       if (ce && ((ce.everySteps && step % ce.everySteps === 0) || (ce.eachEpoch && endOfEpoch))) {
+        await ce.beforeSave?.(step);
         await checkpointNow();
       }
     }
