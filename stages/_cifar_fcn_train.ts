@@ -34,24 +34,12 @@ export function cifarFcnPlan(
 ): RunPlan & { evals: NonNullable<RunPlan["evals"]> } {
   const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
   const loss = { kind: "softmax_ce" as const, labels: "index" as const };
+  // the evaluation graph is the training step's forward and loss, without backward or update
+  const common = { dtype: "float32" as const, inputShape: [3072], forward, loss };
   return {
-    train: {
-      name: "cifar_fcn",
-      dtype: "float32",
-      batch: p.batch,
-      inputShape: [3072],
-      forward,
-      loss,
-    },
+    train: { ...common, name: "cifar_fcn", batch: p.batch },
     evals: {
-      spec: (batch) => ({
-        name: "cifar_fcn_eval",
-        dtype: "float32",
-        batch,
-        inputShape: [3072],
-        forward,
-        loss,
-      }),
+      spec: (batch) => ({ ...common, name: "cifar_fcn_eval", batch }),
       batchSize: 1000,
       counts: [p.perClass > 0 ? 10 * p.perClass : CIFAR_TRAIN_ROWS, CIFAR_TEST_ROWS],
     },

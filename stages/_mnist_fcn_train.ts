@@ -48,24 +48,12 @@ export function mnistFcnPlan(p: FcnParams): Required<RunPlan> {
   const forward = (b: Parameters<typeof mlp>[0], x: Parameters<typeof mlp>[1]) => mlp(b, x, SPEC);
   const loss = { kind: "mse" as const, accuracy: true };
   const counts = [p.perClass > 0 ? 10 * p.perClass : MNIST_TRAIN_ROWS, MNIST_TEST_ROWS];
+  // the evaluation graph is the training step's forward and loss, without backward or update
+  const common = { dtype: "float32" as const, inputShape: [784], forward, loss };
   return {
-    train: {
-      name: "mnist_fcn",
-      dtype: "float32",
-      batch: p.batch,
-      inputShape: [784],
-      forward,
-      loss,
-    },
+    train: { ...common, name: "mnist_fcn", batch: p.batch },
     evals: {
-      spec: (batch) => ({
-        name: "mnist_eval",
-        dtype: "float32",
-        batch,
-        inputShape: [784],
-        forward,
-        loss,
-      }),
+      spec: (batch) => ({ ...common, name: "mnist_eval", batch }),
       batchSize: 1000,
       counts,
     },
