@@ -15,8 +15,16 @@ import type { Stage } from "../pipeline/mod.ts";
 // NOTE: straight from the engine's files, not through pipeline/mod.ts, which every stage imports:
 // an export added there would enter every stage's code fingerprint and key
 import { UsageError } from "../pipeline/errors.ts";
+import { writeFileAtomic } from "../pipeline/fs.ts";
+import { sha256Hex } from "../pipeline/hash.ts";
 import { applySets } from "../pipeline/overrides.ts";
-import { IR_VERSION, OPSET, serializeModel, type ValueInfo } from "../models/onnx/mod.ts";
+import {
+  type Graph,
+  IR_VERSION,
+  OPSET,
+  serializeModel,
+  type ValueInfo,
+} from "../models/onnx/mod.ts";
 import { defaultScale, pipeline, scales } from "./mod.ts";
 import { planGraphs, type RunPlan } from "./_run_graphs.ts";
 import { type RunParams, twoLayerPlan } from "./_two_layer_train.ts";
@@ -85,34 +93,26 @@ export function parseGraphsArgs(args: readonly string[]): GraphsOptions {
   return { help: false, out: v.out, scale, sets: v.set ?? [] };
 }
 
-/** One distinct graph: its file stem, role, batch, bytes and every stage that builds it. */
+/** One distinct graph: its file stem, role, batch, the graph, its bytes and every stage that builds it. */
 export interface CatalogGraph {
   readonly file: string;
   readonly role: string;
   readonly batch: number;
+  readonly graph: Graph;
   readonly bytes: Uint8Array;
-  readonly inputs: readonly ValueInfo[];
-  readonly outputs: readonly ValueInfo[];
-  readonly name: string;
-  readonly nodes: number;
   readonly sha256: string;
   readonly usedBy: string[];
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
  * Every distinct graph the DAG's training stages build at `scale` (after `sets`), in DAG order;
  * `progress` is told of each stage. Stages whose module is not in PLANS build none.
  */
-export async function catalog(
+export function catalog(
   scale: string,
   sets: string[] = [],
   progress: (done: number, total: number) => void = () => {},
-): Promise<CatalogGraph[]> {
+): CatalogGraph[] {
   const stages = applySets(pipeline({ scale, ep: "cpu" }).stages, sets).filter((s) =>
     moduleFile(s) in PLANS
   );
@@ -134,7 +134,7 @@ export async function catalog(
     })();
     for (const { label, g, graph } of built) {
       const bytes = serializeModel(graph);
-      const sha = await sha256(bytes);
+      const sha = sha256Hex(bytes);
       const known = bySha.get(sha);
       if (known) {
         if (!known.usedBy.includes(stage.id)) known.usedBy.push(stage.id);
@@ -145,11 +145,8 @@ export async function catalog(
         file: [stage.id, label, role].filter((x) => x).join("."),
         role: g.role,
         batch: g.batch,
+        graph,
         bytes,
-        inputs: graph.inputs,
-        outputs: graph.outputs,
-        name: graph.name,
-        nodes: graph.nodes.length,
         sha256: sha,
         usedBy: [stage.id],
       });
@@ -163,7 +160,7 @@ const io = (vs: readonly ValueInfo[]) =>
   vs.map((v) => ({ dtype: v.dtype, name: v.name, shape: [...v.shape] }));
 
 /**
- * Writes each graph as `<file>.onnx` and its sidecar `<file>.json` (each via a temporary file),
+ * Writes each graph as `<file>.onnx` and its sidecar `<file>.json` (each atomically),
  * then `index.json` (scale, overrides, files). The files of an earlier index in `dir` that this
  * catalog does not write again are removed, so the folder holds one catalog; other files stay.
  */
@@ -173,28 +170,23 @@ export async function writeCatalog(
   scale: string,
   sets: readonly string[] = [],
 ): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
-  const atomic = async (path: string, data: Uint8Array) => {
-    await Deno.writeFile(`${path}.tmp`, data);
-    await Deno.rename(`${path}.tmp`, path);
-  };
-  const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v, null, 2) + "\n");
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
   for (const g of graphs) {
     const sidecar = {
-      graph: g.name,
+      graph: g.graph.name,
       role: g.role,
       batch: g.batch,
       scale,
       usedBy: g.usedBy,
-      inputs: io(g.inputs),
-      outputs: io(g.outputs),
-      nodes: g.nodes,
+      inputs: io(g.graph.inputs),
+      outputs: io(g.graph.outputs),
+      nodes: g.graph.nodes.length,
       opset: OPSET,
       irVersion: IR_VERSION,
       sha256: g.sha256,
     };
-    await atomic(`${dir}/${g.file}.onnx`, g.bytes);
-    await atomic(`${dir}/${g.file}.json`, json(sidecar));
+    await writeFileAtomic(`${dir}/${g.file}.onnx`, g.bytes);
+    await writeFileAtomic(`${dir}/${g.file}.json`, json(sidecar));
   }
   const files = graphs.map((g) => g.file);
   for (const stale of (await previousFiles(dir)).filter((f) => !files.includes(f))) {
@@ -202,7 +194,7 @@ export async function writeCatalog(
       await Deno.remove(`${dir}/${stale}${ext}`).catch(() => {});
     }
   }
-  await atomic(`${dir}/index.json`, json({ scale, sets, files }));
+  await writeFileAtomic(`${dir}/index.json`, json({ scale, sets, files }));
 }
 
 /** The files listed by `dir`'s index.json, if it has one (names with a path part are ignored). */
@@ -231,7 +223,7 @@ if (import.meta.main) {
       Deno.exit(0);
     }
     const t0 = Date.now();
-    const graphs = await catalog(opts.scale, opts.sets, (done, total) => {
+    const graphs = catalog(opts.scale, opts.sets, (done, total) => {
       if (done === total || done % 25 === 0) {
         console.log(`${stamp()} built the graphs of ${done}/${total} training stages`);
       }
