@@ -8,7 +8,7 @@ import { mlp, mlpLayers } from "../models/arch/mod.ts";
 import { trainStep } from "../models/autodiff/mod.ts";
 import { initDense } from "../models/init/mod.ts";
 import { constantLr, evalStep, evaluate, train } from "../models/train/mod.ts";
-import { batchIndices, firstPerClass, gather } from "../data/mod.ts";
+import { batchIndices, CIFAR_BATCH_RECORDS, firstPerClass, gather } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
 import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
@@ -25,8 +25,11 @@ export type CifarFcnParams = {
 };
 
 const SPEC = { sizes: [3072, 2048, 10], bias: true };
-/** CIFAR-10's training and test sets. */
-const [CIFAR_TRAIN_ROWS, CIFAR_TEST_ROWS] = [50000, 10000];
+/** CIFAR-10's training and test sets: five batch files and one, of CIFAR_BATCH_RECORDS rows each. */
+const [CIFAR_TRAIN_ROWS, CIFAR_TEST_ROWS] = [
+  CIFAR_TRAIN_BATCHES.length * CIFAR_BATCH_RECORDS,
+  CIFAR_BATCH_RECORDS,
+];
 
 /** The run's graphs: the training step and the evaluation (batch 1000) on the train and test sets. */
 export function cifarFcnPlan(
