@@ -122,6 +122,30 @@ Deno.test("run --no-wait stops with a clear message when out/ is in use", async 
   await repo.dispose();
 });
 
+Deno.test("run reports bad arguments at once while another run holds out/", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  const first = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
+  await waitFor(async () => (await tmpEntries(repo.out)).length > 0, "the first run to start");
+  // --no-wait: were the lock taken first, these would stop with exit 1 for the busy out/
+  const bad: [string[], RegExp][] = [
+    [["--only", "figure9"], /Expected a stage id, .* but found "figure9"/],
+    [["--set", "nope.x=1"], /Unknown stage "nope" in --set "nope\.x=1"/],
+    [["--scale", "huge"], /Expected --scale to be one of default, smoke but found "huge"/],
+    [["--force", "ghost"], /Expected --force to name a stage but found "ghost"/],
+  ];
+  for (const [args, message] of bad) {
+    const r = await repo.run(["run", ...args, "--no-wait"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /in use/);
+  }
+  await Deno.remove(hold);
+  assert.equal((await first.output()).code, 0);
+  await repo.dispose();
+});
+
 Deno.test("stages whose code changed after planning are neither cached nor started", async () => {
   const repo = await makeToyRepo();
   // "other" runs first and edits helper.ts, which every toy stage imports; "slow" waits for it

@@ -17,7 +17,7 @@ import { dagGraph, pickStages, renderDag, renderStage, stageReport } from "./ins
 import { buildDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
-import { type PlannedStage, planRun } from "./plan.ts";
+import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
 import { formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
 import { publish } from "./publish.ts";
@@ -65,6 +65,8 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
     printDryRun(stages, o, `plan (scale ${build.scale}, ep ${build.ep})`);
     return 0;
   }
+  // bad arguments are reported now, not after waiting for another run to free out/
+  checkPlan(buildDag(dag, o, o.set).def, { only: o.only, force: o.force });
   using _lock = await acquireLock(store.out, {
     command: "run",
     wait: o.wait,

@@ -118,13 +118,15 @@ export function selectStages(def: PipelineDef, ordered: Stage[], only: string[])
   return selected;
 }
 
-/** Compute keys and statuses for the whole DAG, in dependency order. */
-export async function planRun(
+/**
+ * Everything about a plan that can be wrong without reading code or the cache: the DAG's shape,
+ * the `--only` names, the `--force` ids and the published paths. It throws a `UsageError`, so a
+ * run can check its arguments before it waits for another run's lock.
+ */
+export function checkPlan(
   def: PipelineDef,
-  store: Store,
-  hasher: CodeHasher,
   options: PlanOptions = {},
-): Promise<PlannedStage[]> {
+): { ordered: Stage[]; selected: Set<string>; force: Set<string> } {
   const ordered = orderStages(def.stages);
   const selected = selectStages(def, ordered, options.only ?? []);
   const force = new Set(options.force ?? []);
@@ -134,6 +136,17 @@ export async function planRun(
     }
   }
   checkPublish(ordered);
+  return { ordered, selected, force };
+}
+
+/** Compute keys and statuses for the whole DAG, in dependency order. */
+export async function planRun(
+  def: PipelineDef,
+  store: Store,
+  hasher: CodeHasher,
+  options: PlanOptions = {},
+): Promise<PlannedStage[]> {
+  const { ordered, selected, force } = checkPlan(def, options);
   const planned = new Map<string, PlannedStage>();
   for (const stage of ordered) {
     const inputIds: Record<string, string> = {};
