@@ -9,8 +9,10 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { Store } from "../cache.ts";
 import { CodeHasher } from "../code_hash.ts";
+import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../fs.ts";
 import { buildDag, loadDag } from "../load.ts";
 import { planRun } from "../plan.ts";
@@ -19,7 +21,22 @@ import { writeSyntheticDag } from "./synthetic_dag.ts";
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 const STAGE = fileURLToPath(new URL("../stage.ts", import.meta.url));
 const REPEATS = 7;
-const scale = Deno.args.find((a) => a.startsWith("--scale="))?.slice(8) ?? "smoke";
+const USAGE = "Usage: deno task bench:pipeline [--scale smoke|default|paper]";
+
+/** The project DAG's scale to time a no-op run of (default smoke); throws UsageError. */
+export function parseBenchArgs(args: readonly string[], scales: readonly string[]): string {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: { scale: { type: "string" } } });
+  } catch (cause) {
+    throw new UsageError((cause as Error).message);
+  }
+  const scale = parsed.values.scale ?? "smoke";
+  if (!scales.includes(scale)) {
+    throw new UsageError(`Expected --scale to be one of ${scales.join(", ")} but found "${scale}"`);
+  }
+  return scale;
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,100 +63,129 @@ async function exec(cmd: string, args: string[], cwd?: string, okCodes = [0]): P
   }
 }
 
-const deno = Deno.execPath();
-const rows: { what: string; ms: number; target?: number }[] = [];
+async function main(args: string[]): Promise<void> {
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const scale = parseBenchArgs(args, (await loadDag(join(root, "stages/mod.ts"))).mod.scales);
+  const dir = await Deno.makeTempDir({ prefix: "bench-dag-" });
+  const small = await Deno.makeTempDir({ prefix: "bench-make-" });
+  try {
+    const deno = Deno.execPath();
+    const rows: { what: string; ms: number; target?: number }[] = [];
 
-const dir = await Deno.makeTempDir({ prefix: "bench-dag-" });
-await writeSyntheticDag(dir, 1000, STAGE);
-const dag = await loadDag(join(dir, "dag.ts"));
-const store = new Store(join(dir, "out"));
-rows.push({
-  what: "plan 1,000-stage DAG, nothing cached (in process)",
-  ms: await time(async () => {
-    const { def } = buildDag(dag, {}, []);
-    await planRun(def, store, new CodeHasher(dag.root));
-  }),
-  target: 500,
-});
-const cli = ["run", "-A", MAIN, "run", "--dag", join(dir, "dag.ts"), "--out", join(dir, "out")];
-console.error("building the synthetic DAG once (1,000 worker processes)...");
-await exec(deno, cli);
-rows.push({
-  what: "plan 1,000-stage DAG, all cached (in process)",
-  ms: await time(async () => {
-    const { def } = buildDag(dag, {}, []);
-    await planRun(def, store, new CodeHasher(dag.root));
-  }),
-  target: 500,
-});
-rows.push({
-  what: "no-op run of 1,000-stage DAG (deno run main.ts)",
-  ms: await time(() => exec(deno, cli)),
-});
-await exec("make", ["-s", "-j2"], dir);
-rows.push({
-  what: "make -q on an equivalent 1,000-target Makefile",
-  ms: await time(() => exec("make", ["-q"], dir)),
-});
+    await writeSyntheticDag(dir, 1000, STAGE);
+    const dag = await loadDag(join(dir, "dag.ts"));
+    const store = new Store(join(dir, "out"));
+    rows.push({
+      what: "plan 1,000-stage DAG, nothing cached (in process)",
+      ms: await time(async () => {
+        const { def } = buildDag(dag, {}, []);
+        await planRun(def, store, new CodeHasher(dag.root));
+      }),
+      target: 500,
+    });
+    const cli = ["run", "-A", MAIN, "run", "--dag", join(dir, "dag.ts"), "--out", join(dir, "out")];
+    console.error("building the synthetic DAG once (1,000 worker processes)...");
+    await exec(deno, cli);
+    rows.push({
+      what: "plan 1,000-stage DAG, all cached (in process)",
+      ms: await time(async () => {
+        const { def } = buildDag(dag, {}, []);
+        await planRun(def, store, new CodeHasher(dag.root));
+      }),
+      target: 500,
+    });
+    rows.push({
+      what: "no-op run of 1,000-stage DAG (deno run main.ts)",
+      ms: await time(() => exec(deno, cli)),
+    });
+    await exec("make", ["-s", "-j2"], dir);
+    rows.push({
+      what: "make -q on an equivalent 1,000-target Makefile",
+      ms: await time(() => exec("make", ["-q"], dir)),
+    });
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const project = ["run", "-A", MAIN, "run", "--dag", join(root, "stages/mod.ts"), "--scale", scale];
-console.error(`making sure the ${scale} scale of the project DAG is built...`);
-await exec(deno, project, root);
-const plan = JSON.parse(
-  new TextDecoder().decode(
-    (await new Deno.Command(deno, { args: [...project, "--dry-run", "--json"], cwd: root })
-      .output()).stdout,
-  ),
-);
-const n = plan.stages.length;
-rows.push({
-  what: `no-op run of the project DAG, ${n} stages, scale ${scale} (deno run main.ts)`,
-  ms: await time(() => exec(deno, project, root)),
-  target: 500,
-});
-rows.push({
-  what: `no-op run of the project DAG (deno task reproduce --scale ${scale})`,
-  ms: await time(() => exec(deno, ["task", "-q", "reproduce", "--scale", scale], root)),
-  target: 500,
-});
-const small = await Deno.makeTempDir({ prefix: "bench-make-" });
-await writeSyntheticDag(small, n, STAGE);
-await exec("make", ["-s"], small);
-rows.push({
-  what: `make -q on an equivalent ${n}-target Makefile`,
-  ms: await time(() => exec("make", ["-q"], small)),
-});
-rows.push({
-  what: "deno run of an empty script (start-up floor)",
-  ms: await time(() => exec(deno, ["eval", "0"])),
-});
+    const project = [
+      "run",
+      "-A",
+      MAIN,
+      "run",
+      "--dag",
+      join(root, "stages/mod.ts"),
+      "--scale",
+      scale,
+    ];
+    console.error(`making sure the ${scale} scale of the project DAG is built...`);
+    await exec(deno, project, root);
+    const plan = JSON.parse(
+      new TextDecoder().decode(
+        (await new Deno.Command(deno, { args: [...project, "--dry-run", "--json"], cwd: root })
+          .output()).stdout,
+      ),
+    );
+    const n = plan.stages.length;
+    rows.push({
+      what: `no-op run of the project DAG, ${n} stages, scale ${scale} (deno run main.ts)`,
+      ms: await time(() => exec(deno, project, root)),
+      target: 500,
+    });
+    rows.push({
+      what: `no-op run of the project DAG (deno task reproduce --scale ${scale})`,
+      ms: await time(() => exec(deno, ["task", "-q", "reproduce", "--scale", scale], root)),
+      target: 500,
+    });
+    await writeSyntheticDag(small, n, STAGE);
+    await exec("make", ["-s"], small);
+    rows.push({
+      what: `make -q on an equivalent ${n}-target Makefile`,
+      ms: await time(() => exec("make", ["-q"], small)),
+    });
+    rows.push({
+      what: "deno run of an empty script (start-up floor)",
+      ms: await time(() => exec(deno, ["eval", "0"])),
+    });
 
-console.log(
-  `\npipeline benchmark, ${
-    new Date().toISOString().slice(0, 10)
-  }, ${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}, median of ${REPEATS}`,
-);
-for (const r of rows) {
-  const verdict = r.target === undefined
-    ? ""
-    : r.ms <= r.target
-    ? `  (target <= ${r.target} ms: met)`
-    : `  (target <= ${r.target} ms: MISSED)`;
-  console.log(`${r.ms.toFixed(0).padStart(7)} ms  ${r.what}${verdict}`);
+    console.log(
+      `\npipeline benchmark, ${
+        new Date().toISOString().slice(0, 10)
+      }, ${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}, median of ${REPEATS}`,
+    );
+    for (const r of rows) {
+      const verdict = r.target === undefined
+        ? ""
+        : r.ms <= r.target
+        ? `  (target <= ${r.target} ms: met)`
+        : `  (target <= ${r.target} ms: MISSED)`;
+      console.log(`${r.ms.toFixed(0).padStart(7)} ms  ${r.what}${verdict}`);
+    }
+    await writeFileAtomic(
+      join(root, "out", "bench", "pipeline.json"),
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          deno: Deno.version.deno,
+          cores: navigator.hardwareConcurrency,
+          rows,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(small, { recursive: true });
+  }
 }
-await writeFileAtomic(
-  join(root, "out", "bench", "pipeline.json"),
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      deno: Deno.version.deno,
-      cores: navigator.hardwareConcurrency,
-      rows,
-    },
-    null,
-    2,
-  ) + "\n",
-);
-await Deno.remove(dir, { recursive: true });
-await Deno.remove(small, { recursive: true });
+
+if (import.meta.main) {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+  } else {
+    try {
+      await main(Deno.args);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      console.error(`error: ${e.message}\n${USAGE}`);
+      Deno.exit(2);
+    }
+  }
+}
