@@ -24,6 +24,10 @@ const BAD: [string[], RegExp][] = [
   [["--set", "other.x=abc"], /Expected --set other\.x to be a number but found "abc"/],
   [["--set", "failing.fail=1"], /Expected --set failing\.fail to be a boolean but found "1"/],
   [["--set", "otherx=1"], /Expected --set in the form stage\.param=value/],
+  [
+    ["--set", "other.x=-1"],
+    /^error: Expected other\.x to be a number >= 0 but found -1 \(--set changed x\)$/m,
+  ],
   [["--force", "ghost"], /Expected --force to name a stage but found "ghost"/],
   [["--scale", "huge"], /Expected --scale to be one of default, smoke but found "huge"/],
   [["--ep", "tpu"], /Expected --ep to be one of cpu, webgpu but found "tpu"/],

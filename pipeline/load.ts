@@ -5,12 +5,26 @@ import { UsageError } from "./errors.ts";
 import { applySets } from "./overrides.ts";
 import type { BuildOptions, DagModule, PipelineDef, Stage } from "./stage.ts";
 
+/** A stage param that a check found wrong, and what it expected instead ("a positive integer"). */
+export interface ParamProblem {
+  param: string;
+  expected: string;
+}
+
+/**
+ * What a DAG module may export as `checkParams`: the problems with a stage's params after `--set`
+ * (none when they are valid), given the stage as the module built it (`preset`). It runs before
+ * anything is planned or waited for, so a value the stage cannot take is a usage error at once,
+ * not a failure an hour into a run.
+ */
+export type CheckParams = (stage: Stage, preset: Stage) => ParamProblem[];
+
 export interface LoadedDag {
   /** file: URL of the DAG module. */
   url: string;
   /** Directory holding the deno.json that governs the module. */
   root: string;
-  mod: DagModule;
+  mod: DagModule & { checkParams?: CheckParams };
 }
 
 function findRoot(path: string): string {
@@ -36,6 +50,10 @@ export async function loadDag(path: string): Promise<LoadedDag> {
   if (typeof mod.pipeline !== "function" || !Array.isArray(mod.scales) || !Array.isArray(mod.eps)) {
     throw new UsageError(`Expected "${path}" to export pipeline(), scales and eps`);
   }
+  const check = (mod as { checkParams?: unknown }).checkParams;
+  if (check !== undefined && typeof check !== "function") {
+    throw new UsageError(`Expected "${path}" to export checkParams as a function if at all`);
+  }
   return { url, root: findRoot(abs), mod };
 }
 
@@ -60,5 +78,50 @@ export function buildDag(
   }
   const build = { scale, ep };
   const def = dag.mod.pipeline(build);
-  return { build, def: { ...def, stages: applySets(def.stages, sets) }, preset: def.stages };
+  const stages = applySets(def.stages, sets);
+  if (dag.mod.checkParams) checkStageParams(stages, def.stages, dag.mod.checkParams);
+  return { build, def: { ...def, stages }, preset: def.stages };
+}
+
+/**
+ * Run `check` on every stage against its preset (matched by id) and throw one UsageError listing
+ * every problem, each naming the stage and param and, when `--set` changed params of that stage,
+ * which ones. The same problem on several stages (a `--set` with `*`) is one line.
+ */
+export function checkStageParams(stages: Stage[], preset: Stage[], check: CheckParams): void {
+  const byId = new Map(preset.map((s) => [s.id, s]));
+  const grouped = new Map<string, { ids: string[]; param: string; tail: string }>();
+  for (const stage of stages) {
+    const before = byId.get(stage.id) ?? stage;
+    const problems = check(stage, before);
+    if (problems.length === 0) continue;
+    const changed = Object.keys(stage.params).filter((k) =>
+      JSON.stringify(stage.params[k]) !== JSON.stringify(before.params[k])
+    );
+    const origin = changed.length > 0
+      ? `--set changed ${changed.join(", ")}`
+      : "as the DAG module sets it";
+    for (const { param, expected } of problems) {
+      const tail = `to be ${expected} but found ${JSON.stringify(stage.params[param])} (${origin})`;
+      const key = JSON.stringify([param, tail]);
+      const group = grouped.get(key) ?? { ids: [], param, tail };
+      group.ids.push(stage.id);
+      grouped.set(key, group);
+    }
+  }
+  const lines = [...grouped.values()].map(({ ids, param, tail }) =>
+    ids.length === 1
+      ? `Expected ${ids[0]}.${param} ${tail}`
+      : `Expected ${param} of ${ids.length} stages (${ids.slice(0, 3).join(", ")}${
+        ids.length > 3 ? ", ..." : ""
+      }) ${tail}`
+  );
+  if (lines.length === 1) throw new UsageError(lines[0]);
+  if (lines.length > 1) {
+    throw new UsageError(
+      `${lines.length} kinds of stage params are not valid:\n${
+        lines.map((l) => `  ${l}`).join("\n")
+      }`,
+    );
+  }
 }

@@ -11,12 +11,12 @@
  * onnxruntime's NCHWc kernels when it opens one (models/train/provider.ts).
  */
 import { parseArgs } from "node:util";
-import type { Stage } from "../pipeline/mod.ts";
 // NOTE: straight from the engine's files, not through pipeline/mod.ts, which every stage imports:
 // an export added there would enter every stage's code fingerprint and key
 import { UsageError } from "../pipeline/errors.ts";
 import { writeFileAtomic } from "../pipeline/fs.ts";
 import { sha256Hex } from "../pipeline/hash.ts";
+import { checkStageParams } from "../pipeline/load.ts";
 import { applySets } from "../pipeline/overrides.ts";
 import {
   type Graph,
@@ -25,7 +25,8 @@ import {
   serializeModel,
   type ValueInfo,
 } from "../models/onnx/mod.ts";
-import { defaultScale, pipeline, scales } from "./mod.ts";
+import { checkParams, defaultScale, pipeline, scales } from "./mod.ts";
+import { moduleFile } from "./_params.ts";
 import { planGraphs, type RunPlan } from "./_run_graphs.ts";
 import { type RunParams, twoLayerPlan } from "./_two_layer_train.ts";
 import { type FcnParams, mnistFcnPlan } from "./_mnist_fcn_train.ts";
@@ -57,7 +58,6 @@ export const PLANS: Readonly<
 };
 
 /** The file name of a stage's declaring module. */
-export const moduleFile = (s: Stage) => s.module.slice(s.module.lastIndexOf("/") + 1);
 
 /** Options of the graphs command; `help` alone when asked for. */
 export type GraphsOptions = { help: true } | {
@@ -113,9 +113,10 @@ export function catalog(
   sets: string[] = [],
   progress: (done: number, total: number) => void = () => {},
 ): CatalogGraph[] {
-  const stages = applySets(pipeline({ scale, ep: "cpu" }).stages, sets).filter((s) =>
-    moduleFile(s) in PLANS
-  );
+  const preset = pipeline({ scale, ep: "cpu" }).stages;
+  const all = applySets(preset, sets);
+  checkStageParams(all, preset, checkParams); // as `deno task reproduce` checks them
+  const stages = all.filter((s) => moduleFile(s) in PLANS);
   const bySha = new Map<string, CatalogGraph>();
   for (const [i, stage] of stages.entries()) {
     const built = (() => {
@@ -124,7 +125,7 @@ export function catalog(
           planGraphs(plan).map((g) => ({ label, g, graph: g.build() }))
         );
       } catch (e) {
-        // a --set value that parses but that the model cannot take (a negative width, say)
+        // a value that passes stages/_params.ts's rules but that the model still rejects
         throw new UsageError(
           `Cannot build the graphs of stage "${stage.id}" with params ${
             JSON.stringify(stage.params)

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { CodeHasher } from "../pipeline/code_hash.ts";
 import { UsageError } from "../pipeline/errors.ts";
-import { catalog, moduleFile, parseGraphsArgs, PLANS, writeCatalog } from "./graphs_main.ts";
+import { catalog, parseGraphsArgs, PLANS, writeCatalog } from "./graphs_main.ts";
+import { moduleFile } from "./_params.ts";
 import { pipeline, scales } from "./mod.ts";
 
 Deno.test("parseGraphsArgs() takes --out, --scale and repeated --set, or --help", () => {
@@ -101,6 +102,14 @@ Deno.test("catalog() applies --set overrides: a wider ResNet gives other graphs"
     gs.find((g) => g.file.startsWith("fig3-") && g.role === "train")!.sha256;
   assert.notEqual(sha(wide), sha(base));
   assert.throws(() => catalog("smoke", ["fig3-*.depth=3"]), UsageError);
+  // the params are checked as `deno task reproduce` checks them, before any graph is built
+  assert.throws(
+    () => catalog("smoke", ["fig3-*.width=-1"]),
+    (e: Error) =>
+      e instanceof UsageError &&
+      /^Expected width of \d+ stages .* to be a finite number > 0 but found -1 \(--set changed width\)$/
+        .test(e.message),
+  );
 });
 
 Deno.test("writeCatalog() writes each graph's ONNX bytes and a sidecar whose SHA-256 matches them", async () => {

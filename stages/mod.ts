@@ -9,7 +9,9 @@
  * ```
  * @module
  */
+import type { CheckParams } from "../pipeline/load.ts";
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
+import { checkParamsWith, paramRules } from "./_params.ts";
 import { cifarFcnStage } from "./cifar_fcn.ts";
 import { cifarFcnRuns } from "./cifar_fcn_runs.ts";
 import { fetchCifar10Stage, fetchMnistStage } from "./fetch_data.ts";
@@ -29,6 +31,10 @@ export const scales = ["smoke", "default", "paper"] as const;
 export const defaultScale = "default";
 /** Execution providers of onnxruntime-node; stages that train take the EP as a param. */
 export const eps = ["cpu", "webgpu", "cuda"] as const;
+
+const RULES = paramRules(eps);
+/** Checks every stage's params after `--set` (rules in stages/_params.ts); the engine calls it. */
+export const checkParams: CheckParams = (stage, preset) => checkParamsWith(RULES, stage, preset);
 
 export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const mnist = fetchMnistStage();

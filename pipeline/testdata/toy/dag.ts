@@ -46,6 +46,12 @@ function stage(
   };
 }
 
+/** The engine's CheckParams hook (pipeline/load.ts): other.x may not be negative. */
+export const checkParams = (s: Stage) =>
+  s.id === "other" && !((s.params.x as number) >= 0)
+    ? [{ param: "x", expected: "a number >= 0" }]
+    : [];
+
 export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
   const n = preset === "smoke" ? 2 : 3;
   const source = stage("source", { n }, {}, async (ctx) => {

@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { UsageError } from "../pipeline/errors.ts";
+import { checkStageParams } from "../pipeline/load.ts";
+import { applySets } from "../pipeline/overrides.ts";
+import { moduleFile, paramRules } from "./_params.ts";
+import { checkParams, eps, pipeline, scales } from "./mod.ts";
+
+const rules = paramRules(eps);
+
+Deno.test("every param of every stage at every scale and EP has a rule, and every preset passes", () => {
+  const used = new Set<string>();
+  for (const scale of scales) {
+    for (const ep of eps) {
+      for (const stage of pipeline({ scale, ep }).stages) {
+        const own = rules[moduleFile(stage)];
+        assert.ok(own, `no rules for ${moduleFile(stage)}`);
+        for (const param of Object.keys(stage.params)) {
+          assert.ok(param in own, `no rule for ${moduleFile(stage)} ${param}`);
+          used.add(`${moduleFile(stage)} ${param}`);
+        }
+        assert.deepEqual(checkParams(stage, stage), [], `${scale} ${ep} ${stage.id}`);
+      }
+    }
+  }
+  // no rule for a param that no stage has any more
+  const declared = Object.entries(rules).flatMap(([file, own]) =>
+    Object.keys(own).map((param) => `${file} ${param}`)
+  );
+  assert.deepEqual(declared.filter((d) => !used.has(d)), []);
+});
+
+/** Applies `sets` to the default scale's DAG and returns the check's error message, or "". */
+function problems(...sets: string[]): string {
+  const preset = pipeline({ scale: "default", ep: "cpu" }).stages;
+  try {
+    checkStageParams(applySets(preset, sets), preset, checkParams);
+    return "";
+  } catch (e) {
+    assert.ok(e instanceof UsageError, String(e));
+    return e.message;
+  }
+}
+
+// values that used to fail only inside the stage (the two first ones minutes into a run)
+const BAD: [string[], string][] = [
+  [
+    ["fig2-sigma2-seed0.batch=1.5"],
+    "Expected fig2-sigma2-seed0.batch to be a positive integer no larger than the 60000 training " +
+    "rows but found 1.5 (--set changed batch)",
+  ],
+  [
+    ["fig2-sigma2-seed0.probe=0"],
+    "Expected fig2-sigma2-seed0.probe to be a positive integer but found 0 (--set changed probe)",
+  ],
+  [
+    ["fig2-sigma2-seed0.perClass=10"],
+    "Expected fig2-sigma2-seed0.batch to be a positive integer no larger than the 100 training " +
+    "rows (perClass 10) but found 128 (--set changed perClass)",
+  ],
+  [
+    ["fig3-sigma1-seed0.width=-0.5"],
+    "Expected fig3-sigma1-seed0.width to be a finite number > 0 but found -0.5 (--set changed width)",
+  ],
+  [
+    ["fig3-sigma1-seed0.testCount=20000"],
+    "Expected fig3-sigma1-seed0.testCount to be an integer from 1 to 10000 (the CIFAR-10 test " +
+    "set) but found 20000 (--set changed testCount)",
+  ],
+  [
+    ["cifarfcn-sigma1-lr0.1-seed0.batch=60000"],
+    "Expected cifarfcn-sigma1-lr0.1-seed0.batch to be a positive integer no larger than the 5000 " +
+    "training rows (perClass 500) but found 60000 (--set changed batch)",
+  ],
+  [
+    ["fig1-corrected-ntk-d100-seed0.name=ntk2"],
+    'Expected fig1-corrected-ntk-d100-seed0.name to be one of "ntk", "meanField", "kaiming", ' +
+    '"kaimingPlus", "xavier", "xavierPlus" but found "ntk2" (--set changed name)',
+  ],
+  [
+    ["zeta-vs-width.dMax=50"],
+    "Expected zeta-vs-width.dMax to be an integer > dMin but found 50 (--set changed dMax)",
+  ],
+  [
+    ["phase-diagram.q=[1,0,5]"],
+    "Expected phase-diagram.q to be [low, high, count] with low < high and an integer count >= 2 " +
+    "but found [1,0,5] (--set changed q)",
+  ],
+  [
+    ['theory-vs-gd.cases=[{"name":"x"}]'],
+    'Expected theory-vs-gd.cases to be a non-empty array of cases {name, d, init: "random" | ' +
+    '"gram", seed, gamma, a, m2, ...} but found [{"name":"x"}] (--set changed cases)',
+  ],
+  [
+    ["figure1.experiment=appendix-c"],
+    'Expected figure1.experiment to be "figure1" (it is not a setting) but found "appendix-c" ' +
+    "(--set changed experiment)",
+  ],
+  [
+    ['figure2.measures=["zeta","zeta"]'],
+    'Expected figure2.measures to be a non-empty array of distinct values from ["zeta",' +
+    '"zeta_signed","A1","A2","A3","R1","R2","R3","R4"] but found ["zeta","zeta"] (--set changed ' +
+    "measures)",
+  ],
+  [
+    ["cifar-fcn.target=95"],
+    "Expected cifar-fcn.target to be a number in (0, 1] but found 95 (--set changed target)",
+  ],
+  [
+    ["fig3-*.ep=tpu"],
+    'Expected ep of 15 stages (fig3-sigma0.5-seed0, fig3-sigma0.5-seed1, fig3-sigma0.5-seed2, ...) to be one of "cpu", "webgpu", "cuda" but found "tpu" (--set changed ep)',
+  ],
+  [
+    ["*.ep=webgpu"],
+    'Expected report.ep to be "cpu" (choose the EP with --ep) but found "webgpu" (--set changed ' +
+    "ep)",
+  ],
+];
+
+for (const [sets, message] of BAD) {
+  Deno.test(`--set ${sets.join(" ")} is a usage error naming the param`, () => {
+    assert.equal(problems(...sets), message);
+  });
+}
+
+Deno.test("valid --set values pass the check, including the README's variants", () => {
+  for (
+    const sets of [
+      ["fig3-*.epochs=8"],
+      ["fig3-*.width=0.25"],
+      ["fig3-sigma1-*.lr=0.025"],
+      ["fig2-*.perClass=100", "fig2-*.batch=100"],
+      ["fig1-*.dtype=float64"],
+      ['figure2.measures=["A1","zeta"]'],
+    ]
+  ) assert.equal(problems(...sets), "", sets.join(" "));
+});
+
+Deno.test("problems on several params are listed together, one line per kind", () => {
+  const message = problems("fig2-sigma1-*.sigma=0", "fig3-sigma8-seed2.batch=0");
+  assert.equal(
+    message,
+    "2 kinds of stage params are not valid:\n" +
+      "  Expected sigma of 3 stages (fig2-sigma1-seed0, fig2-sigma1-seed1, fig2-sigma1-seed2) to " +
+      "be a finite number > 0 but found 0 (--set changed sigma)\n" +
+      "  Expected fig3-sigma8-seed2.batch to be a positive integer no larger than the 50000 " +
+      "training rows but found 0 (--set changed batch)",
+  );
+});
