@@ -41,7 +41,8 @@ Commands:
            and --set, inputs, code, resources, status and cache entry.
 
 Options (each command takes only those it reads; any other exits 2):
-  --dag FILE          DAG module exporting pipeline(), scales, eps (default stages/mod.ts)
+  --dag FILE          DAG module exporting pipeline(), scales, eps and, if it checks stage
+                      params, checkParams (default stages/mod.ts)
   --out DIR           output directory (default out)
   --scale NAME        preset: smoke | default | paper (as the DAG declares)
   --ep NAME           execution provider: cpu | webgpu | cuda (as the DAG declares)
