@@ -96,6 +96,10 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   assert.match((await repo.run(["gc"])).stderr, /0 entries/);
   const [other] = await repo.plan(["--only", "other"]);
   assert.equal(other.status, "cached");
+  // gc runs nothing and does not check param values (run refuses other.x=-1 with exit 2)
+  const unchecked = await repo.run(["gc", "--set", "other.x=-1"]);
+  assert.equal(unchecked.code, 0, unchecked.stderr);
+  assert.match(unchecked.stderr, /unreachable [0-9a-f]{12} other/);
   await repo.dispose();
 });
 

@@ -58,13 +58,15 @@ export async function loadDag(path: string): Promise<LoadedDag> {
 }
 
 /**
- * Check scale and EP names against the module, build the DAG and apply `--set` overrides;
+ * Check scale and EP names against the module, build the DAG, apply `--set` overrides and check
+ * the stages' params with the module's `checkParams` (unless `options.checkParams` is false);
  * `preset` holds the stages as the scale defines them, before the overrides.
  */
 export function buildDag(
   dag: LoadedDag,
   choice: { scale?: string; ep?: string },
   sets: string[],
+  options: { checkParams?: boolean } = {},
 ): { build: BuildOptions; def: PipelineDef; preset: Stage[] } {
   const scale = choice.scale ?? dag.mod.defaultScale;
   const ep = choice.ep ?? dag.mod.eps[0];
@@ -79,7 +81,9 @@ export function buildDag(
   const build = { scale, ep };
   const def = dag.mod.pipeline(build);
   const stages = applySets(def.stages, sets);
-  if (dag.mod.checkParams) checkStageParams(stages, def.stages, dag.mod.checkParams);
+  if (dag.mod.checkParams && options.checkParams !== false) {
+    checkStageParams(stages, def.stages, dag.mod.checkParams);
+  }
   return { build, def: { ...def, stages }, preset: def.stages };
 }
 
@@ -102,7 +106,9 @@ export function checkStageParams(stages: Stage[], preset: Stage[], check: CheckP
       ? `--set changed ${changed.join(", ")}`
       : "as the DAG module sets it";
     for (const { param, expected } of problems) {
-      const tail = `to be ${expected} but found ${JSON.stringify(stage.params[param])} (${origin})`;
+      const found = JSON.stringify(stage.params[param]);
+      const shown = found.length > 100 ? `${found.slice(0, 97)}...` : found;
+      const tail = `to be ${expected} but found ${shown} (${origin})`;
       const key = JSON.stringify([param, tail]);
       const group = grouped.get(key) ?? { ids: [], param, tail };
       group.ids.push(stage.id);

@@ -41,14 +41,6 @@ const grid = rule(
     Array.isArray(v) && v.length === 3 && isNum(v[0]) && isNum(v[1]) && v[0] < v[1] &&
     isInt(v[2]) && v[2] >= 2,
 );
-const list = (what: string, ok: (x: Json) => boolean): Rule =>
-  rule(`a non-empty array of ${what}`, (v) => Array.isArray(v) && v.length > 0 && v.every(ok));
-/** A subset of the preset's list, in any order (which measures a figure draws, say). */
-const subsetOfPreset: Rule = (v, _p, preset) =>
-  Array.isArray(v) && Array.isArray(preset) && v.length > 0 &&
-    v.every((x) => preset.includes(x)) && new Set(v).size === v.length
-    ? null
-    : `a non-empty array of distinct values from ${JSON.stringify(preset)}`;
 /** At least one batch per epoch: each epoch drops its last partial batch. */
 const batchOf = (rows: (p: Params) => number): Rule => (v, p) => {
   const n = rows(p);
@@ -60,19 +52,57 @@ const batchOf = (rows: (p: Params) => number): Rule => (v, p) => {
 const rowsOf = (full: number) => (p: Params) =>
   isInt(p.perClass) && p.perClass > 0 ? 10 * p.perClass : full;
 
-const CASE_NUMBERS = ["gamma", "a", "m2", "beta", "sigmaU", "sigmaW", "uu", "ww", "cos0"];
-/** The showcase cases of theory-vs-gd (stages/_theory_cases.ts CaseSpec). */
-const cases = list(
-  'cases {name, d, init: "random" | "gram", seed, gamma, a, m2, ...}',
-  (c) =>
-    typeof c === "object" && c !== null && !Array.isArray(c) && typeof c.name === "string" &&
-    isInt(c.d) && c.d > 0 && (c.init === "random" || c.init === "gram") && isInt(c.seed) &&
-    c.seed >= 0 && CASE_NUMBERS.every((k) => isNum(c[k])),
-);
+/** What is wrong with one theory-vs-gd case (stages/_theory_cases.ts CaseSpec), or null. */
+function caseProblem(c: Json): string | null {
+  if (typeof c !== "object" || c === null || Array.isArray(c)) return "not an object";
+  const need = (field: string, what: string, ok: (v: Json) => boolean) =>
+    ok(c[field]) ? null : `${field} must be ${what}`;
+  const nonzero = (v: Json) => isNum(v) && v !== 0;
+  const atLeast0 = (v: Json) => isNum(v) && v >= 0;
+  const checks = [
+    need("name", "a string", (v) => typeof v === "string"),
+    need("d", "a positive integer", (v) => isInt(v) && v > 0),
+    need("init", '"random" or "gram"', (v) => v === "random" || v === "gram"),
+    need("gamma", "a finite number other than 0", nonzero),
+    need("a", "a finite number other than 0 (errors are relative to |a|)", nonzero),
+    need("m2", "a finite number > 0", (v) => isNum(v) && v > 0),
+    need("beta", "a finite number > 0 (eta_w / eta_u)", (v) => isNum(v) && v > 0),
+    // a random init reads seed and the two scales, a gram init the norms and the angle
+    ...(c.init === "random"
+      ? [
+        need("seed", "an integer", isInt),
+        need("sigmaU", "a finite number >= 0", atLeast0),
+        need("sigmaW", "a finite number >= 0", atLeast0),
+      ]
+      : [
+        need("uu", "a finite number >= 0", atLeast0),
+        need("ww", "a finite number >= 0", atLeast0),
+        need("cos0", "a number from -1 to 1", (v) => isNum(v) && v >= -1 && v <= 1),
+      ]),
+  ];
+  return checks.find((x) => x !== null) ?? null;
+}
+
+/** The showcase cases of theory-vs-gd; the message names the first bad case and field. */
+const cases: Rule = (v) => {
+  const what = "a non-empty array of cases as in stages/_theory_cases.ts";
+  if (!Array.isArray(v) || v.length === 0) return what;
+  for (const [i, c] of v.entries()) {
+    const bad = caseProblem(c);
+    if (bad !== null) return `${what} (case ${i}: ${bad})`;
+  }
+  return null;
+};
 
 /** MNIST's and CIFAR-10's training rows (the full sets, when perClass is 0). */
 const MNIST_TRAIN = 60000;
 const CIFAR_TRAIN = CIFAR_TRAIN_BATCHES.length * CIFAR_BATCH_RECORDS;
+/**
+ * The most images per class a training set gives (firstPerClass takes that many of each class):
+ * MNIST's rarest training class, the digit 5, has 5421; CIFAR-10 has 5000 of each.
+ */
+const perClassOf = (most: number) =>
+  rule(`an integer from 0 (every image) to ${most}`, (v) => isInt(v) && v >= 0 && v <= most);
 
 /** The rules of each stage module's params, by the module's file name. */
 export function paramRules(eps: readonly string[]): Record<string, Record<string, Rule>> {
@@ -86,14 +116,22 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
       eta0: positive,
       dRef: positiveInt,
       points: rule("an integer >= 2", (v) => isInt(v) && v >= 2),
-      seeds: list("integers >= 0", (x) => isInt(x) && x >= 0),
+      // each seed's draws use createRng(seed * 1e6 + d), which needs a safe integer
+      seeds: rule(
+        "an array (possibly empty) of integers from 0 to 9e9",
+        (v) => Array.isArray(v) && v.every((x) => isInt(x) && x >= 0 && x <= 9e9),
+      ),
     },
     "phase_diagram.ts": {
       log10RhoA: grid,
-      rho0Steps: positiveInt,
+      rho0Steps: rule("an integer >= 2", (v) => isInt(v) && v >= 2),
       q: grid,
       b: grid,
-      widths: list("positive integers", (x) => isInt(x) && x > 0),
+      // the width exponents are slopes fitted over the widths
+      widths: rule(
+        "an array of at least 2 distinct positive integers",
+        (v) => Array.isArray(v) && new Set(v).size >= 2 && v.every((x) => isInt(x) && x > 0),
+      ),
       beta: grid,
       uu: positive,
       ww: positive,
@@ -102,7 +140,7 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
       task: oneOf("regression", "classification"),
       inputDim: positiveInt,
       n: positiveInt,
-      classes: rule("an integer >= 2", (v) => isInt(v) && v >= 2),
+      classes: rule("an integer from 2 to 256", (v) => isInt(v) && v >= 2 && v <= 256),
       steps: positiveInt,
       logEvery: positiveInt,
       probe: positiveInt,
@@ -121,22 +159,24 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
       epochs: positiveInt,
       baseLr: positive,
       batch: batchOf(rowsOf(MNIST_TRAIN)),
-      perClass: natural,
+      perClass: perClassOf(5421),
       probe: positiveInt,
       logEvery: positiveInt,
       ep,
     },
-    "figure2.ts": { measures: subsetOfPreset },
+    // the figure draws every measure whatever the list says (stages/figure2.ts)
+    "figure2.ts": { measures: fixed() },
     "cifar_fcn_runs.ts": {
       sigma: positive,
       lr: positive,
       seed: natural,
       epochs: positiveInt,
       batch: batchOf(rowsOf(CIFAR_TRAIN)),
-      perClass: natural,
+      perClass: perClassOf(CIFAR_TRAIN / 10),
       ep,
     },
-    "cifar_fcn.ts": { target: rule("a number in (0, 1]", (v) => isNum(v) && v > 0 && v <= 1) },
+    // a run reaches the target when its best train accuracy is above it
+    "cifar_fcn.ts": { target: rule("a number in [0, 1)", (v) => isNum(v) && v >= 0 && v < 1) },
     "figure3_runs.ts": {
       sigma: positive,
       seed: natural,
@@ -144,7 +184,7 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
       epochs: positiveInt,
       lr: positive,
       batch: batchOf(rowsOf(CIFAR_TRAIN)),
-      perClass: natural,
+      perClass: perClassOf(CIFAR_TRAIN / 10),
       testCount: rule(
         `an integer from 1 to ${CIFAR_BATCH_RECORDS} (the CIFAR-10 test set)`,
         (v) => isInt(v) && v >= 1 && v <= CIFAR_BATCH_RECORDS,
@@ -162,7 +202,10 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
 
 export const moduleFile = (s: Stage) => s.module.slice(s.module.lastIndexOf("/") + 1);
 
-/** The problems with `stage`'s params (the engine's CheckParams); a param without a rule is one. */
+/**
+ * The problems with `stage`'s params (the engine's CheckParams). A module or param without a rule
+ * is a mistake in this file, not in the command line: it throws a plain Error.
+ */
 export function checkParamsWith(
   rules: Record<string, Record<string, Rule>>,
   stage: Stage,
@@ -177,9 +220,10 @@ export function checkParamsWith(
   const problems: ParamProblem[] = [];
   for (const [param, value] of Object.entries(stage.params)) {
     const check = own[param];
-    const expected = check
-      ? check(value, stage.params, preset.params[param])
-      : "a param with a rule in stages/_params.ts";
+    if (!check) {
+      throw new Error(`stages/_params.ts has no rule for ${moduleFile(stage)} param "${param}"`);
+    }
+    const expected = check(value, stage.params, preset.params[param]);
     if (expected !== null) problems.push({ param, expected });
   }
   return problems;

@@ -41,6 +41,20 @@ function problems(...sets: string[]): string {
   }
 }
 
+/** A case with an exact initial Gram matrix and none of a random case's fields. */
+const GRAM = JSON.stringify({
+  name: "g",
+  d: 10,
+  init: "gram",
+  gamma: 1,
+  a: 1,
+  m2: 1,
+  beta: 1,
+  uu: 1,
+  ww: 4,
+  cos0: 0.5,
+});
+
 // values that used to fail only inside the stage (the two first ones minutes into a run)
 const BAD: [string[], string][] = [
   [
@@ -87,8 +101,48 @@ const BAD: [string[], string][] = [
   ],
   [
     ['theory-vs-gd.cases=[{"name":"x"}]'],
-    'Expected theory-vs-gd.cases to be a non-empty array of cases {name, d, init: "random" | ' +
-    '"gram", seed, gamma, a, m2, ...} but found [{"name":"x"}] (--set changed cases)',
+    "Expected theory-vs-gd.cases to be a non-empty array of cases as in stages/_theory_cases.ts " +
+    '(case 0: d must be a positive integer) but found [{"name":"x"}] (--set changed cases)',
+  ],
+  [
+    [`theory-vs-gd.cases=[${GRAM},${JSON.stringify({ ...JSON.parse(GRAM), gamma: 0 })}]`],
+    "Expected theory-vs-gd.cases to be a non-empty array of cases as in stages/_theory_cases.ts " +
+    `(case 1: gamma must be a finite number other than 0) but found ${
+      `[${GRAM},${JSON.stringify({ ...JSON.parse(GRAM), gamma: 0 })}]`.slice(0, 97)
+    }... (--set changed cases)`,
+  ],
+  [
+    ["phase-diagram.widths=[10000,10000]"],
+    "Expected phase-diagram.widths to be an array of at least 2 distinct positive integers but " +
+    "found [10000,10000] (--set changed widths)",
+  ],
+  [
+    ["phase-diagram.rho0Steps=1"],
+    "Expected phase-diagram.rho0Steps to be an integer >= 2 but found 1 (--set changed rho0Steps)",
+  ],
+  [
+    ["appc-corrected-ntk-d100-seed0.classes=300"],
+    "Expected appc-corrected-ntk-d100-seed0.classes to be an integer from 2 to 256 but found 300 " +
+    "(--set changed classes)",
+  ],
+  [
+    ["fig2-sigma1-seed0.perClass=6000"],
+    "Expected fig2-sigma1-seed0.perClass to be an integer from 0 (every image) to 5421 but found " +
+    "6000 (--set changed perClass)",
+  ],
+  [
+    ["fig3-sigma1-seed0.perClass=5001"],
+    "Expected fig3-sigma1-seed0.perClass to be an integer from 0 (every image) to 5000 but found " +
+    "5001 (--set changed perClass)",
+  ],
+  [
+    ["zeta-vs-width.seeds=[1e10]"],
+    "Expected zeta-vs-width.seeds to be an array (possibly empty) of integers from 0 to 9e9 but " +
+    "found [10000000000] (--set changed seeds)",
+  ],
+  [
+    ["cifar-fcn.target=1"],
+    "Expected cifar-fcn.target to be a number in [0, 1) but found 1 (--set changed target)",
   ],
   [
     ["figure1.experiment=appendix-c"],
@@ -96,14 +150,9 @@ const BAD: [string[], string][] = [
     "(--set changed experiment)",
   ],
   [
-    ['figure2.measures=["zeta","zeta"]'],
-    'Expected figure2.measures to be a non-empty array of distinct values from ["zeta",' +
-    '"zeta_signed","A1","A2","A3","R1","R2","R3","R4"] but found ["zeta","zeta"] (--set changed ' +
-    "measures)",
-  ],
-  [
-    ["cifar-fcn.target=95"],
-    "Expected cifar-fcn.target to be a number in (0, 1] but found 95 (--set changed target)",
+    ['figure2.measures=["zeta"]'],
+    'Expected figure2.measures to be ["zeta","zeta_signed","A1","A2","A3","R1","R2","R3","R4"] ' +
+    '(it is not a setting) but found ["zeta"] (--set changed measures)',
   ],
   [
     ["fig3-*.ep=tpu"],
@@ -117,7 +166,7 @@ const BAD: [string[], string][] = [
 ];
 
 for (const [sets, message] of BAD) {
-  Deno.test(`--set ${sets.join(" ")} is a usage error naming the param`, () => {
+  Deno.test(`--set ${sets.join(" ").slice(0, 70)} is a usage error naming the param`, () => {
     assert.equal(problems(...sets), message);
   });
 }
@@ -130,7 +179,13 @@ Deno.test("valid --set values pass the check, including the README's variants", 
       ["fig3-sigma1-*.lr=0.025"],
       ["fig2-*.perClass=100", "fig2-*.batch=100"],
       ["fig1-*.dtype=float64"],
-      ['figure2.measures=["A1","zeta"]'],
+      ["theory-vs-gd.kappa=0.02"],
+      ["theory-vs-gd.kappa=0.01"],
+      ["zeta-vs-width.seeds=[]"],
+      ["cifar-fcn.target=0"],
+      ["fig2-*.perClass=5421"],
+      // a gram case reads no seed or init scales
+      [`theory-vs-gd.cases=[${GRAM}]`],
     ]
   ) assert.equal(problems(...sets), "", sets.join(" "));
 });

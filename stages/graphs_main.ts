@@ -57,8 +57,6 @@ export const PLANS: Readonly<
   "figure3_runs.ts": (p) => [{ label: "", plan: resnetPlan(p as ResnetParams) }],
 };
 
-/** The file name of a stage's declaring module. */
-
 /** Options of the graphs command; `help` alone when asked for. */
 export type GraphsOptions = { help: true } | {
   help: false;
