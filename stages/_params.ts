@@ -107,6 +107,16 @@ const perClassOf = (most: number) =>
 /** The rules of each stage module's params, by the module's file name. */
 export function paramRules(eps: readonly string[]): Record<string, Record<string, Rule>> {
   const ep = oneOf(...eps);
+  /** The params the two CIFAR-10 training modules share. */
+  const cifarRun = {
+    sigma: positive,
+    lr: positive,
+    seed: natural,
+    epochs: positiveInt,
+    batch: batchOf(rowsOf(CIFAR_TRAIN)),
+    perClass: perClassOf(CIFAR_TRAIN / 10),
+    ep,
+  };
   return {
     "fetch_data.ts": { localDir: text },
     "theory_vs_gd.ts": { cases, steps: positiveInt, every: positiveInt, kappa: positive },
@@ -166,25 +176,12 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
     },
     // the figure draws every measure whatever the list says (stages/figure2.ts)
     "figure2.ts": { measures: fixed() },
-    "cifar_fcn_runs.ts": {
-      sigma: positive,
-      lr: positive,
-      seed: natural,
-      epochs: positiveInt,
-      batch: batchOf(rowsOf(CIFAR_TRAIN)),
-      perClass: perClassOf(CIFAR_TRAIN / 10),
-      ep,
-    },
+    "cifar_fcn_runs.ts": cifarRun,
     // a run reaches the target when its best train accuracy is above it
     "cifar_fcn.ts": { target: rule("a number in [0, 1)", (v) => isNum(v) && v >= 0 && v < 1) },
     "figure3_runs.ts": {
-      sigma: positive,
-      seed: natural,
+      ...cifarRun,
       width: positive,
-      epochs: positiveInt,
-      lr: positive,
-      batch: batchOf(rowsOf(CIFAR_TRAIN)),
-      perClass: perClassOf(CIFAR_TRAIN / 10),
       testCount: rule(
         `an integer from 1 to ${CIFAR_BATCH_RECORDS} (the CIFAR-10 test set)`,
         (v) => isInt(v) && v >= 1 && v <= CIFAR_BATCH_RECORDS,
