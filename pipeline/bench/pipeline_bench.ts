@@ -4,7 +4,8 @@
  *   2. a no-op rerun of that DAG through the CLI (Deno start-up included) vs `make -q` on an
  *      equivalent 1,000-target Makefile
  *   3. a no-op rerun of the project's DAG at a scale (default smoke) vs `make -q` of the same size;
- *      builds the scale first if out/ lacks it.
+ *      builds the scale first, in out/bench/dag-SCALE/ (not out/, whose figures and report it
+ *      would replace), if that folder lacks it.
  * Prints a table and writes out/bench/pipeline.json.
  */
 import { join } from "node:path";
@@ -104,6 +105,9 @@ async function main(args: string[]): Promise<void> {
       ms: await time(() => exec("make", ["-q"], dir)),
     });
 
+    // its own output folder: building the scale into out/ would publish that scale's figures and
+    // report over the ones out/ holds (a default-scale report replaced by the smoke one)
+    const projectOut = join(root, "out", "bench", `dag-${scale}`);
     const project = [
       "run",
       "-A",
@@ -113,8 +117,10 @@ async function main(args: string[]): Promise<void> {
       join(root, "stages/mod.ts"),
       "--scale",
       scale,
+      "--out",
+      projectOut,
     ];
-    console.error(`making sure the ${scale} scale of the project DAG is built...`);
+    console.error(`making sure the ${scale} scale of the project DAG is built in ${projectOut}...`);
     await exec(deno, project, root);
     const plan = JSON.parse(
       new TextDecoder().decode(
@@ -130,7 +136,9 @@ async function main(args: string[]): Promise<void> {
     });
     rows.push({
       what: `no-op run of the project DAG (deno task reproduce --scale ${scale})`,
-      ms: await time(() => exec(deno, ["task", "-q", "reproduce", "--scale", scale], root)),
+      ms: await time(() =>
+        exec(deno, ["task", "-q", "reproduce", "--scale", scale, "--out", projectOut], root)
+      ),
       target: 500,
     });
     await writeSyntheticDag(small, n, STAGE);
