@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeToyRepo } from "./testdata/toy_repo.ts";
+import { makeToyRepo, type ToyRepo } from "./testdata/toy_repo.ts";
 
 async function waitFor(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
@@ -108,12 +108,18 @@ Deno.test("two concurrent runs on one out/ do not corrupt it and build each stag
   await repo.dispose();
 });
 
-Deno.test("run --no-wait stops with a clear message when out/ is in use", async () => {
-  const repo = await makeToyRepo();
+/** Starts a run of "slow" that holds out/'s lock until the returned `hold` file is removed. */
+async function holdOut(repo: ToyRepo): Promise<{ hold: string; first: Deno.ChildProcess }> {
   const hold = join(repo.root, "hold");
   await Deno.writeTextFile(hold, "");
   const first = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
   await waitFor(async () => (await tmpEntries(repo.out)).length > 0, "the first run to start");
+  return { hold, first };
+}
+
+Deno.test("run --no-wait stops with a clear message when out/ is in use", async () => {
+  const repo = await makeToyRepo();
+  const { hold, first } = await holdOut(repo);
   const r = await repo.run(["run", "--only", "other", "--no-wait"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /to be free but it is in use by pid \d+/);
@@ -124,10 +130,7 @@ Deno.test("run --no-wait stops with a clear message when out/ is in use", async 
 
 Deno.test("run reports bad arguments at once while another run holds out/", async () => {
   const repo = await makeToyRepo();
-  const hold = join(repo.root, "hold");
-  await Deno.writeTextFile(hold, "");
-  const first = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
-  await waitFor(async () => (await tmpEntries(repo.out)).length > 0, "the first run to start");
+  const { hold, first } = await holdOut(repo);
   // --no-wait: were the lock taken first, these would stop with exit 1 for the busy out/
   const bad: [string[], RegExp][] = [
     [["--only", "figure9"], /Expected a stage id, .* but found "figure9"/],

@@ -27,8 +27,14 @@ const encoder = new TextEncoder();
 const err = (s: string) => Deno.stderr.writeSync(encoder.encode(s));
 const say = (line: string) => err(line + "\n");
 
-async function plan(dag: LoadedDag, o: CliOptions, store: Store, checkParams = true) {
-  const { build, def, preset } = buildDag(dag, o, o.set, { checkParams });
+/** Key and status every stage of `built` (the DAG as `buildDag` makes it from `o`, by default). */
+async function plan(
+  dag: LoadedDag,
+  o: CliOptions,
+  store: Store,
+  built: ReturnType<typeof buildDag> = buildDag(dag, o, o.set),
+) {
+  const { build, def, preset } = built;
   const stages = await planRun(def, store, new CodeHasher(dag.root), {
     only: o.only,
     force: o.force,
@@ -66,7 +72,8 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
     return 0;
   }
   // bad arguments are reported now, not after waiting for another run to free out/
-  checkPlan(buildDag(dag, o, o.set).def, { only: o.only, force: o.force });
+  const built = buildDag(dag, o, o.set);
+  checkPlan(built.def, { only: o.only, force: o.force });
   using _lock = await acquireLock(store.out, {
     command: "run",
     wait: o.wait,
@@ -74,7 +81,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   });
   await store.cleanTmp();
   const startedAt = new Date();
-  const { build, stages } = await plan(dag, o, store);
+  const { build, stages } = await plan(dag, o, store, built);
   const selected = stages.filter((p) => p.selected);
   const toRun = selected.filter((p) => p.status === "run");
   const reporter: Reporter = Deno.stderr.isTerminal()
@@ -151,7 +158,9 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
   // gc runs nothing, so it does not check param values: a --set that one scale's stages cannot
   // take (a batch above the smoke scale's rows, say) still names the keys of that scale's DAG
   for (const scale of scales) {
-    for (const p of (await plan(dag, { ...o, scale, only: [], force: [] }, store, false)).stages) {
+    const all = { ...o, scale, only: [], force: [] };
+    const built = buildDag(dag, all, o.set, { checkParams: false });
+    for (const p of (await plan(dag, all, store, built)).stages) {
       reachable.add(p.key);
     }
   }
