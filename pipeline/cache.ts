@@ -55,6 +55,19 @@ export interface IndexRecord {
   builtAt: string;
 }
 
+/** The folders in `dir` named by a cache key, sorted; none if `dir` does not exist. */
+async function keyDirs(dir: string): Promise<string[]> {
+  const keys: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isDirectory && /^[0-9a-f]{64}$/.test(e.name)) keys.push(e.name);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return keys.sort();
+}
+
 /** A cache store rooted at an `out/` directory. */
 export class Store {
   readonly out: string;
@@ -102,7 +115,17 @@ export class Store {
       return { state: "corrupt", reason: "manifest.json belongs to another key or format" };
     }
     const listed = new Set(manifest.files.map((f) => f.path));
-    for (const path of await listFiles(join(dir, "files")).catch(() => [])) {
+    let present: string[] = [];
+    try {
+      present = await listFiles(join(dir, "files"));
+    } catch (e) {
+      // no files/ at all is reported below, file by file; anything else (a symlink, a socket) is
+      // something no stage wrote
+      if (!(e instanceof Deno.errors.NotFound)) {
+        return { state: "corrupt", reason: (e as Error).message };
+      }
+    }
+    for (const path of present) {
       if (!listed.has(path)) {
         return { state: "corrupt", reason: `"${path}" is not in the manifest` };
       }
@@ -189,16 +212,13 @@ export class Store {
   }
 
   /** Keys of all entries in the store. */
-  async keys(): Promise<string[]> {
-    const keys: string[] = [];
-    try {
-      for await (const e of Deno.readDir(this.cacheDir)) {
-        if (e.isDirectory && /^[0-9a-f]{64}$/.test(e.name)) keys.push(e.name);
-      }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-    return keys.sort();
+  keys(): Promise<string[]> {
+    return keyDirs(this.cacheDir);
+  }
+
+  /** Keys that have a scratch folder (`workDir`), whether or not they have an entry. */
+  workKeys(): Promise<string[]> {
+    return keyDirs(join(this.out, "work"));
   }
 
   /** Remove an entry for good. */

@@ -33,7 +33,8 @@ Commands:
   run      Run the DAG (default). Targets (stage ids, patterns like 'fig3-*', or names like
            figure3) select what to build, with their ancestors.
   verify   Rehash every cache entry; quarantine corrupt ones so that they are rebuilt.
-  gc       List cache entries no scale of the current DAG reaches; delete them with --yes.
+  gc       List cache entries (and checkpoints) no scale of the current DAG reaches with the
+           given --ep and --set; delete them with --yes.
   key      Print one SHA-256 over the keys of the planned stages (a CI cache key).
   dag      Print the DAG (targets and their ancestors) with each stage's status: text, or
            --format dot (Graphviz) or mermaid; --group draws one node per declaring module.
@@ -81,7 +82,9 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
     "no-wait",
   ],
   verify: ["no-wait"],
-  gc: ["scale", "ep", "set", "yes", "no-wait"],
+  // gc always keeps what every scale reaches: with --scale a copied `--scale smoke` would delete
+  // the default scale's hours of results
+  gc: ["ep", "set", "yes", "no-wait"],
   key: ["scale", "ep", "only", "set"],
   dag: ["scale", "ep", "only", "force", "set", "format", "group"],
   show: ["scale", "ep", "only", "force", "set", "json"],

@@ -38,6 +38,15 @@ Deno.test("run killed with SIGKILL mid-write leaves no trusted entry; the next r
   const [slow] = await repo.plan(["--only", "slow"]);
   assert.equal(slow.status, "run");
   assert.equal(slow.reason, "new stage (never built)");
+  // the half-written entry is a leftover verify removes, not a corrupt entry (exit 0)
+  const v = await repo.run(["verify"]);
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(
+    v.stderr,
+    /incomplete [0-9a-f]{64}\.\d+\.\w+ \(left by an interrupted run\); removed/,
+  );
+  assert.match(v.stderr, /0 entries intact, 0 corrupt; 1 leftovers of interrupted runs removed/);
+  assert.deepEqual(await tmpEntries(repo.out), []);
   await Deno.remove(hold);
   const r = await repo.run(["run", "--only", "slow"]);
   assert.equal(r.code, 0, r.stderr);
@@ -87,6 +96,29 @@ Deno.test("run notices an edited cached file without verify and reruns the stage
   await repo.dispose();
 });
 
+Deno.test("run and verify reject an entry holding a file or a symlink no stage wrote", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  const [other] = await repo.plan(["--only", "other"]);
+  const files = join(repo.out, "cache", other.key, "files");
+  await Deno.symlink(join(repo.root, "helper.ts"), join(files, "link"));
+  const [linked] = await repo.plan(["--only", "other"]);
+  assert.equal(linked.status, "run");
+  assert.match(
+    linked.reason,
+    /cache entry is corrupt: Expected only files and directories .*"link"/,
+  );
+  const v = await repo.run(["verify"]);
+  assert.equal(v.code, 1, v.stderr);
+  assert.match(v.stderr, /corrupt [0-9a-f]{12} \(Expected only files and directories .*"link"\)/);
+  assert.match(v.stderr, /0 entries intact, 1 corrupt/);
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  await Deno.writeTextFile(join(files, "extra.txt"), "x");
+  const [extra] = await repo.plan(["--only", "other"]);
+  assert.match(extra.reason, /cache entry is corrupt: "extra\.txt" is not in the manifest/);
+  await repo.dispose();
+});
+
 Deno.test("two concurrent runs on one out/ do not corrupt it and build each stage once", async () => {
   const repo = await makeToyRepo();
   const hold = join(repo.root, "hold");
@@ -125,6 +157,30 @@ Deno.test("run --no-wait stops with a clear message when out/ is in use", async 
   assert.match(r.stderr, /to be free but it is in use by pid \d+/);
   await Deno.remove(hold);
   assert.equal((await first.output()).code, 0);
+  await repo.dispose();
+});
+
+Deno.test("verify and gc --yes say that they wait for a run holding out/", async () => {
+  const repo = await makeToyRepo();
+  const { hold, first } = await holdOut(repo);
+  const waiting = /Waiting for .* held by pid \d+ \(run, since/;
+  const children = [repo.spawn(["verify"]), repo.spawn(["gc", "--yes"])];
+  const said = children.map(() => ({ text: "" }));
+  const reading = children.map(async (child, i) => {
+    const dec = new TextDecoder();
+    for await (const chunk of child.stderr) said[i].text += dec.decode(chunk);
+  });
+  // the lock is held until `hold` goes, so each says that it waits before it can do anything
+  await waitFor(async () => said.every((s) => waiting.test(s.text)), "verify and gc to wait");
+  await Deno.remove(hold);
+  assert.equal((await first.output()).code, 0);
+  for (const child of children) {
+    assert.equal((await child.status).code, 0);
+    await child.stdout.cancel();
+  }
+  await Promise.all(reading);
+  assert.match(said[0].text, /entries intact/);
+  assert.match(said[1].text, /entries, .* deleted/);
   await repo.dispose();
 });
 

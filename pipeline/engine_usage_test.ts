@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeToyRepo } from "./testdata/toy_repo.ts";
 
@@ -45,7 +46,11 @@ const BAD_OTHERS: [string[], RegExp][] = [
   [["dag", "--dry-run"], /Expected --dry-run only with run but found it with "dag"/],
   [["dag", "--json"], /Expected --json only with run, show but found it with "dag"/],
   [["show", "--keep-going"], /Expected --keep-going only with run but found it with "show"/],
-  [["verify", "--scale", "smoke"], /Expected --scale only with run, gc, key, dag, show but found/],
+  [["verify", "--scale", "smoke"], /Expected --scale only with run, key, dag, show but found/],
+  [
+    ["gc", "--scale", "smoke"],
+    /Expected --scale only with run, key, dag, show but found it with "gc"/,
+  ],
   [["key", "--jobs", "2"], /Expected --jobs only with run but found it with "key"/],
   [["gc", "sum"], /Expected no targets for "gc" but found "sum"/],
   [["show", "constructor"], /Expected a stage id, .* but found "constructor"/],
@@ -81,6 +86,57 @@ Deno.test("run --set accepts a string value as text and a wildcard stage pattern
   await repo.dispose();
 });
 
+Deno.test("bad --out and --dag paths exit 2 naming the flag, before anything is written", async () => {
+  const repo = await makeToyRepo();
+  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+  const dag = join(repo.root, "dag.ts");
+  const file = join(repo.root, "a-file");
+  await Deno.writeTextFile(file, "");
+  const missing = join(repo.root, "missing");
+  const notes = join(repo.root, "notes.md");
+  await Deno.writeTextFile(notes, "# Notes\n\nNot a module.\n");
+  const cli = async (...args: string[]) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+  };
+  const bad: [string[], RegExp][] = [
+    [
+      ["run", "--dag", dag, "--out", file],
+      /Expected --out to be a folder but ".*a-file" is a file/,
+    ],
+    [
+      ["run", "--dag", dag, "--out", join(file, "sub"), "--dry-run"],
+      /Expected --out to be a folder but ".*a-file\/sub" cannot be one \(Not a directory/,
+    ],
+    [["verify", "--out", file], /Expected --out to be a folder but ".*a-file" is a file/],
+    [
+      ["verify", "--out", missing],
+      /Expected --out to be an existing folder but ".*missing" does not/,
+    ],
+    [["gc", "--dag", dag, "--out", missing], /Expected --out to be an existing folder but/],
+    [
+      ["run", "--dag", notes, "--dry-run"],
+      /Expected --dag to name a TypeScript module but ".*notes\.md" is not one/,
+    ],
+  ];
+  for (const [args, message] of bad) {
+    const r = await cli(...args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /); // no stack trace
+  }
+  assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
+  // commands that only read may name a folder that is not there yet, and do not create it
+  assert.equal((await cli("dag", "--dag", dag, "--out", missing)).code, 0);
+  assert.equal((await cli("run", "--dag", dag, "--out", missing, "--dry-run")).code, 0);
+  assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
+  await repo.dispose();
+});
+
 Deno.test("gc lists entries no scale reaches and deletes them only with --yes", async () => {
   const repo = await makeToyRepo();
   assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
@@ -91,9 +147,24 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   assert.match(list.stderr, /1 entries, .* unreachable/);
   const again = await repo.run(["gc"]);
   assert.match(again.stderr, /1 entries/);
+  // checkpoints: one of a key no scale reaches (an abandoned variant), one of a reachable key that
+  // has no entry yet (an interrupted run, which the next run resumes from)
+  const [slow] = await repo.plan(["--only", "slow"]);
+  const abandoned = "ab".repeat(32);
+  for (const key of [abandoned, slow.key]) {
+    await Deno.mkdir(join(repo.out, "work", key), { recursive: true });
+    await Deno.writeFile(join(repo.out, "work", key, "checkpoint.bin"), new Uint8Array(1000));
+  }
+  const listed = await repo.run(["gc"]);
+  assert.match(listed.stderr, /unreachable work\/abababababab \(1000 bytes\)/);
+  assert.match(listed.stderr, /1 work folders \(checkpoints\), 0\.0 MiB unreachable/);
+  assert.doesNotMatch(listed.stderr, new RegExp(`work/${slow.key.slice(0, 12)}`));
   const del = await repo.run(["gc", "--yes"]);
   assert.match(del.stderr, /deleted [0-9a-f]{12} other/);
+  assert.match(del.stderr, /deleted work\/abababababab/);
   assert.match((await repo.run(["gc"])).stderr, /0 entries/);
+  assert.equal(await Deno.stat(join(repo.out, "work", abandoned)).then(() => 1, () => 0), 0);
+  assert.ok((await Deno.stat(join(repo.out, "work", slow.key))).isDirectory);
   const [other] = await repo.plan(["--only", "other"]);
   assert.equal(other.status, "cached");
   // gc runs nothing and does not check param values (run refuses other.x=-1 with exit 2)

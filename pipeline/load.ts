@@ -46,7 +46,18 @@ export async function loadDag(path: string): Promise<LoadedDag> {
     throw new UsageError(`Expected --dag to name a module file but "${path}" does not exist`);
   }
   const url = pathToFileURL(abs).href;
-  const mod = (await import(url)) as DagModule;
+  let mod: DagModule;
+  try {
+    mod = await import(url);
+  } catch (e) {
+    // a syntax or type error inside the DAG's own code is the DAG's bug, not a usage error
+    if (
+      !(e instanceof TypeError) || !/Expected a JavaScript or TypeScript module/.test(e.message)
+    ) {
+      throw e;
+    }
+    throw new UsageError(`Expected --dag to name a TypeScript module but "${path}" is not one`);
+  }
   if (typeof mod.pipeline !== "function" || !Array.isArray(mod.scales) || !Array.isArray(mod.eps)) {
     throw new UsageError(`Expected "${path}" to export pipeline(), scales and eps`);
   }

@@ -17,6 +17,7 @@ import { dagGraph, pickStages, renderDag, renderStage, stageReport } from "./ins
 import { buildDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
+import { checkOutDir, type OutDirUse } from "./out_dir.ts";
 import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
 import { formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
@@ -26,6 +27,8 @@ import { executePlan } from "./run.ts";
 const encoder = new TextEncoder();
 const err = (s: string) => Deno.stderr.writeSync(encoder.encode(s));
 const say = (line: string) => err(line + "\n");
+const waitNote = (out: string) => (holder: string) =>
+  say(`Waiting for ${out}/ held by ${holder}...`);
 
 /** Key and status every stage of `built` (the DAG as `buildDag` makes it from `o`, by default). */
 async function plan(
@@ -77,7 +80,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   using _lock = await acquireLock(store.out, {
     command: "run",
     wait: o.wait,
-    onWait: (holder) => say(`Waiting for ${store.out}/ held by ${holder}...`),
+    onWait: waitNote(store.out),
   });
   await store.cleanTmp();
   const startedAt = new Date();
@@ -154,21 +157,24 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
 
 async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const reachable = new Set<string>();
-  const scales = o.scale ? [o.scale] : dag.mod.scales;
   // gc runs nothing, so it does not check param values: a --set that one scale's stages cannot
   // take (a batch above the smoke scale's rows, say) still names the keys of that scale's DAG
-  for (const scale of scales) {
+  for (const scale of dag.mod.scales) {
     const all = { ...o, scale, only: [], force: [] };
     const built = buildDag(dag, all, o.set, { checkParams: false });
     for (const p of (await plan(dag, all, store, built)).stages) {
       reachable.add(p.key);
     }
   }
-  const lock = o.yes ? await acquireLock(store.out, { command: "gc", wait: o.wait }) : null;
+  const lock = o.yes
+    ? await acquireLock(store.out, { command: "gc", wait: o.wait, onWait: waitNote(store.out) })
+    : null;
   try {
-    const { entries, bytes } = await collectGarbage(store, reachable, o.yes, say);
+    const { entries, bytes, work, workBytes } = await collectGarbage(store, reachable, o.yes, say);
     const verb = o.yes ? "deleted" : "unreachable (run gc --yes to delete)";
-    say(`${entries} entries, ${(bytes / 2 ** 20).toFixed(1)} MiB ${verb}`);
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+    say(`${entries} entries, ${mib(bytes)} ${verb}`);
+    if (work > 0) say(`${work} work folders (checkpoints), ${mib(workBytes)} ${verb}`);
   } finally {
     lock?.release();
   }
@@ -181,11 +187,23 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // verify and gc look after an existing out/; run writes one; the others only read it
+  const use: OutDirUse = o.command === "verify" || o.command === "gc"
+    ? "exist"
+    : o.command === "run" && !o.dryRun
+    ? "write"
+    : "read";
+  await checkOutDir(o.out, "--out", use);
   const store = new Store(o.out);
   if (o.command === "verify") {
-    using _lock = await acquireLock(store.out, { command: "verify", wait: o.wait });
-    const { ok, bad } = await verifyStore(store, say);
-    say(`${ok} entries intact, ${bad} corrupt or incomplete`);
+    using _lock = await acquireLock(store.out, {
+      command: "verify",
+      wait: o.wait,
+      onWait: waitNote(store.out),
+    });
+    const { ok, bad, leftovers } = await verifyStore(store, say);
+    const removed = leftovers > 0 ? `; ${leftovers} leftovers of interrupted runs removed` : "";
+    say(`${ok} entries intact, ${bad} corrupt${removed}`);
     return bad > 0 ? 1 : 0;
   }
   const dag = await loadDag(o.dag);
