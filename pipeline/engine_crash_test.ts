@@ -171,7 +171,10 @@ Deno.test("verify and gc --yes say that they wait for a run holding out/", async
     for await (const chunk of child.stderr) said[i].text += dec.decode(chunk);
   });
   // the lock is held until `hold` goes, so each says that it waits before it can do anything
-  await waitFor(async () => said.every((s) => waiting.test(s.text)), "verify and gc to wait");
+  await waitFor(
+    () => Promise.resolve(said.every((s) => waiting.test(s.text))),
+    "verify and gc to wait",
+  );
   await Deno.remove(hold);
   assert.equal((await first.output()).code, 0);
   for (const child of children) {
