@@ -63,8 +63,15 @@ Options (each command takes only those it reads; any other exits 2):
 
 Exit codes: 0 success, 1 a stage failed, 2 bad usage or configuration.`;
 
-function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+/** The comma-separated names of a repeatable flag; an empty one is an error, not "all stages". */
+function list(flag: string, what: string, values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => {
+    const names = v.split(",").map((n) => n.trim()).filter(Boolean);
+    if (names.length === 0) {
+      throw new UsageError(`Expected --${flag} to name ${what} but found "${v}"`);
+    }
+    return names;
+  });
 }
 
 /** The options each command reads besides --dag, --out and --help; any other one is an error. */
@@ -150,7 +157,7 @@ export function parseCli(args: string[]): CliOptions {
   if (!DAG_FORMATS.includes(format)) {
     throw new UsageError(`Expected --format to be text, dot or mermaid but found "${format}"`);
   }
-  if (positionals.length > 0 && !["run", "dag", "show"].includes(command)) {
+  if (positionals.length > 0 && !["run", "dag", "show", "key"].includes(command)) {
     throw new UsageError(
       `Expected no targets for "${command}" but found "${positionals.join(" ")}"`,
     );
@@ -161,8 +168,8 @@ export function parseCli(args: string[]): CliOptions {
     out: values.out,
     scale: values.scale,
     ep: values.ep,
-    only: [...list(values.only), ...positionals],
-    force: list(values.force),
+    only: [...list("only", "stages, patterns or targets", values.only), ...positionals],
+    force: list("force", "stages", values.force),
     set: values.set ?? [],
     jobs,
     dryRun: values["dry-run"],

@@ -30,6 +30,13 @@ const BAD: [string[], RegExp][] = [
     /^error: Expected other\.x to be a number >= 0 but found -1 \(--set changed x\)$/m,
   ],
   [["--force", "ghost"], /Expected --force to name a stage but found "ghost"/],
+  [
+    ["--only", "other", "--force", "source"],
+    /Expected --force to name a selected stage but "source" is not among the stages --only and the targets select \(other\)/,
+  ],
+  [["--only", ""], /Expected --only to name stages, patterns or targets but found ""/],
+  [["--only", " , "], /Expected --only to name stages, patterns or targets but found " , "/],
+  [["--force", ","], /Expected --force to name stages but found ","/],
   [["--scale", "huge"], /Expected --scale to be one of default, smoke but found "huge"/],
   [["--ep", "tpu"], /Expected --ep to be one of cpu, webgpu but found "tpu"/],
   [["--jobs", "0"], /Expected --jobs to be a positive integer but found "0"/],
@@ -134,6 +141,22 @@ Deno.test("bad --out and --dag paths exit 2 naming the flag, before anything is 
   assert.equal((await cli("dag", "--dag", dag, "--out", missing)).code, 0);
   assert.equal((await cli("run", "--dag", dag, "--out", missing, "--dry-run")).code, 0);
   assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
+  await repo.dispose();
+});
+
+Deno.test("key prints one hash over the selected stages' keys; targets select like --only", async () => {
+  const repo = await makeToyRepo();
+  const key = async (...args: string[]) => {
+    const r = await repo.run(["key", ...args]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const totals = await key("--only", "totals");
+  assert.match(totals, /^[0-9a-f]{64}$/);
+  assert.equal(await key("totals"), totals);
+  assert.equal(await key("sum"), totals); // the target "totals" is the stage "sum"
+  assert.notEqual(await key(), totals);
+  assert.notEqual(await key("totals", "--set", "double.factor=3"), totals);
   await repo.dispose();
 });
 

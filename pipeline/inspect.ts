@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { changedParams } from "./explain.ts";
 import type { Json } from "./hash.ts";
@@ -204,6 +204,7 @@ export interface StageReport {
   code: { files: string[]; externals: string[] };
   inputs: Record<string, string>;
   resources: Resources;
+  /** Where the stage's published outputs are, under `--out`. */
   publish: string[];
   params: Json;
   /** Params `--set` changed, with the preset's value (the description was written for it). */
@@ -214,13 +215,14 @@ export interface StageReport {
 
 /**
  * The facts `show` prints. `preset` holds the stage's params before `--set`; `entryDir` is where
- * its cache entry is (or would be).
+ * its cache entry is (or would be); `out` is the folder it publishes into.
  */
 export function stageReport(
   p: PlannedStage,
   root: string,
   preset: Readonly<Record<string, Json>>,
   entryDir: string,
+  out: string,
 ): StageReport {
   const params = p.stage.params as Record<string, Json>;
   const changed = new Set(changedParams(preset, params));
@@ -241,7 +243,7 @@ export function stageReport(
     },
     inputs: { ...p.inputIds },
     resources: { ...p.stage.resources },
-    publish: [...p.stage.publish],
+    publish: p.stage.publish.map((path) => join(out, path)),
     params: p.stage.params,
     overridden,
     entry: manifest
@@ -296,7 +298,7 @@ export function renderStage(r: StageReport): string {
     "resources",
     `${res.device}, ${res.threads} thread${res.threads === 1 ? "" : "s"}, ${res.memoryMiB} MiB`,
   );
-  if (r.publish.length > 0) row("publishes", r.publish.map((p) => `out/${p}`).join(", "));
+  if (r.publish.length > 0) row("publishes", r.publish.join(", "));
   const params = Object.entries(r.params as Record<string, Json>);
   row("params", params.length > 0 ? `(set with --set ${r.id}.NAME=VALUE)` : "none");
   const width = Math.max(0, ...params.map(([k]) => k.length));

@@ -25,6 +25,7 @@ function planned(
     selected?: boolean;
     params?: Record<string, Json>;
     description?: string;
+    publish?: string[];
   } = {},
 ): PlannedStage {
   const stage: Stage = {
@@ -33,7 +34,7 @@ function planned(
     params: opts.params ?? {},
     inputs: opts.inputs ?? {},
     resources: { device: "cpu", threads: 1, memoryMiB: 64 },
-    publish: [],
+    publish: opts.publish ?? [],
     description: opts.description ?? `does ${id}`,
     run: () => Promise.resolve(),
   };
@@ -233,6 +234,7 @@ function report(params: Record<string, Json>, preset: Record<string, Json>, cach
     ROOT,
     preset,
     "out/cache/key-train-a",
+    "out",
   );
 }
 
@@ -272,8 +274,18 @@ Deno.test("renderStage() prints params one per line, cuts long values, lists the
 
 Deno.test("renderStage() indents every line of a description", () => {
   const p = planned("m", { description: "first\nsecond" });
-  const text = renderStage(stageReport(p, ROOT, {}, "dir"));
+  const text = renderStage(stageReport(p, ROOT, {}, "dir", "out"));
   assert.ok(text.startsWith("m\n  first\n  second\n  status "), text);
+});
+
+Deno.test("renderStage() gives the published paths under the --out folder", () => {
+  const p = planned("m", { publish: ["report.md", "figures/a.png"] });
+  const r = stageReport(p, ROOT, {}, "elsewhere/cache/k", "elsewhere");
+  assert.deepEqual(r.publish, ["elsewhere/report.md", "elsewhere/figures/a.png"]);
+  assert.match(
+    renderStage(r),
+    /\n {2}publishes {2}elsewhere\/report\.md, elsewhere\/figures\/a\.png\n/,
+  );
 });
 
 Deno.test("renderStage() of a stage that will run gives the reason and no entry", () => {

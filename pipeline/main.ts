@@ -148,7 +148,7 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
   const { def, preset, stages } = await plan(dag, { ...o, only: [] }, store);
   const presetParams = new Map(preset.map((s) => [s.id, s.params]));
   const reports = pickStages(stages, def, o.only).map((p) =>
-    stageReport(p, dag.root, presetParams.get(p.stage.id)!, store.entryDir(p.key))
+    stageReport(p, dag.root, presetParams.get(p.stage.id)!, store.entryDir(p.key), store.out)
   );
   if (o.json) console.log(JSON.stringify({ stages: reports }));
   else console.log(reports.map(renderStage).join("\n\n"));

@@ -134,6 +134,12 @@ export function checkPlan(
     if (!ordered.some((s) => s.id === id)) {
       throw new UsageError(`Expected --force to name a stage but found "${id}"`);
     }
+    if (!selected.has(id)) {
+      throw new UsageError(
+        `Expected --force to name a selected stage but "${id}" is not among the stages ` +
+          `--only and the targets select (${(options.only ?? []).join(", ")})`,
+      );
+    }
   }
   checkPublish(ordered);
   return { ordered, selected, force };

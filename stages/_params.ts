@@ -31,9 +31,15 @@ const oneOf = (...values: readonly string[]): Rule =>
     `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
     (v) => values.includes(v as string),
   );
-/** Names what the stage is (its figure, its scale), not a knob: it keeps the DAG module's value. */
-const fixed = (hint = "it is not a setting"): Rule => (v, _p, preset) =>
-  JSON.stringify(v) === JSON.stringify(preset) ? null : `${JSON.stringify(preset)} (${hint})`;
+/**
+ * Names what the stage is (its figure, its scale), not a knob: it keeps the DAG module's value,
+ * which the message quotes unless it is long (the report's preset is every stage's params).
+ */
+const fixed = (hint = "it is not a setting"): Rule => (v, _p, preset) => {
+  const value = JSON.stringify(preset);
+  if (JSON.stringify(v) === value) return null;
+  return `${value.length > 100 ? "the value the DAG gives it" : value} (${hint})`;
+};
 /** A grid [low, high, count] of evenly spaced values. */
 const grid = rule(
   "[low, high, count] with low < high and an integer count >= 2",

@@ -155,6 +155,11 @@ const BAD: [string[], string][] = [
     '(it is not a setting) but found ["zeta"] (--set changed measures)',
   ],
   [
+    ["report.preset={}"],
+    "Expected report.preset to be the value the DAG gives it (it is not a setting) but found {} " +
+    "(--set changed preset)",
+  ],
+  [
     ["fig3-*.ep=tpu"],
     'Expected ep of 15 stages (fig3-sigma0.5-seed0, fig3-sigma0.5-seed1, fig3-sigma0.5-seed2, ...) to be one of "cpu", "webgpu", "cuda" but found "tpu" (--set changed ep)',
   ],
