@@ -11,6 +11,12 @@ import { type Json, sha256File } from "./hash.ts";
 /** Bumped when the entry layout or the key material changes; it enters every key. */
 export const FORMAT_VERSION = 1;
 
+/**
+ * Builds of one stage id the index keeps, so that a rerun is explained against the closest one
+ * (a variant built last must not make the preset's rerun look like a param change).
+ */
+const INDEX_DEPTH = 8;
+
 /** Everything a cache key is computed from. */
 export interface KeyMaterial {
   format: number;
@@ -48,7 +54,7 @@ export type EntryState =
   | { state: "missing" }
   | { state: "corrupt"; reason: string };
 
-/** The latest entry built for a stage id, kept to explain why a stage reruns. */
+/** An entry built for a stage id, kept to explain why a stage reruns. */
 export interface IndexRecord {
   key: string;
   material: KeyMaterial;
@@ -231,15 +237,34 @@ export class Store {
     await removeAll(this.tmpDir);
   }
 
-  async readIndex(id: string): Promise<IndexRecord | null> {
+  /** The latest builds of stage `id`, newest first (none if it was never built). */
+  async readIndex(id: string): Promise<IndexRecord[]> {
     try {
-      return JSON.parse(await Deno.readTextFile(join(this.cacheDir, ".index", `${id}.json`)));
+      const read = JSON.parse(await Deno.readTextFile(join(this.cacheDir, ".index", `${id}.json`)));
+      return Array.isArray(read) ? read : [read]; // a single record before the history was kept
     } catch {
-      return null;
+      return [];
     }
   }
 
+  /** Record a build of stage `id` before the others (each key once, the latest INDEX_DEPTH). */
   async writeIndex(id: string, record: IndexRecord): Promise<void> {
-    await writeFileAtomic(join(this.cacheDir, ".index", `${id}.json`), JSON.stringify(record));
+    const kept = (await this.readIndex(id)).filter((r) => r.key !== record.key);
+    await writeFileAtomic(
+      join(this.cacheDir, ".index", `${id}.json`),
+      JSON.stringify([record, ...kept].slice(0, INDEX_DEPTH)),
+    );
+  }
+
+  /** Whether `verify` moved the entry of `key` aside as corrupt (and nothing rebuilt it since). */
+  async quarantined(key: string): Promise<boolean> {
+    try {
+      for await (const e of Deno.readDir(join(this.cacheDir, ".corrupt"))) {
+        if (e.name.startsWith(`${key}.`)) return true;
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return false;
   }
 }

@@ -73,6 +73,10 @@ Deno.test("verify catches a flipped byte that kept size and mtime; the stage the
   assert.match(v.stderr, /corrupt .*"other\.txt" has SHA-256 .* expected/);
   const [again] = await repo.plan(["--only", "other"]);
   assert.equal(again.status, "run");
+  assert.equal(
+    again.reason,
+    "cache entry quarantined as corrupt by verify (moved to cache/.corrupt/)",
+  );
   assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
   assert.equal((await repo.runs()).other, 2);
   assert.equal(

@@ -46,6 +46,27 @@ Deno.test("run --dry-run names the root cause two stages upstream", async () => 
   await repo.dispose();
 });
 
+Deno.test("run explains a rerun by the closest earlier build, not a --set variant built since", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", ...SAFE])).code, 0);
+  // variants built after the preset: the index's latest builds of "other" and "double"
+  assert.equal((await repo.run(["run", "--only", "other", "--set", "other.x=2"])).code, 0);
+  assert.equal((await repo.run(["run", "--only", "sum", "--set", "double.factor=3"])).code, 0);
+  const upstream = await repo.plan([...SAFE, "--set", "source.n=4"]);
+  assert.equal(
+    upstream.find((s) => s.id === "double")!.reason,
+    'input "src" changed: upstream "source" reruns (param n: 3 -> 4)',
+  );
+  await Deno.writeTextFile(
+    join(repo.root, "helper.ts"),
+    "export const scale = (v: number[], f: number) => v.map((x) => x * f);\n",
+  );
+  const edited = await repo.plan(SAFE);
+  assert.equal(edited.find((s) => s.id === "other")!.reason, "code changed: helper.ts");
+  assert.equal(edited.find((s) => s.id === "double")!.reason, "code changed: helper.ts");
+  await repo.dispose();
+});
+
 Deno.test("run: editing an unrelated file invalidates nothing; editing a helper reruns its users", async () => {
   const repo = await makeToyRepo();
   assert.equal((await repo.run(["run", ...SAFE])).code, 0);

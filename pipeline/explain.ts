@@ -1,4 +1,4 @@
-/** Why a stage must run: the first difference between its key material and the last build's. */
+/** Why a stage must run: the first difference between its key material and its closest build's. */
 import type { IndexRecord, KeyMaterial } from "./cache.ts";
 import type { CodeFingerprint } from "./code_hash.ts";
 import { canonicalJson } from "./hash.ts";
@@ -61,41 +61,69 @@ export function codeChange(before: CodeFingerprint, after: CodeFingerprint): str
 }
 
 /**
- * Explain a stage whose key has no cache entry, comparing with the latest entry built for the same
- * stage id: new, then params, then code, then external packages, then inputs.
+ * Every way `material` differs from the build `old`, in the order a user should hear them: engine
+ * format, params, code, external packages, inputs.
  */
-export function explain(
+function differences(
+  old: KeyMaterial,
   material: KeyMaterial,
-  key: string,
-  previous: IndexRecord | null,
   upstream: Map<string, Upstream>,
-): string {
-  if (!previous) return "new stage (never built)";
-  if (previous.key === key) return "cache entry missing (deleted or garbage-collected)";
-  const old = previous.material;
+): string[] {
   if (old.format !== material.format) {
-    return `engine format version changed: ${old.format} -> ${material.format}`;
+    return [`engine format version changed: ${old.format} -> ${material.format}`];
   }
+  const found: string[] = [];
   const oldParams = (old.params ?? {}) as Record<string, unknown>;
   const newParams = (material.params ?? {}) as Record<string, unknown>;
   const changed = changedParams(oldParams, newParams);
   if (changed.length > 0) {
     const what = changed.map((n) => `${n}: ${show(oldParams[n])} -> ${show(newParams[n])}`);
-    return `${changed.length === 1 ? "param" : "params"} ${list(what)}`;
+    found.push(`${changed.length === 1 ? "param" : "params"} ${list(what)}`);
   }
   const code = codeChange(old.code, material.code);
-  if (code) return code;
+  if (code) found.push(code);
   for (const [name, inputKey] of Object.entries(material.inputs)) {
     if (old.inputs[name] === inputKey) continue;
     const up = [...upstream.values()].find((u) => u.key === inputKey);
-    if (!up) return `input "${name}" changed`;
+    if (!up) {
+      found.push(`input "${name}" changed`);
+      break;
+    }
     const root = up.cause.id === up.stage.id
       ? up.cause.reason
       : `via "${up.cause.id}": ${up.cause.reason}`;
     const how = up.status === "run" ? `reruns (${root})` : "changed to a cached version";
-    return `input "${name}" changed: upstream "${up.stage.id}" ${how}`;
+    found.push(`input "${name}" changed: upstream "${up.stage.id}" ${how}`);
+    break;
   }
   const gone = Object.keys(old.inputs).filter((n) => !(n in material.inputs));
-  if (gone.length > 0) return `inputs removed: ${list(gone)}`;
-  return "key changed";
+  if (gone.length > 0) found.push(`inputs removed: ${list(gone)}`);
+  return found;
+}
+
+/**
+ * Explain a stage whose key has no cache entry by the first difference from the closest of its
+ * recent builds (`previous`, newest first): the one that differs in the fewest ways (params, code,
+ * packages, inputs), the newest among equals. So after a `--set` variant was built, a code change
+ * is reported as such, not as the variant's param change. `quarantined`: verify moved the entry
+ * of this very key aside as corrupt.
+ */
+export function explain(
+  material: KeyMaterial,
+  key: string,
+  previous: readonly IndexRecord[],
+  upstream: Map<string, Upstream>,
+  quarantined = false,
+): string {
+  if (previous.length === 0) return "new stage (never built)";
+  if (quarantined) return "cache entry quarantined as corrupt by verify (moved to cache/.corrupt/)";
+  if (previous.some((r) => r.key === key)) {
+    return "cache entry missing (deleted or garbage-collected)";
+  }
+  let best: string[] | null = null;
+  for (const r of previous) {
+    const found = differences(r.material, material, upstream);
+    if (best === null || found.length < best.length) best = found;
+  }
+  return best![0] ?? "key changed";
 }

@@ -185,7 +185,9 @@ export async function planRun(
     if (force.has(stage.id)) p.reason = "forced with --force";
     else if (state.state === "corrupt") p.reason = `cache entry is corrupt: ${state.reason}`;
     else if (state.state === "missing") {
-      p.reason = explain(material, key, await store.readIndex(stage.id), planned);
+      const builds = await store.readIndex(stage.id);
+      const quarantined = builds.some((b) => b.key === key) && await store.quarantined(key);
+      p.reason = explain(material, key, builds, planned, quarantined);
     }
     p.cause = rootCause(p, planned);
     planned.set(stage.id, p);
