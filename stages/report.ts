@@ -6,12 +6,14 @@
  */
 // lineage.ts is imported directly: pipeline/mod.ts is in every stage's code
 // fingerprint, so a new export there would re-key every cached result.
+import { join } from "node:path";
 import { lineage } from "../pipeline/lineage.ts";
 import { defineStage, type Params as StageParamsOf, type Stage } from "../pipeline/mod.ts";
 import type { CaseSpec } from "./_theory_cases.ts";
 import {
   buildReport,
   checkFlow,
+  FIGURE_DIR,
   type InputResult,
   loadInput,
   renderHtml,
@@ -22,6 +24,24 @@ import {
 } from "./report/mod.ts";
 
 type Params = { scale: string; ep: string; preset: { [id: string]: StageParamsOf } };
+
+/**
+ * Hard-link (copy, across file systems) every file of the inputs' figures into `dir`, so that
+ * report.md shows the figures it describes even after a later run publishes other versions of
+ * them to out/figures/ (a `--set` variant of one figure, say).
+ */
+async function keepFigures(inputs: InputResult[], inputDirs: Record<string, string>, dir: string) {
+  await Deno.mkdir(dir, { recursive: true });
+  for (const input of inputs) {
+    for (const f of input.figures) {
+      for (const ext of f.files) {
+        const src = join(inputDirs[input.id], "figures", `${f.name}.${ext}`);
+        const dest = join(dir, `${f.name}.${ext}`);
+        await Deno.link(src, dest).catch(() => Deno.copyFile(src, dest));
+      }
+    }
+  }
+}
 
 /**
  * The params every stage behind the inputs ran with (read back from the store), against the
@@ -48,7 +68,7 @@ export function reportStage(
     params: { scale: options.scale, ep: options.ep, preset },
     inputs: Object.fromEntries(options.inputs.map((s) => [s.id, s])),
     resources: { threads: 1, memoryMiB: 512 },
-    publish: ["report.md", "report.html"],
+    publish: ["report.md", "report.html", FIGURE_DIR],
     description: "reproduction report: claims vs measurements, figures, decisions, provenance",
     run: async (ctx) => {
       const inputs: InputResult[] = [];
@@ -65,6 +85,7 @@ export function reportStage(
       const { scale, ep } = ctx.params;
       const model = buildReport(inputs, { scale, ep, flowCheck, settings });
       for (const c of model.claims) ctx.log(`claim ${c.id}: ${c.verdict}`);
+      await keepFigures(inputs, ctx.inputs, join(ctx.outDir, FIGURE_DIR));
       await Deno.writeTextFile(`${ctx.outDir}/report.md`, renderMarkdown(model));
       await Deno.writeTextFile(`${ctx.outDir}/report.html`, renderHtml(model));
     },

@@ -45,8 +45,10 @@ Deno.test("report stage publishes report.md and report.html with every figure (s
       "zeta_vs_width",
     ]);
     for (const name of names) {
-      assert.ok(md.includes(`](figures/${name}.png)`), `report.md shows ${name}`);
+      // report.md shows its own copies, identical to the published figures of this run
+      assert.ok(md.includes(`](report_files/${name}.png)`), `report.md shows ${name}`);
       const png = await Deno.readFile(join(out, "figures", `${name}.png`));
+      assert.deepEqual(await Deno.readFile(join(out, "report_files", `${name}.png`)), png, name);
       const b64 = Buffer.from(png).toString("base64");
       assert.ok(html.includes(`id="fig-${name}"`), `report.html has a figure for ${name}`);
       assert.ok(html.includes(`src="data:image/png;base64,${b64}"`), `report.html inlines ${name}`);
@@ -77,6 +79,27 @@ Deno.test("report stage publishes report.md and report.html with every figure (s
         }
       },
     });
+
+    await t.step(
+      "a variant run without the report leaves the figures report.md shows",
+      async () => {
+        const kept = await Deno.readFile(join(out, "report_files", "theory_vs_gd.png"));
+        const set = ["--set", "theory-vs-gd.kappa=0.01"];
+        const v = await runEngine([
+          "--only",
+          "theory-vs-gd",
+          "--scale",
+          "smoke",
+          "--out",
+          out,
+          ...set,
+        ]);
+        assert.equal(v.code, 0, v.stderr);
+        const published = await Deno.readFile(join(out, "figures", "theory_vs_gd.png"));
+        assert.notDeepEqual(published, kept); // out/figures/ has the variant's figure now
+        assert.deepEqual(await Deno.readFile(join(out, "report_files", "theory_vs_gd.png")), kept);
+      },
+    );
 
     await t.step("a --set override is named in the report, with the preset's value", async () => {
       const set = ["--set", "theory-vs-gd.kappa=0.01"];

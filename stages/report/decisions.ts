@@ -163,7 +163,9 @@ export const PROJECT_DECISIONS: Decision[] = [
     topic: "Self-contained report",
     decision:
       "report.html inlines every figure as a base64 PNG (resvg, pinned font) and makes no " +
-      "requests; report.md links the figures published under out/figures/.",
+      "requests; report.md links its own copies of the figures in out/report_files/, so that a " +
+      "later run that publishes another version of a figure to out/figures/ (a --set variant) " +
+      "does not change what the report shows.",
     appliesTo: [],
   },
   {

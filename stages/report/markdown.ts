@@ -69,7 +69,13 @@ function settingsBlock(s: SettingsReport | undefined, scale: string): string[] {
   ];
 }
 
-/** Render the report as Markdown; figures are linked from `figures/` beside the file (out/). */
+/**
+ * The folder beside report.md with the report's own copies of its figures (the report stage writes
+ * and publishes it), so that what report.md shows cannot change under it.
+ */
+export const FIGURE_DIR = "report_files";
+
+/** Render the report as Markdown; figures are linked from `FIGURE_DIR/` beside the file (out/). */
 export function renderMarkdown(m: ReportModel): string {
   const c = m.counts;
   const lines = [
@@ -101,7 +107,7 @@ export function renderMarkdown(m: ReportModel): string {
     "",
   );
   for (const f of m.figures) {
-    const path = `figures/${encodeURIComponent(f.name)}`;
+    const path = `${FIGURE_DIR}/${encodeURIComponent(f.name)}`;
     lines.push(
       `### R${f.number}. ${mdEscape(f.title || f.name)}`,
       "",

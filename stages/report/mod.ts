@@ -18,7 +18,7 @@ export { aggregate, buildReport, type BuildReportOptions, CLAIMS } from "./build
 export { checkFlow, type FlowCheck } from "./flow_check.ts";
 export { decisionsMarkdown, PROJECT_DECISIONS, SPEC_DECISIONS } from "./decisions.ts";
 export { loadInput, pngSize } from "./load.ts";
-export { mdEscape, renderMarkdown } from "./markdown.ts";
+export { FIGURE_DIR, mdEscape, renderMarkdown } from "./markdown.ts";
 export { type RanStage, settingsDiff, settingsSummary } from "./settings.ts";
 export { esc, renderHtml } from "./html.ts";
 export type * from "./types.ts";
