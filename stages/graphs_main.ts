@@ -17,6 +17,7 @@ import { UsageError } from "../pipeline/errors.ts";
 import { writeFileAtomic } from "../pipeline/fs.ts";
 import { sha256Hex } from "../pipeline/hash.ts";
 import { checkStageParams } from "../pipeline/load.ts";
+import { checkOutDir } from "../pipeline/out_dir.ts";
 import { applySets } from "../pipeline/overrides.ts";
 import {
   type Graph,
@@ -221,6 +222,7 @@ if (import.meta.main) {
       console.log(USAGE);
       Deno.exit(0);
     }
+    await checkOutDir(opts.out, "--out", "write"); // before the minutes of building graphs
     const t0 = Date.now();
     const graphs = catalog(opts.scale, opts.sets, (done, total) => {
       if (done === total || done % 25 === 0) {

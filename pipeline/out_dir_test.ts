@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { UsageError } from "./errors.ts";
+import { checkOutDir } from "./out_dir.ts";
+
+Deno.test("checkOutDir() accepts folders, creates one only for write, and names the flag otherwise", async () => {
+  const root = await Deno.makeTempDir({ prefix: "out-dir-" });
+  try {
+    const file = join(root, "file");
+    await Deno.writeTextFile(file, "");
+    const missing = join(root, "a", "b");
+    for (const use of ["read", "exist", "write"] as const) {
+      await checkOutDir(root, "--out", use);
+      await assert.rejects(
+        checkOutDir(file, "--out", use),
+        (e) =>
+          e instanceof UsageError &&
+          /^Expected --out to be a folder but ".*file" is a file$/.test(e.message),
+      );
+      await assert.rejects(
+        checkOutDir(join(file, "sub"), "--dir", use),
+        (e) =>
+          e instanceof UsageError &&
+          /^Expected --dir to be a folder but ".*file\/sub" cannot be one \(Not a directory/.test(
+            e.message,
+          ),
+      );
+    }
+    await checkOutDir(missing, "--out", "read");
+    await assert.rejects(
+      checkOutDir(missing, "--out", "exist"),
+      /Expected --out to be an existing folder but ".*a\/b" does not exist/,
+    );
+    assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
+    await checkOutDir(missing, "--out", "write");
+    assert.ok((await Deno.stat(missing)).isDirectory);
+    assert.deepEqual([...Deno.readDirSync(missing)], []); // the write probe is gone
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
