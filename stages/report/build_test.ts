@@ -119,7 +119,7 @@ Deno.test("buildReport() shows a failing measurement as FAIL and a missing stage
   assert.match(claimRowMd(md, "5"), /\| \*\*NOT RUN\*\* \|$/);
   assert.match(claimRowMd(md, "5"), /figure1/);
   assert.ok(!md.includes("<script>") && md.includes("&lt;script&gt;"));
-  assert.match(md, /!\[R1\]\(figures\/theory_vs_gd\.png\)/);
+  assert.match(md, /!\[R1\]\(report_files\/theory_vs_gd\.png\)/);
 
   const html = renderHtml(model);
   assert.match(claimRowHtml(html, "1"), /<td><span class="verdict fail">FAIL<\/span><\/td><\/tr>$/);
