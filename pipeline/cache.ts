@@ -256,15 +256,17 @@ export class Store {
     );
   }
 
-  /** Whether `verify` moved the entry of `key` aside as corrupt (and nothing rebuilt it since). */
-  async quarantined(key: string): Promise<boolean> {
+  /** When `verify` last moved an entry of `key` aside as corrupt (ms since 1970), if it did. */
+  async quarantinedAt(key: string): Promise<number | null> {
+    let last: number | null = null;
     try {
       for await (const e of Deno.readDir(join(this.cacheDir, ".corrupt"))) {
-        if (e.name.startsWith(`${key}.`)) return true;
+        const at = e.name.startsWith(`${key}.`) ? Number(e.name.slice(key.length + 1)) : NaN;
+        if (Number.isFinite(at) && (last === null || at > last)) last = at;
       }
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-    return false;
+    return last;
   }
 }

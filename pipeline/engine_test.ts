@@ -52,6 +52,10 @@ Deno.test("run explains a rerun by the closest earlier build, not a --set varian
   // variants built after the preset: the index's latest builds of "other" and "double"
   assert.equal((await repo.run(["run", "--only", "other", "--set", "other.x=2"])).code, 0);
   assert.equal((await repo.run(["run", "--only", "sum", "--set", "double.factor=3"])).code, 0);
+  // "other" was built at x = 1 and x = 2 (newest); with x = 1 and a new label, the closer build is
+  // the older one, which differs in one param where the newer one differs in two
+  const label = await repo.plan(["--only", "other", "--set", "other.label=b"]);
+  assert.equal(label[0].reason, 'param label: "a" -> "b"');
   const upstream = await repo.plan([...SAFE, "--set", "source.n=4"]);
   assert.equal(
     upstream.find((s) => s.id === "double")!.reason,

@@ -127,7 +127,11 @@ Deno.test("bad --out and --dag paths exit 2 naming the flag, before anything is 
     [["gc", "--dag", dag, "--out", missing], /Expected --out to be an existing folder but/],
     [
       ["run", "--dag", notes, "--dry-run"],
-      /Expected --dag to name a TypeScript module but ".*notes\.md" is not one/,
+      /Expected --dag to name a TypeScript or JavaScript module file but ".*notes\.md" is not one/,
+    ],
+    [
+      ["run", "--dag", repo.root, "--dry-run"],
+      /Expected --dag to name a TypeScript or JavaScript module file but ".*" is not one/,
     ],
   ];
   for (const [args, message] of bad) {
@@ -136,6 +140,10 @@ Deno.test("bad --out and --dag paths exit 2 naming the flag, before anything is 
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /\n\s+at /); // no stack trace
   }
+  assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
+  // a run stopped by a bad argument leaves no new --out behind
+  const bad2 = await cli("run", "--dag", dag, "--out", missing, "--scale", "bogus");
+  assert.equal(bad2.code, 2, bad2.stderr);
   assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
   // commands that only read may name a folder that is not there yet, and do not create it
   assert.equal((await cli("dag", "--dag", dag, "--out", missing)).code, 0);
@@ -167,7 +175,7 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   const list = await repo.run(["gc"]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stderr, /unreachable [0-9a-f]{12} other/);
-  assert.match(list.stderr, /1 entries, .* unreachable/);
+  assert.match(list.stderr, /1 entries unreachable, .* to free \(run gc --yes to delete\)/);
   const again = await repo.run(["gc"]);
   assert.match(again.stderr, /1 entries/);
   // checkpoints: one of a key no scale reaches (an abandoned variant), one of a reachable key that
@@ -180,7 +188,7 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   }
   const listed = await repo.run(["gc"]);
   assert.match(listed.stderr, /unreachable work\/abababababab \(1000 bytes\)/);
-  assert.match(listed.stderr, /1 work folders \(checkpoints\), 0\.0 MiB unreachable/);
+  assert.match(listed.stderr, /1 entries and 1 work folders \(checkpoints\) unreachable, /);
   assert.doesNotMatch(listed.stderr, new RegExp(`work/${slow.key.slice(0, 12)}`));
   const del = await repo.run(["gc", "--yes"]);
   assert.match(del.stderr, /deleted [0-9a-f]{12} other/);
@@ -194,6 +202,16 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   const unchecked = await repo.run(["gc", "--set", "other.x=-1"]);
   assert.equal(unchecked.code, 0, unchecked.stderr);
   assert.match(unchecked.stderr, /unreachable [0-9a-f]{12} other/);
+  // a --set of a stage that only one scale has keeps that variant; one of no scale's stage exits 2
+  const tiny = ["--only", "tiny", "--set", "tiny.k=2"];
+  assert.equal((await repo.run(["run", "--scale", "smoke", ...tiny])).code, 0);
+  assert.match((await repo.run(["gc"])).stderr, /unreachable [0-9a-f]{12} tiny/);
+  const kept = await repo.run(["gc", "--set", "tiny.k=2"]);
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.doesNotMatch(kept.stderr, /tiny/);
+  const nowhere = await repo.run(["gc", "--set", "tinier.k=2"]);
+  assert.equal(nowhere.code, 2, nowhere.stderr);
+  assert.match(nowhere.stderr, /Unknown stage "tinier" in --set "tinier\.k=2"/);
   await repo.dispose();
 });
 

@@ -61,16 +61,17 @@ export function codeChange(before: CodeFingerprint, after: CodeFingerprint): str
 }
 
 /**
- * Every way `material` differs from the build `old`, in the order a user should hear them: engine
- * format, params, code, external packages, inputs.
+ * Every way `material` differs from the build `old`, in the order a user should hear them (engine
+ * format, params, code, external packages, inputs), and how many things differ (each param counts).
  */
 function differences(
   old: KeyMaterial,
   material: KeyMaterial,
   upstream: Map<string, Upstream>,
-): string[] {
+): { found: string[]; count: number } {
   if (old.format !== material.format) {
-    return [`engine format version changed: ${old.format} -> ${material.format}`];
+    const found = [`engine format version changed: ${old.format} -> ${material.format}`];
+    return { found, count: Infinity };
   }
   const found: string[] = [];
   const oldParams = (old.params ?? {}) as Record<string, unknown>;
@@ -98,13 +99,13 @@ function differences(
   }
   const gone = Object.keys(old.inputs).filter((n) => !(n in material.inputs));
   if (gone.length > 0) found.push(`inputs removed: ${list(gone)}`);
-  return found;
+  return { found, count: found.length + Math.max(0, changed.length - 1) };
 }
 
 /**
  * Explain a stage whose key has no cache entry by the first difference from the closest of its
- * recent builds (`previous`, newest first): the one that differs in the fewest ways (params, code,
- * packages, inputs), the newest among equals. So after a `--set` variant was built, a code change
+ * recent builds (`previous`, newest first): the one that differs in the fewest ways (each param,
+ * code, packages, inputs), the newest among equals. So after a `--set` variant was built, a code change
  * is reported as such, not as the variant's param change. `quarantined`: verify moved the entry
  * of this very key aside as corrupt.
  */
@@ -120,10 +121,10 @@ export function explain(
   if (previous.some((r) => r.key === key)) {
     return "cache entry missing (deleted or garbage-collected)";
   }
-  let best: string[] | null = null;
+  let best: { found: string[]; count: number } | null = null;
   for (const r of previous) {
-    const found = differences(r.material, material, upstream);
-    if (best === null || found.length < best.length) best = found;
+    const d = differences(r.material, material, upstream);
+    if (best === null || d.count < best.count) best = d;
   }
-  return best![0] ?? "key changed";
+  return best!.found[0] ?? "key changed";
 }

@@ -40,24 +40,20 @@ function findRoot(path: string): string {
 /** Import the DAG module at `path`, checking that it exports what a DAG module must. */
 export async function loadDag(path: string): Promise<LoadedDag> {
   const abs = resolve(path);
+  let info: Deno.FileInfo;
   try {
-    Deno.statSync(abs);
+    info = Deno.statSync(abs);
   } catch {
     throw new UsageError(`Expected --dag to name a module file but "${path}" does not exist`);
   }
-  const url = pathToFileURL(abs).href;
-  let mod: DagModule;
-  try {
-    mod = await import(url);
-  } catch (e) {
-    // a syntax or type error inside the DAG's own code is the DAG's bug, not a usage error
-    if (
-      !(e instanceof TypeError) || !/Expected a JavaScript or TypeScript module/.test(e.message)
-    ) {
-      throw e;
-    }
-    throw new UsageError(`Expected --dag to name a TypeScript module but "${path}" is not one`);
+  // an error inside a module's own code is the DAG's bug (exit 1, with its stack), not a usage error
+  if (!info.isFile || !/\.(ts|mts|tsx|js|mjs|jsx)$/.test(abs)) {
+    throw new UsageError(
+      `Expected --dag to name a TypeScript or JavaScript module file but "${path}" is not one`,
+    );
   }
+  const url = pathToFileURL(abs).href;
+  const mod = (await import(url)) as DagModule;
   if (typeof mod.pipeline !== "function" || !Array.isArray(mod.scales) || !Array.isArray(mod.eps)) {
     throw new UsageError(`Expected "${path}" to export pipeline(), scales and eps`);
   }
@@ -77,7 +73,7 @@ export function buildDag(
   dag: LoadedDag,
   choice: { scale?: string; ep?: string },
   sets: string[],
-  options: { checkParams?: boolean } = {},
+  options: { checkParams?: boolean; skipUnknownStages?: boolean } = {},
 ): { build: BuildOptions; def: PipelineDef; preset: Stage[] } {
   const scale = choice.scale ?? dag.mod.defaultScale;
   const ep = choice.ep ?? dag.mod.eps[0];
@@ -91,7 +87,7 @@ export function buildDag(
   }
   const build = { scale, ep };
   const def = dag.mod.pipeline(build);
-  const stages = applySets(def.stages, sets);
+  const stages = applySets(def.stages, sets, { skipUnknown: options.skipUnknownStages });
   if (dag.mod.checkParams && options.checkParams !== false) {
     checkStageParams(stages, def.stages, dag.mod.checkParams);
   }

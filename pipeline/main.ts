@@ -18,6 +18,7 @@ import { buildDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
+import { setNamesStage } from "./overrides.ts";
 import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
 import { formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
@@ -28,7 +29,7 @@ const encoder = new TextEncoder();
 const err = (s: string) => Deno.stderr.writeSync(encoder.encode(s));
 const say = (line: string) => err(line + "\n");
 const waitNote = (out: string) => (holder: string) =>
-  say(`Waiting for ${out}/ held by ${holder}...`);
+  say(`Waiting for ${join(out, "/")} held by ${holder}...`);
 
 /** Key and status every stage of `built` (the DAG as `buildDag` makes it from `o`, by default). */
 async function plan(
@@ -158,10 +159,21 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
 async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const reachable = new Set<string>();
   // gc runs nothing, so it does not check param values: a --set that one scale's stages cannot
-  // take (a batch above the smoke scale's rows, say) still names the keys of that scale's DAG
-  for (const scale of dag.mod.scales) {
+  // take (a batch above the smoke scale's rows, say) still names the keys of that scale's DAG;
+  // and a --set of stages that exist at some scales only (fig3-sigma0.5-*) applies where they do
+  const builds = dag.mod.scales.map((scale) => {
     const all = { ...o, scale, only: [], force: [] };
-    const built = buildDag(dag, all, o.set, { checkParams: false });
+    return {
+      all,
+      built: buildDag(dag, all, o.set, { checkParams: false, skipUnknownStages: true }),
+    };
+  });
+  for (const set of o.set) {
+    if (!builds.some(({ built }) => setNamesStage(built.preset, set))) {
+      buildDag(dag, o, [set]); // throws the error run would give
+    }
+  }
+  for (const { all, built } of builds) {
     for (const p of (await plan(dag, all, store, built)).stages) {
       reachable.add(p.key);
     }
@@ -170,11 +182,14 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
     ? await acquireLock(store.out, { command: "gc", wait: o.wait, onWait: waitNote(store.out) })
     : null;
   try {
-    const { entries, bytes, work, workBytes } = await collectGarbage(store, reachable, o.yes, say);
-    const verb = o.yes ? "deleted" : "unreachable (run gc --yes to delete)";
-    const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-    say(`${entries} entries, ${mib(bytes)} ${verb}`);
-    if (work > 0) say(`${work} work folders (checkpoints), ${mib(workBytes)} ${verb}`);
+    const { entries, work, freed } = await collectGarbage(store, reachable, o.yes, say);
+    const folders = work > 0 ? ` and ${work} work folders (checkpoints)` : "";
+    const mib = `${(freed / 2 ** 20).toFixed(1)} MiB`;
+    say(
+      o.yes
+        ? `${entries} entries${folders} deleted, ${mib} freed`
+        : `${entries} entries${folders} unreachable, ${mib} to free (run gc --yes to delete)`,
+    );
   } finally {
     lock?.release();
   }

@@ -35,45 +35,68 @@ export async function verifyStore(
   return { ok, bad, leftovers };
 }
 
-async function sizeOf(dir: string): Promise<number> {
-  let total = 0;
-  for await (const e of Deno.readDir(dir)) {
-    const p = join(dir, e.name);
-    total += e.isDirectory ? await sizeOf(p) : (await Deno.lstat(p)).size;
+/**
+ * The files under folders about to be deleted, by inode: a file hard-linked from elsewhere (a
+ * published file in out/, the report's copy of a figure in a kept entry) frees no space.
+ */
+class Footprint {
+  #inodes = new Map<string, { size: number; links: number; seen: number }>();
+
+  /** Record the files under `dir`; returns their apparent size. */
+  async add(dir: string): Promise<number> {
+    let total = 0;
+    for await (const e of Deno.readDir(dir)) {
+      const p = join(dir, e.name);
+      if (e.isDirectory) {
+        total += await this.add(p);
+        continue;
+      }
+      const st = await Deno.lstat(p);
+      total += st.size;
+      const id = `${st.dev}:${st.ino ?? p}`;
+      const known = this.#inodes.get(id) ?? { size: st.size, links: st.nlink ?? 1, seen: 0 };
+      known.seen++;
+      this.#inodes.set(id, known);
+    }
+    return total;
   }
-  return total;
+
+  /** Bytes deleting every recorded folder frees (files whose every link was recorded). */
+  get freed(): number {
+    let total = 0;
+    for (const f of this.#inodes.values()) if (f.seen >= f.links) total += f.size;
+    return total;
+  }
 }
 
 /**
  * Entries no reachable key names, and the scratch folders (checkpoints of interrupted or failed
- * attempts) of such keys, with their sizes; deleted (with quarantined entries) when `yes`.
+ * attempts) of such keys, each with its size; deleted (with quarantined entries) when `yes`.
+ * `freed` is what deleting them all frees: files also linked from elsewhere are not counted.
  */
 export async function collectGarbage(
   store: Store,
   reachable: Set<string>,
   yes: boolean,
   write: (line: string) => void,
-): Promise<{ entries: number; bytes: number; work: number; workBytes: number }> {
+): Promise<{ entries: number; work: number; freed: number }> {
+  const footprint = new Footprint();
   let entries = 0;
-  let bytes = 0;
   for (const key of await store.keys()) {
     if (reachable.has(key)) continue;
-    const size = await sizeOf(store.entryDir(key));
+    const size = await footprint.add(store.entryDir(key));
     entries++;
-    bytes += size;
     const manifest = await Deno.readTextFile(join(store.entryDir(key), "manifest.json"))
       .then((t) => JSON.parse(t).material?.id as string).catch(() => "?");
     write(`${yes ? "deleted" : "unreachable"} ${key.slice(0, 12)} ${manifest} (${size} bytes)`);
     if (yes) await store.remove(key);
   }
   let work = 0;
-  let workBytes = 0;
   // a reachable key's folder is kept: the next run of that stage resumes from its checkpoint
   for (const key of await store.workKeys()) {
     if (reachable.has(key)) continue;
-    const size = await sizeOf(store.workDir(key));
+    const size = await footprint.add(store.workDir(key));
     work++;
-    workBytes += size;
     write(`${yes ? "deleted" : "unreachable"} work/${key.slice(0, 12)} (${size} bytes)`);
     if (yes) await removeAll(store.workDir(key));
   }
@@ -82,5 +105,5 @@ export async function collectGarbage(
     write(`${yes ? "deleted" : "quarantined"} ${corrupt}`);
     if (yes) await removeAll(corrupt);
   }
-  return { entries, bytes, work, workBytes };
+  return { entries, work, freed: footprint.freed };
 }

@@ -2,13 +2,14 @@
  * Checks of an output folder given on the command line, made before anything is written, so that a
  * bad path is a usage error (exit 2) naming the flag instead of an OS error halfway through a run.
  */
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.ts";
 
 /**
  * What the command needs of the folder: `read` (it may be absent, but a path that exists must be a
- * folder), `exist` (it must be an existing folder) or `write` (a folder, created if absent, that
- * files can be written into).
+ * folder), `exist` (it must be an existing folder) or `write` (a folder that files can be written
+ * into, or, if absent, one that can be created: its nearest existing parent is checked; nothing is
+ * created, so a command that then stops on another bad argument leaves no trace).
  */
 export type OutDirUse = "read" | "exist" | "write";
 
@@ -17,7 +18,7 @@ export type OutDirUse = "read" | "exist" | "write";
  *
  * @example
  * ```ts
- * await checkOutDir("out", "--out", "write"); // creates out/ if it is not there
+ * await checkOutDir("out", "--out", "write"); // out/, or the folder it would be made in, is writable
  * ```
  */
 export async function checkOutDir(dir: string, flag: string, use: OutDirUse): Promise<void> {
@@ -38,9 +39,14 @@ export async function checkOutDir(dir: string, flag: string, use: OutDirUse): Pr
     throw new UsageError(`Expected ${flag} to be an existing folder but "${dir}" does not exist`);
   }
   if (use !== "write") return;
+  let existing = resolve(dir);
+  while (!info) {
+    existing = dirname(existing);
+    info = await Deno.stat(existing).catch(() => null);
+  }
   try {
-    await Deno.mkdir(dir, { recursive: true });
-    const probe = join(dir, `.write-check-${Deno.pid}`);
+    if (!info.isDirectory) throw new Error(`"${existing}" is a file`);
+    const probe = join(existing, `.write-check-${Deno.pid}`);
     await Deno.writeTextFile(probe, "");
     await Deno.remove(probe);
   } catch (e) {

@@ -29,24 +29,40 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+/** The parts of `stage.param=value` (the param is after the last dot before the "="). */
+function parseSet(set: string): { pattern: string; param: string; text: string } {
+  const eq = set.indexOf("=");
+  const dot = set.lastIndexOf(".", eq < 0 ? undefined : eq);
+  if (eq < 0 || dot <= 0 || dot > eq) {
+    throw new UsageError(`Expected --set in the form stage.param=value but found "${set}"`);
+  }
+  return { pattern: set.slice(0, dot), param: set.slice(dot + 1, eq), text: set.slice(eq + 1) };
+}
+
+/** Whether the stage part of `set` names at least one of `stages`. */
+export function setNamesStage(stages: readonly Stage[], set: string): boolean {
+  const re = globToRegExp(parseSet(set).pattern);
+  return stages.some((s) => re.test(s.id));
+}
+
 /**
  * Apply overrides of the form `stage.param=value` (the stage part may use `*` as a wildcard, which
- * sets the param on every matching stage that has it; the param is after the last dot). Values are JSON, except for string params, which take the
- * text as it is. Returns new stage objects; throws UsageError naming what is wrong.
+ * sets the param on every matching stage that has it; the param is after the last dot). Values
+ * are JSON, except for string params, which take the text as it is. Returns new stage objects;
+ * throws UsageError naming what is wrong. With `skipUnknown`, a set whose stage part names none of
+ * `stages` is left out instead (a stage that exists at another scale only).
  */
-export function applySets(stages: Stage[], sets: string[]): Stage[] {
+export function applySets(
+  stages: Stage[],
+  sets: string[],
+  options: { skipUnknown?: boolean } = {},
+): Stage[] {
   const out = stages.map((s) => ({ ...s, params: { ...s.params } }));
   for (const set of sets) {
-    const eq = set.indexOf("=");
-    const dot = set.lastIndexOf(".", eq < 0 ? undefined : eq);
-    if (eq < 0 || dot <= 0 || dot > eq) {
-      throw new UsageError(`Expected --set in the form stage.param=value but found "${set}"`);
-    }
-    const pattern = set.slice(0, dot);
-    const param = set.slice(dot + 1, eq);
-    const text = set.slice(eq + 1);
+    const { pattern, param, text } = parseSet(set);
     const re = globToRegExp(pattern);
     let matched = out.filter((s) => re.test(s.id));
+    if (matched.length === 0 && options.skipUnknown) continue;
     if (matched.length === 0) throw new UsageError(`Unknown stage "${pattern}" in --set "${set}"`);
     if (pattern.includes("*") && matched.some((s) => param in s.params)) {
       matched = matched.filter((s) => param in s.params); // a pattern sets the param where it exists

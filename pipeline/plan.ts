@@ -186,7 +186,10 @@ export async function planRun(
     else if (state.state === "corrupt") p.reason = `cache entry is corrupt: ${state.reason}`;
     else if (state.state === "missing") {
       const builds = await store.readIndex(stage.id);
-      const quarantined = builds.some((b) => b.key === key) && await store.quarantined(key);
+      const built = builds.find((b) => b.key === key);
+      // quarantined after its latest build (a rebuilt entry deleted since is just missing)
+      const quarantinedAt = built ? await store.quarantinedAt(key) : null;
+      const quarantined = quarantinedAt !== null && quarantinedAt > Date.parse(built!.builtAt);
       p.reason = explain(material, key, builds, planned, quarantined);
     }
     p.cause = rootCause(p, planned);

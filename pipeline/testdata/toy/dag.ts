@@ -102,8 +102,21 @@ export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
   const after = stage("after-failing", {}, { f: failing }, async (ctx) => {
     await Deno.writeTextFile(`${ctx.outDir}/after.txt`, "after\n");
   });
+  // a stage of one scale only, as the project's smoke scale has fewer seeds
+  const tiny = stage("tiny", { k: 1 }, {}, async (ctx) => {
+    await Deno.writeTextFile(`${ctx.outDir}/tiny.txt`, `${ctx.params.k}\n`);
+  });
   return {
-    stages: [source, double, sum, other, slow, failing, after],
+    stages: [
+      source,
+      double,
+      sum,
+      other,
+      slow,
+      failing,
+      after,
+      ...(preset === "smoke" ? [tiny] : []),
+    ],
     targets: { totals: ["sum"], all: ["sum", "other", "slow", "after-failing"] },
   };
 };
