@@ -7,11 +7,11 @@
  * backend (SIMD, one thread; `_bench_tfjs.ts`, loaded only here). Prints a table (ORT/PyTorch
  * and ORT/TF.js compare best samples/s; "paired" is the median over rounds of PyTorch's step
  * time over the graph's in the same round) and writes out/bench/train.json, and a copy named by
- * the date into out/bench/runs/.
+ * the date into out/bench/runs/ (a run of some models, with --only or --skip, only the copy).
  *
  * On a GPU machine, `--ep webgpu --torch-device cuda` compares ONNX Runtime's WebGPU provider,
  * with parameters kept on the device between steps, against PyTorch on CUDA (fp32), and writes
- * out/bench/train-webgpu.json.
+ * out/bench/train-webgpu.json (likewise).
  *
  *     deno run -A models/train/bench_train.ts [--threads N] [--steps N] [--ep cpu|webgpu|cuda]
  *       [--no-torch] [--torch-device cpu|cuda] [--only MODEL]... [--skip MODEL]...
@@ -139,6 +139,12 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
   };
   const only = pick("only", v.only);
   const skip = pick("skip", v.skip);
+  const chosen = models.filter((m) => (only.length === 0 || only.includes(m)) && !skip.includes(m));
+  if (chosen.length === 0) {
+    throw new RangeError(
+      `Expected "--only" and "--skip" to leave a model to run but they leave none`,
+    );
+  }
   return {
     help: v.help === true,
     compare: v.compare,
@@ -147,7 +153,9 @@ export function parseBenchArgs(args: readonly string[], models: readonly BenchMo
     ep: oneOf("ep", v.ep, EPS),
     torch: v["no-torch"] !== true,
     torchDevice: oneOf("torch-device", v["torch-device"], TORCH_DEVICES),
-    models: models.filter((m) => (only.length === 0 || only.includes(m)) && !skip.includes(m)),
+    models: chosen,
+    /** Some models left out: the run is kept under its date but is not the latest full run. */
+    partial: chosen.length < models.length,
   };
 }
 
@@ -336,17 +344,21 @@ if (import.meta.main) {
     rows: table,
     date: new Date().toISOString(),
   };
-  // the CPU run keeps its historical name; a GPU run does not overwrite it; every run is also
-  // kept under its date, for --compare later
+  // the latest full CPU run keeps its historical name; a GPU run does not overwrite it, nor does a
+  // run of some models (--only, --skip); every run is also kept under its date, for --compare
   const stem = `train${ep === "cpu" ? "" : `-${ep}`}`;
   const file = `out/bench/${stem}.json`;
   const kept = `out/bench/runs/${stem}-${report.date.replace(/[:.]/g, "-")}.json`;
   const json = JSON.stringify(report, null, 2) + "\n";
   // models/ may not import pipeline/fs.ts's writeFileAtomic (STYLE: boundaries)
-  for (const path of [file, kept]) {
+  for (const path of opts.partial ? [kept] : [file, kept]) {
     await Deno.writeTextFile(`${path}.tmp`, json);
     await Deno.rename(`${path}.tmp`, path);
   }
-  console.log(`Wrote ${file} and ${kept}`);
+  console.log(
+    opts.partial
+      ? `Wrote ${kept} (some models only: ${file} keeps the latest run of all of them)`
+      : `Wrote ${file} and ${kept}`,
+  );
   if (earlier) { for (const line of compareRuns(earlier, report)) console.log(line); }
 }

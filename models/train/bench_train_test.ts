@@ -36,6 +36,8 @@ Deno.test("parseBenchArgs() selects models by name, or its start or end at a _, 
   const gpu = parseBenchArgs(["--ep", "webgpu", "--torch-device", "cuda"], BENCH_MODELS);
   assert.deepEqual([gpu.ep, gpu.torchDevice], ["webgpu", "cuda"]);
   assert.deepEqual([o.help, parseBenchArgs(["-h"], BENCH_MODELS).help], [false, true]);
+  assert.equal(o.partial, false);
+  assert.equal(parseBenchArgs(["--skip", "resnet18"], BENCH_MODELS).partial, true);
 });
 
 Deno.test("parseBenchArgs() rejects unknown flags, models and counts", () => {
@@ -44,6 +46,10 @@ Deno.test("parseBenchArgs() rejects unknown flags, models and counts", () => {
   assert.throws(
     () => parseBenchArgs(["--only", "vgg"], BENCH_MODELS),
     /Expected one of .* for "--only" but found "vgg"/,
+  );
+  assert.throws(
+    () => parseBenchArgs(["--only", "mnist", "--skip", "mnist"], BENCH_MODELS),
+    /Expected "--only" and "--skip" to leave a model to run but they leave none/,
   );
   assert.throws(
     () => parseBenchArgs(["--steps", "0"], BENCH_MODELS),

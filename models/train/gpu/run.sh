@@ -34,10 +34,11 @@ flags=(-A --node-modules-dir=manual --frozen)
 WEBGPU_REQUIRED=1 deno test "${flags[@]}" models/train/webgpu_test.ts 2>&1 |
   tee "$out/webgpu_test.log"
 tests=${PIPESTATUS[0]}
-rm -f out/bench/train-webgpu.json
 deno run "${flags[@]}" models/train/bench_train.ts --ep webgpu --torch-device cuda \
   --only mnist_fcn_784-512x3-10 --only cifar_fcn_3072-2048-10 "$@" 2>&1 | tee "$out/bench.log"
 bench=${PIPESTATUS[0]}
-[ -f out/bench/train-webgpu.json ] && cp out/bench/train-webgpu.json "$out/"
+# a run of some models is kept under its date only (out/bench/runs/): the newest is this one's
+latest=$(ls -t out/bench/runs/train-webgpu-*.json 2>/dev/null | head -1)
+if [ "$bench" -eq 0 ] && [ -n "$latest" ]; then cp "$latest" "$out/train-webgpu.json"; fi
 echo "webgpu tests exit $tests, bench exit $bench"
 [ "$tests" -eq 0 ] && [ "$bench" -eq 0 ]
