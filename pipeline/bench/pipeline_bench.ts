@@ -80,7 +80,11 @@ async function linkTree(src: string, dst: string): Promise<void> {
  * renamed into place; returns how many. So the bench's own folder need not recompute what out/
  * already holds (hours at the default scale).
  */
-async function seedEntries(from: Store, to: Store, keys: readonly string[]): Promise<number> {
+export async function seedEntries(
+  from: Store,
+  to: Store,
+  keys: readonly string[],
+): Promise<number> {
   let n = 0;
   for (const key of keys) {
     if ((await to.check(key)).state === "valid" || (await from.check(key)).state !== "valid") {
