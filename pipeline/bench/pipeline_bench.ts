@@ -55,8 +55,13 @@ async function time(fn: () => Promise<void>, repeats = REPEATS): Promise<number>
   return median(ms);
 }
 
+/** The commands running now, stopped first when the bench is interrupted. */
+const running = new Set<Deno.ChildProcess>();
+
 async function exec(cmd: string, args: string[], cwd?: string, okCodes = [0]): Promise<void> {
-  const r = await new Deno.Command(cmd, { args, cwd, stdout: "null", stderr: "piped" }).output();
+  const child = new Deno.Command(cmd, { args, cwd, stdout: "null", stderr: "piped" }).spawn();
+  running.add(child);
+  const r = await child.output().finally(() => running.delete(child));
   if (!okCodes.includes(r.code)) {
     throw new Error(
       `${cmd} ${args.join(" ")} exited ${r.code}: ${new TextDecoder().decode(r.stderr)}`,
@@ -103,6 +108,20 @@ async function main(args: string[]): Promise<void> {
   const scale = parseBenchArgs(args, (await loadDag(join(root, "stages/mod.ts"))).mod.scales);
   const dir = await Deno.makeTempDir({ prefix: "bench-dag-" });
   const small = await Deno.makeTempDir({ prefix: "bench-make-" });
+  // Ctrl-C or a kill stops the bench, and the commands it runs (which write into its scratch
+  // folders), and removes those folders (25 MB)
+  const interrupted = (signal: Deno.Signal, code: number) => async () => {
+    for (const child of running) child.kill("SIGTERM");
+    await Promise.allSettled([...running].map((child) => child.status));
+    for (const d of [dir, small]) await Deno.remove(d, { recursive: true }).catch(() => {});
+    console.error(`bench:pipeline stopped by ${signal}; its temporary folders are removed`);
+    Deno.exit(code);
+  };
+  const handlers = [["SIGINT", 130], ["SIGTERM", 143]].map(([s, code]) => {
+    const h = interrupted(s as Deno.Signal, code as number);
+    Deno.addSignalListener(s as Deno.Signal, h);
+    return [s as Deno.Signal, h] as const;
+  });
   try {
     const deno = Deno.execPath();
     const rows: { what: string; ms: number; target?: number }[] = [];
@@ -221,6 +240,7 @@ async function main(args: string[]): Promise<void> {
       ) + "\n",
     );
   } finally {
+    for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
     await Deno.remove(dir, { recursive: true });
     await Deno.remove(small, { recursive: true });
   }
