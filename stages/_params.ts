@@ -125,7 +125,13 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
   };
   return {
     "fetch_data.ts": { localDir: text },
-    "theory_vs_gd.ts": { cases, steps: positiveInt, every: positiveInt, kappa: positive },
+    "theory_vs_gd.ts": {
+      cases,
+      steps: positiveInt,
+      every: positiveInt,
+      kappa: positive,
+      kappaLimit: positive,
+    },
     "zeta_vs_width.ts": {
       dMin: positiveInt,
       dMax: (v, p) => isInt(v) && isInt(p.dMin) && v > p.dMin ? null : "an integer > dMin",

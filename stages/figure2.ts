@@ -88,6 +88,25 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
         `784-512-512-512-10 ReLU FCN, MNIST (${s0.trainCount} training images), Kaiming init × σ, SGD batch ${s0.batch}, ½·MSE on one-hot targets, ${s0.epochs} epoch${
           s0.epochs === 1 ? "" : "s"
         }`;
+      // the rate each run took (min(baseLr, 1/λ0)) per σ, and the σ whose runs barely trained
+      const sigmas = [...new Set(files.map((f) => f.summary.sigma))].sort((a, b) => a - b);
+      const g = (x: number) => Number(x.toPrecision(2)).toString();
+      const rates = sigmas.map((s) => {
+        const lrs = files.filter((f) => f.summary.sigma === s).map((f) => f.summary.lr);
+        const [lo, hi] = [Math.min(...lrs), Math.max(...lrs)];
+        return `${g(lo)}${hi > lo ? `-${g(hi)}` : ""} at σ = ${s}`;
+      });
+      const untrained = sigmas.filter((s) => {
+        const accs = files.filter((f) => f.summary.sigma === s && f.summary.bestTrainAcc !== null)
+          .map((f) => f.summary.bestTrainAcc as number);
+        return accs.length > 0 && Math.max(...accs) < 0.5;
+      });
+      const rateLine =
+        `Learning rate min(${s0.baseLr}, 1/λ0), λ0 the initial NTK's top eigenvalue ` +
+        `per sample: ${rates.join(", ")}.` + (untrained.length
+          ? ` At σ = ${untrained.join(", ")} the runs barely train (best train accuracy under ` +
+            "50 %): their accuracy reflects the capped rate more than generalisation."
+          : "");
       const { writeFigure } = await import("./figures/_vega.ts");
       const dir = `${ctx.outDir}/figures`;
       await writeFigure(dir, {
@@ -96,6 +115,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
           "Figure 2: feature-learning measures of a four-layer FCN on MNIST over training",
           [
             setting + "; lines: seed means, bands: min-max over seeds.",
+            rateLine,
             "Expected: small σ → ζ_s > 0, alignment A_l rising, norms R_l > 1; large σ → ζ_s < 0, A_l falling (disalignment).",
           ],
         ),
@@ -107,9 +127,12 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
           "Figure 2: best train and test accuracy against the init scale σ",
           [
             setting + ".",
+            rateLine,
             "Points: seed means; bars: ± 1 standard deviation over seeds. Expected: lower test accuracy at large σ.",
             ...divergedLines(
-              files.map((f) => f.summary),
+              files.map((f) =>
+                f.summary
+              ),
               accRows.some((r) => r.diverged), // rows with an accuracy only
             ),
           ],

@@ -75,12 +75,24 @@ function evaluateClaim(def: ClaimDef, inputs: Map<string, InputResult>, flowChec
   }
 }
 
-function decisionRows(decisions: Decision[], inputs: Map<string, InputResult>): DecisionRow[] {
+function decisionRows(
+  decisions: Decision[],
+  inputs: Map<string, InputResult>,
+  scale: string,
+): DecisionRow[] {
   return decisions.map((d) => {
-    if (d.appliesTo.length === 0) return { ...d, status: "project-wide" };
+    const by = d.replacedBy;
+    const replaced = by && (!by.scales || by.scales.includes(scale))
+      ? `${by.what ?? "replaced"}${by.what ? " replaced" : ""}${
+        by.scales ? ` at ${scale} scale` : ""
+      } by the project decision "${by.topic}"`
+      : "";
+    if (replaced && !by!.what) return { ...d, status: replaced };
+    if (d.appliesTo.length === 0) return { ...d, status: replaced || "project-wide" };
     const built = d.appliesTo.filter((s) => inputs.has(s));
     const pending = d.appliesTo.filter((s) => !inputs.has(s));
     const status = [
+      replaced,
       built.length ? `in effect: ${built.join(", ")}` : "",
       pending.length ? `pending: ${pending.join(", ")}` : "",
     ].filter(Boolean).join("; ");
@@ -129,8 +141,8 @@ export function buildReport(inputs: InputResult[], options: BuildReportOptions):
     claims,
     supplementary,
     figures,
-    specDecisions: decisionRows(SPEC_DECISIONS, byId),
-    projectDecisions: decisionRows(PROJECT_DECISIONS, byId),
+    specDecisions: decisionRows(SPEC_DECISIONS, byId, options.scale),
+    projectDecisions: decisionRows(PROJECT_DECISIONS, byId, options.scale),
     provenance: inputs.map(provenance),
     settings: options.settings,
   };

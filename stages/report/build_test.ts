@@ -314,3 +314,47 @@ Deno.test("renderMarkdown() and renderHtml() put the settings that differ from t
   // Without a comparison (a model built by hand) there is no settings line at all.
   assert.doesNotMatch(renderMarkdown(buildReport([], { scale: "default", ep: "cpu" })), /Settings/);
 });
+
+Deno.test("buildReport() judges claim 1's GD error at SPEC's largest step when the stage ran it", () => {
+  const input = theoryInput();
+  const summary = input.summaries["summary.json"] as Record<string, unknown>;
+  summary.kappa = 0.003;
+  summary.cases = [theoryCase("small", 0.0018), theoryCase("ok", 0.001)];
+  const gd = (m: ReturnType<typeof buildReport>) =>
+    m.claims.find((c) => c.id === "1")!.checks.find((c) => c.label.startsWith("GD vs closed"))!;
+  // without a run at the limit: judged at the figure's step, and said so
+  const before = gd(buildReport([input], { scale: "default", ep: "cpu" }));
+  assert.equal(before.verdict, "pass");
+  assert.match(before.measured, /Measured at κ ≤ 0\.003 only: the 0\.02 end of SPEC's range/);
+  summary.limit = {
+    kappa: 0.02,
+    cases: [{ case: "small", maxAbsErrOverA: 0.0096, divergedAt: null }, {
+      case: "ok",
+      maxAbsErrOverA: 0.002,
+      divergedAt: null,
+    }],
+  };
+  const after = gd(buildReport([input], { scale: "default", ep: "cpu" }));
+  assert.equal(after.verdict, "fail");
+  assert.match(after.measured, /^0\.96% \(worst case: small\) at κ = .* = 0\.02 over 3000 steps/);
+  assert.match(
+    after.measured,
+    /at the figure's step: 0\.18% \(worst case: small\) at κ = .* = 0\.003/,
+  );
+  assert.match(after.measured, /Judged at κ = 0\.02, the largest step SPEC's condition allows/);
+});
+
+Deno.test("buildReport() marks a SPEC decision a project decision replaces at the report's scale", () => {
+  const status = (scale: string, topic: string) =>
+    buildReport([], { scale, ep: "cpu" }).specDecisions.find((d) => d.topic === topic)!.status;
+  assert.equal(
+    status("default", "Optimiser for Fig. 1 / App. C"),
+    `Appendix C's step count replaced at default scale by the project decision "Figure 1 and ` +
+      `Appendix C runs"; pending: figure1, appendix-c`,
+  );
+  assert.equal(status("paper", "Optimiser for Fig. 1 / App. C"), "pending: figure1, appendix-c");
+  assert.match(
+    status("paper", "Fig. 2 widths, σ grid, loss"),
+    /^the learning rate replaced by the project decision "Figure 2 learning rate"/,
+  );
+});

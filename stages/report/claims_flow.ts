@@ -40,23 +40,35 @@ function odeCheck(
 
 function gdCheck(ctx: ClaimContext): Check {
   const s = summaryOf<TheorySummary>(ctx.input(STAGE), "summary.json");
-  const label = "GD vs closed form: max |g_GD(k) − g(t = k)| / |a|";
+  const label = "GD vs closed form: max over the logged steps k of |g_GD(k) − g(t = k)| / |a|";
   const criterion = '≤ 0.3% of |a| when m2·K0·step ≤ 0.02 (SPEC\'s "≲ 0.3%" read as ≤ 0.3%; ' +
     "κ ≥ m2·K0·step, so κ ≤ 0.02 meets SPEC's condition)";
   if (!s) return notRun(label, criterion, `${STAGE} wrote no summary.json`);
-  const w = argMax(s.cases, (c) => c.maxAbsErrOverA);
-  const per = s.cases.map((c) => `${c.case}: ${pct(c.maxAbsErrOverA)}`).join("; ");
-  const diverged = s.cases.filter((c) => c.divergedAt !== null).map((c) => c.case);
+  const at = (
+    kappa: number,
+    cases: { case: string; maxAbsErrOverA: number; divergedAt: number | null }[],
+  ) => {
+    const w = argMax(cases, (c) => c.maxAbsErrOverA);
+    const per = cases.map((c) => `${c.case}: ${pct(c.maxAbsErrOverA)}`).join("; ");
+    const diverged = cases.filter((c) => c.divergedAt !== null).map((c) => c.case);
+    const text = `${pct(w.maxAbsErrOverA)} (worst case: ${w.case}) at κ = m2·max(K0, K∞)·step = ` +
+      `${kappa} over ${s.steps} steps [${per}]` +
+      (diverged.length ? `; diverged: ${diverged.join(", ")}` : "");
+    return { text, ok: w.maxAbsErrOverA <= 0.003 && diverged.length === 0 };
+  };
+  const figure = at(s.kappa, s.cases);
+  // the GD error grows about linearly with the step: SPEC's largest step is the one to judge
+  const limit = s.limit && s.limit.kappa !== s.kappa ? at(s.limit.kappa, s.limit.cases) : null;
+  const judged = limit ?? figure;
+  const judgedKappa = limit ? s.limit!.kappa : s.kappa;
   return {
     label,
-    measured: `${pct(w.maxAbsErrOverA)} (worst case: ${w.case}) at κ = m2·max(K0, K∞)·step = ` +
-      `${s.kappa} over ${s.steps} steps [${per}]` +
-      (diverged.length ? `; diverged: ${diverged.join(", ")}` : "") +
-      `. Measured at κ = ${s.kappa} only: ${
-        s.kappa < 0.02 ? "the 0.02 end of SPEC's range is not tested at this scale" : "SPEC's limit"
-      }`,
+    measured: (limit ? `${limit.text}; at the figure's step: ${figure.text}` : figure.text) +
+      (judgedKappa < 0.02
+        ? `. Measured at κ ≤ ${judgedKappa} only: the 0.02 end of SPEC's range is not tested`
+        : `. Judged at κ = ${judgedKappa}, the largest step SPEC's condition allows`),
     criterion,
-    verdict: verdictOf(w.maxAbsErrOverA <= 0.003 && diverged.length === 0),
+    verdict: verdictOf(judged.ok),
   };
 }
 
@@ -97,7 +109,7 @@ export const FLOW_CLAIMS: ClaimDef[] = [
           gdCheck(ctx),
           odeCheck(
             ctx,
-            "converged output: |g(t_end) − a| / |a| on the ODE, t_end = 40 relaxation times past 0.999",
+            "converged output: |g(t_end) − a| / |a| on the ODE, t_end = 70 relaxation times past 0.999",
             "finalGapOverA",
             1e-10,
             "< 1e-10 (read as the converged flow, not a finite GD run)",
@@ -136,7 +148,8 @@ export const FLOW_CLAIMS: ClaimDef[] = [
         "|K∞ formula / K_ODE(t_end) − 1|",
         "kInfRelErr",
         1e-6,
-        "< 1e-6",
+        '< 1e-6 ("simulated" read as the integrated gradient flow: GD\'s final NTK differs from ' +
+          "the flow's by its finite step, O(step))",
       )],
     }),
   },

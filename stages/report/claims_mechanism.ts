@@ -18,7 +18,7 @@ function caseOf(ctx: ClaimContext, pick: (c: CaseSpec) => boolean) {
 function mechanismChecks(ctx: ClaimContext): Check[] {
   const checks: Check[] = [];
   const small = caseOf(ctx, (c) => c.init === "random" && Math.max(c.sigmaU, c.sigmaW) <= 1e-2);
-  const lbl1 = "small init: |cos θ∞|, ρ_a = 2γ̃|a|/K0 and ζ_s(∞) (GD, final step)";
+  const lbl1 = "small init: |cos θ∞| (closed form), ρ_a = 2γ̃|a|/K0 and ζ_s(∞) (GD, final step)";
   const crit1 = "|cos θ∞| ≥ 0.99 (≈ 1); ρ_a ≥ 100 (≫ 1); |ζ_s/ρ_a − 1| ≤ 1% (≈)";
   if (!small) checks.push(notRun(lbl1, crit1, "no small-init case in theory-vs-gd"));
   else {

@@ -36,8 +36,9 @@ function slopeChecks(slopes: Slope[]): Check[] {
       ? [{
         label: "fitted slope of the mean over random initialisations",
         measured: `${list(random)}; largest deviation ${num(dev(wr))} (${wr.name})`,
-        criterion: "none: sampling noise of cos θ0 ~ d^(−1/2) enters ζ(∞) at random init; " +
-          "reported, not judged",
+        criterion: "none: at random init cos θ0 ~ d^(−1/2) is not 0, and its disalignment term " +
+          "ρ_0² (of order 1/d) outgrows the ξ = 0 value where that falls as d^−2 (Kaiming, " +
+          "Xavier), bending their slopes toward −1; reported, not judged",
         verdict: "info" as const,
       }]
       : []),

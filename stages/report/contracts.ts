@@ -24,6 +24,11 @@ export interface TheorySummary {
     finalGapOverA: number;
     divergedAt: number | null;
   }[];
+  /** The GD error at SPEC 6.1's largest step (absent in summaries written before it was run). */
+  limit?: {
+    kappa: number;
+    cases: { case: string; maxAbsErrOverA: number; divergedAt: number | null }[];
+  };
 }
 
 /** summary.json of `figure1` and `appendix-c`: final ζ per parametrisation, width and seed. */

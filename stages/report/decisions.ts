@@ -52,11 +52,17 @@ export const SPEC_DECISIONS: Decision[] = [
     topic: "Optimiser for Fig. 1 / App. C",
     decision: "Full-batch GD, one rate for both layers (β = 1), 5000 steps.",
     appliesTo: FIG1,
+    replacedBy: {
+      topic: "Figure 1 and Appendix C runs",
+      scales: ["smoke", "default"],
+      what: "Appendix C's step count",
+    },
   },
   {
     topic: "Fig. 2 widths, σ grid, loss",
     decision: "512 wide, σ ∈ {0.25, 0.5, 1, 2, 4}, MSE on one-hot, SGD 0.01, batch 128, 20 epochs.",
     appliesTo: ["figure2"],
+    replacedBy: { topic: "Figure 2 learning rate", what: "the learning rate" },
   },
   {
     topic: "What Fig. 2 plots",
@@ -73,11 +79,21 @@ export const SPEC_DECISIONS: Decision[] = [
     topic: "σ grids for the CIFAR-10 studies",
     decision: "ResNet-18 σ ∈ {0.5, 1, 2, 4, 8}; FCN σ ∈ {0.25, …, 8}.",
     appliesTo: ["figure3", "cifar-fcn"],
+    replacedBy: {
+      topic: "CIFAR-10 FCN at the default scale",
+      scales: ["smoke", "default"],
+      what: "the FCN's σ grid",
+    },
   },
   {
     topic: '"Converge within 1000 iterations" (FCN CIFAR-10)',
     decision: "Read as ≤ 1000 epochs on the full data (or a 10k-image subset if compute-bound).",
     appliesTo: ["cifar-fcn"],
+    replacedBy: {
+      topic: "CIFAR-10 FCN at the default scale",
+      scales: ["smoke", "default"],
+      what: "the data and epochs",
+    },
   },
   {
     topic: "FCN width and biases",
@@ -127,8 +143,11 @@ export const PROJECT_DECISIONS: Decision[] = [
     topic: "Figure 2 learning rate",
     decision:
       "lr = min(0.01, 1/λ0), λ0 = top eigenvalue of the NTK Gram on the probe set divided " +
-      "by P (the stability rule of SPEC 5.1): our ½·Σ-over-outputs MSE has 5× PyTorch " +
-      "MSELoss's gradient, so 0.01 is unstable at σ ≥ 1. 20 epochs at default and paper scale.",
+      "by P, so lr·λ0 ≤ 1, half the stability limit of SPEC 5.1 (λ < 2): our " +
+      "½·Σ-over-outputs MSE has 5× PyTorch MSELoss's gradient, so 0.01 is unstable at σ ≥ 1. " +
+      "λ0 grows steeply with σ, so the rate falls with it (at the default scale about 0.002 at " +
+      "σ = 1, 3e-5 at σ = 2 and 5e-7 at σ = 4; Figure 2's captions give each σ's): the σ ≥ 2 " +
+      "runs barely train in 20 epochs. 20 epochs at default and paper scale.",
     appliesTo: ["figure2"],
   },
   {

@@ -102,8 +102,9 @@ export function renderMarkdown(m: ReportModel): string {
     "## 2. Figures",
     "",
     "Numbered R1, R2, … in report order; a title that starts with a paper figure's name " +
-      '("Figure 1: …") is our reproduction of that figure, the others are the theory figures ' +
-      "of SPEC 5.6.",
+      '("Figure 1: …", "Appendix C: …") is our reproduction of that figure; the CIFAR-10 FCN ' +
+      "figure is SPEC 5.5's experiment and the solvable-model figures are the theory figures of " +
+      "SPEC 5.6.",
     "",
   );
   for (const f of m.figures) {

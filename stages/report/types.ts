@@ -70,6 +70,11 @@ export interface Decision {
   decision: string;
   /** Stage ids the decision affects (empty: the whole project). */
   appliesTo: string[];
+  /**
+   * A project decision (by topic) that replaces this one, at the listed scales only if `scales` is
+   * given: the report then says so instead of "in effect".
+   */
+  replacedBy?: { topic: string; scales?: string[]; what?: string };
 }
 
 /** A decision with its status in this report. */
