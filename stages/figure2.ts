@@ -90,7 +90,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
         }`;
       // the rate each run took (min(baseLr, 1/λ0)) per σ, and the σ whose runs barely trained
       const sigmas = [...new Set(files.map((f) => f.summary.sigma))].sort((a, b) => a - b);
-      const g = (x: number) => Number(x.toPrecision(2)).toString();
+      const g = (x: number) => x < 1e-3 ? x.toExponential(1) : Number(x.toPrecision(2)).toString();
       const rates = sigmas.map((s) => {
         const lrs = files.filter((f) => f.summary.sigma === s).map((f) => f.summary.lr);
         const [lo, hi] = [Math.min(...lrs), Math.max(...lrs)];
@@ -101,12 +101,19 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
           .map((f) => f.summary.bestTrainAcc as number);
         return accs.length > 0 && Math.max(...accs) < 0.5;
       });
-      const rateLine =
-        `Learning rate min(${s0.baseLr}, 1/λ0), λ0 the initial NTK's top eigenvalue ` +
-        `per sample: ${rates.join(", ")}.` + (untrained.length
-          ? ` At σ = ${untrained.join(", ")} the runs barely train (best train accuracy under ` +
-            "50 %): their accuracy reflects the capped rate more than generalisation."
-          : "");
+      // short lines: the longest subtitle line sets the figure's width
+      const rateLines = [
+        `Learning rate min(${s0.baseLr}, 1/λ0), λ0 the initial NTK's top eigenvalue per sample:`,
+        `${rates.join(", ")}.`,
+        ...(untrained.length
+          ? [
+            `At σ = ${
+              untrained.join(", ")
+            } the runs barely train (best train accuracy under 50 %):`,
+            "their accuracy reflects the capped rate more than generalisation.",
+          ]
+          : []),
+      ];
       const { writeFigure } = await import("./figures/_vega.ts");
       const dir = `${ctx.outDir}/figures`;
       await writeFigure(dir, {
@@ -115,7 +122,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
           "Figure 2: feature-learning measures of a four-layer FCN on MNIST over training",
           [
             setting + "; lines: seed means, bands: min-max over seeds.",
-            rateLine,
+            ...rateLines,
             "Expected: small σ → ζ_s > 0, alignment A_l rising, norms R_l > 1; large σ → ζ_s < 0, A_l falling (disalignment).",
           ],
         ),
@@ -127,12 +134,10 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
           "Figure 2: best train and test accuracy against the init scale σ",
           [
             setting + ".",
-            rateLine,
+            ...rateLines,
             "Points: seed means; bars: ± 1 standard deviation over seeds. Expected: lower test accuracy at large σ.",
             ...divergedLines(
-              files.map((f) =>
-                f.summary
-              ),
+              files.map((f) => f.summary),
               accRows.some((r) => r.diverged), // rows with an accuracy only
             ),
           ],

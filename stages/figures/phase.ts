@@ -65,7 +65,7 @@ export function infinitePhaseSpec(): Record<string, unknown> {
         "Learning rate η ∝ d^(2q+b−1) keeps K0 = Θ(1). Theory: kernel (ζ → 0, exponent 2(q+b−1)) for q + b < 1,",
         "feature learning (exponent 0) on q + b = 1, divergent feature learning (exponent q+b−1) above.",
         "Colour: slope of log ζ(∞) against log d fitted on the exact solution at d = 10⁴…10⁶; line: q + b = 1.",
-        "At the expected initial statistics (cos θ0 = 0); at a random init cos θ0 ~ d^(−1/2) adds a",
+        "Fitted at cos θ0 = 0 (the expected initial statistics); a random init's cos θ0 ~ d^(−1/2) adds a",
         "disalignment term (claim 4 reports its effect on the slopes of Kaiming and Xavier).",
       ],
     },
