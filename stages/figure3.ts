@@ -54,6 +54,12 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
               s.epochs === 1 ? "" : "s"
             }, ${s.trainCount} training images; every conv/linear weight × σ.`,
             "Paper: larger initialisation gives worse test accuracy.",
+            // two series that coincide draw as one: say so
+            ...(files.every((f) => f.summary.bestTestAcc === f.summary.finalTestAcc)
+              ? [
+                "Best and final test accuracy are equal in every run (the last epoch was the best).",
+              ]
+              : []),
             ...divergedLines(
               files.map((f) => f.summary),
               files.some((f) => f.summary.diverged && f.summary.bestTestAcc !== null),

@@ -82,7 +82,8 @@ export function zetaVsWidthSpec(): Record<string, unknown> {
       text: "Solvable model: feature learning ζ(∞) = |K∞/K0 − 1| against width d (log-log)",
       subtitle: [
         "Lines: exact ζ(∞) at the expected initial statistics (ξ = 0); points: mean over random inits.",
-        "Dashed: predicted slopes 0 (mean-field, Kaiming+, Xavier+, μP), −1 (NTK), −2 (Kaiming, Xavier).",
+        "Black dashes: predicted slopes 0 (mean-field, Kaiming+, Xavier+, μP), −1 (NTK), −2 (Kaiming, Xavier),",
+        "drawn over the exact lines, which they follow.",
       ],
     },
     width: 420,
@@ -114,11 +115,11 @@ export function zetaVsWidthSpec(): Record<string, unknown> {
       },
       {
         transform: [{ filter: "datum.variant === 'predicted'" }],
-        mark: { type: "line", strokeDash: [4, 3], strokeWidth: 1 },
+        mark: { type: "line", strokeDash: [4, 3], strokeWidth: 1, color: "black" },
         encoding: {
           x: { field: "d", type: "quantitative" },
           y: { field: "zeta", type: "quantitative" },
-          color: { field: "legend", type: "nominal" },
+          detail: { field: "legend", type: "nominal" },
         },
       },
       {
