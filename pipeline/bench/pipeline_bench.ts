@@ -58,14 +58,24 @@ async function time(fn: () => Promise<void>, repeats = REPEATS): Promise<number>
 /** The commands running now, stopped first when the bench is interrupted. */
 const running = new Set<Deno.ChildProcess>();
 
-async function exec(cmd: string, args: string[], cwd?: string, okCodes = [0]): Promise<void> {
-  const child = new Deno.Command(cmd, { args, cwd, stdout: "null", stderr: "piped" }).spawn();
+/**
+ * Run a command to completion; its stderr is kept for the error message, or, with `show`, goes to
+ * the bench's own stderr (progress of a long build).
+ */
+async function exec(
+  cmd: string,
+  args: string[],
+  cwd?: string,
+  okCodes = [0],
+  show = false,
+): Promise<void> {
+  const stderr = show ? "inherit" : "piped";
+  const child = new Deno.Command(cmd, { args, cwd, stdout: "null", stderr }).spawn();
   running.add(child);
   const r = await child.output().finally(() => running.delete(child));
   if (!okCodes.includes(r.code)) {
-    throw new Error(
-      `${cmd} ${args.join(" ")} exited ${r.code}: ${new TextDecoder().decode(r.stderr)}`,
-    );
+    const said = show ? "(its output is above)" : new TextDecoder().decode(r.stderr);
+    throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}: ${said}`);
   }
 }
 
@@ -187,7 +197,7 @@ async function main(args: string[]): Promise<void> {
       `making sure the ${scale} scale of the project DAG is built in ${projectOut} (${seeded} ` +
         `entries linked from out/cache)...`,
     );
-    await exec(deno, project, root);
+    await exec(deno, project, root, [0], true); // the run's own progress lines
     const plan = await planJson();
     const n = plan.stages.length;
     rows.push({
