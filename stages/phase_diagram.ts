@@ -51,6 +51,8 @@ export function phaseDiagramStage(scale: string): Stage<Params> {
       const p = ctx.params;
       const lr = grid(p.log10RhoA);
       const rho0 = grid([0, 1, p.rho0Steps]);
+      // each cell spans half a grid step either side of its point
+      const [hx, hy] = [(lr[1] - lr[0]) / 2, (rho0[1] - rho0[0]) / 2];
       const cells = phaseGrid(lr, rho0).map((c) => ({
         kind: "cell",
         log10_rho_a: c.log10RhoA,
@@ -58,14 +60,17 @@ export function phaseDiagramStage(scale: string): Stage<Params> {
         zeta_signed: c.zetaSigned,
         zeta_signed_closed_form: c.zetaSignedClosedForm,
         mechanism: c.label,
+        x0: c.log10RhoA - hx,
+        x1: c.log10RhoA + hx,
+        y0: Math.max(0, c.rho0 - hy),
+        y1: c.rho0 + hy,
       }));
-      // ρ_a = ρ_0 on the grid: the cells whose ρ_0 is closest to 10^{log10 ρ_a}
-      const contour = lr.filter((l) => 10 ** l <= 1 && 10 ** l >= rho0[1]).map((l) => ({
+      // ρ_a = ρ_0 (ζ_s = 0) exactly: ρ_0 = 10^{log10 ρ_a}, sampled finely where it is in the map
+      const top = Math.log10(rho0[rho0.length - 1]);
+      const contour = grid([lr[0], Math.min(top, lr[lr.length - 1]), 201]).map((l) => ({
         kind: "contour",
         log10_rho_a: l,
-        rho_0: rho0.reduce((best, r) =>
-          Math.abs(r - 10 ** l) < Math.abs(best - 10 ** l) ? r : best
-        ),
+        rho_0: 10 ** l,
       }));
       const qs = grid(p.q), bs = grid(p.b);
       const expo = exponentMap(qs, bs, p.widths).map((c) => ({

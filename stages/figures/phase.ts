@@ -8,8 +8,8 @@ export function finitePhaseSpec(): Record<string, unknown> {
       subtitle: [
         "ρ_a = 2γ̃|a|/K0 (target size), ρ_0 = 2γ̃|g0|/K0 (initial output and alignment).",
         "Red: the NTK grows (ρ_a > ρ_0); blue: it shrinks (ρ_0 > ρ_a: the initial output outweighs",
-        "the target); dashed line: ρ_a = ρ_0 (ζ_s = 0), drawn on the grid's cells. Kernel regime:",
-        "ρ_a, ρ_0 → 0 (bottom left). The CSV names each cell's mechanism.",
+        "the target); dashed line: ρ_a = ρ_0 (ζ_s = 0). Kernel regime: ρ_a, ρ_0 → 0 (bottom left).",
+        "The CSV names each cell's mechanism.",
       ],
     },
     width: 420,
@@ -19,26 +19,16 @@ export function finitePhaseSpec(): Record<string, unknown> {
         transform: [{ filter: "datum.kind === 'cell'" }],
         mark: { type: "rect" },
         encoding: {
-          x: {
-            field: "log10_rho_a",
-            type: "ordinal",
-            title: "log10 ρ_a",
-            axis: { labelExpr: "datum.value % 1 === 0 ? datum.value : ''", labelAngle: 0 },
-          },
-          y: {
-            field: "rho_0",
-            type: "ordinal",
-            sort: "descending",
-            title: "ρ_0",
-            axis: {
-              labelExpr: "(round(datum.value * 10) / 10) === datum.value ? datum.value : ''",
-            },
-          },
+          x: { field: "x0", type: "quantitative", title: "log10 ρ_a", scale: { nice: false } },
+          x2: { field: "x1" },
+          y: { field: "y0", type: "quantitative", title: "ρ_0", scale: { nice: false } },
+          y2: { field: "y1" },
           color: {
             field: "zeta_signed",
             type: "quantitative",
             title: "ζ_s(∞)",
             scale: { type: "symlog", scheme: "redblue", reverse: true, domainMid: 0 },
+            legend: { values: [-0.9, -0.5, 0, 1, 5, 20, 80], format: "~r" },
           },
         },
       },
@@ -46,8 +36,8 @@ export function finitePhaseSpec(): Record<string, unknown> {
         transform: [{ filter: "datum.kind === 'contour'" }],
         mark: { type: "line", color: "black", strokeWidth: 2, strokeDash: [6, 3] },
         encoding: {
-          x: { field: "log10_rho_a", type: "ordinal" },
-          y: { field: "rho_0", type: "ordinal", sort: "descending" },
+          x: { field: "log10_rho_a", type: "quantitative" },
+          y: { field: "rho_0", type: "quantitative" },
         },
       },
     ],
