@@ -18,7 +18,7 @@ import { buildDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
-import { setNamesStage } from "./overrides.ts";
+import { setNamesStage, unknownStage } from "./overrides.ts";
 import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
 import { formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
@@ -169,9 +169,7 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
     };
   });
   for (const set of o.set) {
-    if (!builds.some(({ built }) => setNamesStage(built.preset, set))) {
-      buildDag(dag, o, [set]); // throws the error run would give
-    }
+    if (!builds.some(({ built }) => setNamesStage(built.preset, set))) throw unknownStage(set);
   }
   for (const { all, built } of builds) {
     for (const p of (await plan(dag, all, store, built)).stages) {

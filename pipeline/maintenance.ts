@@ -102,6 +102,7 @@ export async function collectGarbage(
   }
   const corrupt = join(store.cacheDir, ".corrupt");
   if (await exists(corrupt)) {
+    await footprint.add(corrupt);
     write(`${yes ? "deleted" : "quarantined"} ${corrupt}`);
     if (yes) await removeAll(corrupt);
   }

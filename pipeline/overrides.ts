@@ -39,6 +39,11 @@ function parseSet(set: string): { pattern: string; param: string; text: string }
   return { pattern: set.slice(0, dot), param: set.slice(dot + 1, eq), text: set.slice(eq + 1) };
 }
 
+/** The error of a `set` whose stage part names no stage. */
+export function unknownStage(set: string): UsageError {
+  return new UsageError(`Unknown stage "${parseSet(set).pattern}" in --set "${set}"`);
+}
+
 /** Whether the stage part of `set` names at least one of `stages`. */
 export function setNamesStage(stages: readonly Stage[], set: string): boolean {
   const re = globToRegExp(parseSet(set).pattern);
@@ -63,7 +68,7 @@ export function applySets(
     const re = globToRegExp(pattern);
     let matched = out.filter((s) => re.test(s.id));
     if (matched.length === 0 && options.skipUnknown) continue;
-    if (matched.length === 0) throw new UsageError(`Unknown stage "${pattern}" in --set "${set}"`);
+    if (matched.length === 0) throw unknownStage(set);
     if (pattern.includes("*") && matched.some((s) => param in s.params)) {
       matched = matched.filter((s) => param in s.params); // a pattern sets the param where it exists
     }

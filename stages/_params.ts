@@ -130,7 +130,10 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
       steps: positiveInt,
       every: positiveInt,
       kappa: positive,
-      kappaLimit: positive,
+      kappaLimit: rule(
+        "a number in (0, 0.02] (SPEC 6.1's condition, which claim 1 judges)",
+        (v) => isNum(v) && v > 0 && v <= 0.02,
+      ),
     },
     "zeta_vs_width.ts": {
       dMin: positiveInt,

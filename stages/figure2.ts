@@ -94,7 +94,7 @@ export function figure2Stage(runs: Stage<FcnParams>[]): Stage<{ measures: string
       const rates = sigmas.map((s) => {
         const lrs = files.filter((f) => f.summary.sigma === s).map((f) => f.summary.lr);
         const [lo, hi] = [Math.min(...lrs), Math.max(...lrs)];
-        return `${g(lo)}${hi > lo ? `-${g(hi)}` : ""} at σ = ${s}`;
+        return `${g(lo)}${hi > lo ? ` to ${g(hi)}` : ""} at σ = ${s}`;
       });
       const untrained = sigmas.filter((s) => {
         const accs = files.filter((f) => f.summary.sigma === s && f.summary.bestTrainAcc !== null)

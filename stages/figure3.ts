@@ -55,7 +55,9 @@ export function figure3Stage(runs: Stage<ResnetParams>[]): Stage<{ figure: strin
             }, ${s.trainCount} training images; every conv/linear weight × σ.`,
             "Paper: larger initialisation gives worse test accuracy.",
             // two series that coincide draw as one: say so
-            ...(files.every((f) => f.summary.bestTestAcc === f.summary.finalTestAcc)
+            ...(files.every((f) =>
+                f.summary.bestTestAcc !== null && f.summary.bestTestAcc === f.summary.finalTestAcc
+              )
               ? [
                 "Best and final test accuracy are equal in every run (the last epoch was the best).",
               ]

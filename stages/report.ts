@@ -8,6 +8,7 @@
 // fingerprint, so a new export there would re-key every cached result.
 import { join } from "node:path";
 import { lineage } from "../pipeline/lineage.ts";
+import { publish } from "../pipeline/publish.ts";
 import { defineStage, type Params as StageParamsOf, type Stage } from "../pipeline/mod.ts";
 import type { CaseSpec } from "./_theory_cases.ts";
 import {
@@ -33,13 +34,8 @@ type Params = { scale: string; ep: string; preset: { [id: string]: StageParamsOf
 async function keepFigures(inputs: InputResult[], inputDirs: Record<string, string>, dir: string) {
   await Deno.mkdir(dir, { recursive: true });
   for (const input of inputs) {
-    for (const f of input.figures) {
-      for (const ext of f.files) {
-        const src = join(inputDirs[input.id], "figures", `${f.name}.${ext}`);
-        const dest = join(dir, `${f.name}.${ext}`);
-        await Deno.link(src, dest).catch(() => Deno.copyFile(src, dest));
-      }
-    }
+    const files = input.figures.flatMap((f) => f.files.map((ext) => `${f.name}.${ext}`));
+    await publish(join(inputDirs[input.id], "figures"), files, dir);
   }
 }
 

@@ -16,7 +16,9 @@ import { CodeHasher } from "../code_hash.ts";
 import { UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../fs.ts";
 import { buildDag, loadDag } from "../load.ts";
+import { acquireLock } from "../lock.ts";
 import { planRun } from "../plan.ts";
+import { publish } from "../publish.ts";
 import { writeSyntheticDag } from "./synthetic_dag.ts";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -79,35 +81,33 @@ async function exec(
   }
 }
 
-/** Hard-link (copy, across file systems) the files of folder `src` into a new folder `dst`. */
-async function linkTree(src: string, dst: string): Promise<void> {
-  await Deno.mkdir(dst, { recursive: true });
-  for await (const e of Deno.readDir(src)) {
-    const [from, to] = [join(src, e.name), join(dst, e.name)];
-    if (e.isDirectory) await linkTree(from, to);
-    else await Deno.link(from, to).catch(() => Deno.copyFile(from, to));
-  }
-}
-
 /**
- * Give `to` the valid entries of `from` among `keys` that it lacks, as hard links (an entry is
- * never changed in place, so sharing its files is safe), each built in `to`'s temporary folder and
- * renamed into place; returns how many. So the bench's own folder need not recompute what out/
- * already holds (hours at the default scale).
+ * Give `to` the valid entries of `from` among `keys` that it lacks (or holds corrupt), as hard
+ * links (an entry is never changed in place, so sharing its files is safe), each built in `to`'s
+ * temporary folder and renamed into place under `to`'s lock, with its index record; returns how
+ * many. So the bench's own folder need not recompute what out/ already holds (hours at the
+ * default scale).
  */
 export async function seedEntries(
   from: Store,
   to: Store,
   keys: readonly string[],
 ): Promise<number> {
+  using _lock = await acquireLock(to.out, {
+    command: "bench:pipeline",
+    wait: true,
+    onWait: (holder) => console.error(`Waiting for ${to.out} held by ${holder}...`),
+  });
   let n = 0;
   for (const key of keys) {
-    if ((await to.check(key)).state === "valid" || (await from.check(key)).state !== "valid") {
-      continue;
-    }
+    const [have, source] = [await to.check(key), await from.check(key)];
+    if (have.state === "valid" || source.state !== "valid") continue;
     const tmp = join(to.tmpDir, `${key}.seed-${Deno.pid}`);
-    await linkTree(from.entryDir(key), tmp);
+    await publish(from.entryDir(key), ["manifest.json", "files"], tmp);
+    if (have.state === "corrupt") await to.remove(key);
     await Deno.rename(tmp, to.entryDir(key));
+    const { material, endedAt } = source.manifest;
+    await to.writeIndex(material.id, { key, material, builtAt: endedAt });
     n++;
   }
   return n;

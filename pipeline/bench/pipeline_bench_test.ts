@@ -47,6 +47,12 @@ Deno.test("seedEntries() links the valid entries the bench's folder lacks, and n
     const [src, dst] = [from, to].map((s) => Deno.statSync(join(s.filesDir(keys[0]), "x.txt")));
     assert.equal(dst.ino, src.ino); // a hard link, no copy
     assert.equal(await seedEntries(from, to, keys), 0); // already there
+    assert.equal((await to.readIndex("s"))[0].key, keys[0]); // "why it reruns" knows the build
+    // a corrupt entry in the bench's folder is replaced by the valid one
+    await Deno.writeTextFile(join(to.filesDir(keys[0]), "extra.txt"), "");
+    assert.equal((await to.check(keys[0])).state, "corrupt");
+    assert.equal(await seedEntries(from, to, keys), 1);
+    assert.equal((await to.check(keys[0], true)).state, "valid");
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -82,12 +82,10 @@ function decisionRows(
 ): DecisionRow[] {
   return decisions.map((d) => {
     const by = d.replacedBy;
+    const at = by?.scales ? ` at ${scale} scale` : "";
     const replaced = by && (!by.scales || by.scales.includes(scale))
-      ? `${by.what ?? "replaced"}${by.what ? " replaced" : ""}${
-        by.scales ? ` at ${scale} scale` : ""
-      } by the project decision "${by.topic}"`
+      ? `${by.what} replaced${at} by the project decision "${by.topic}"`
       : "";
-    if (replaced && !by!.what) return { ...d, status: replaced };
     if (d.appliesTo.length === 0) return { ...d, status: replaced || "project-wide" };
     const built = d.appliesTo.filter((s) => inputs.has(s));
     const pending = d.appliesTo.filter((s) => !inputs.has(s));

@@ -325,7 +325,7 @@ Deno.test("buildReport() judges claim 1's GD error at SPEC's largest step when t
   // without a run at the limit: judged at the figure's step, and said so
   const before = gd(buildReport([input], { scale: "default", ep: "cpu" }));
   assert.equal(before.verdict, "pass");
-  assert.match(before.measured, /Measured at κ ≤ 0\.003 only: the 0\.02 end of SPEC's range/);
+  assert.match(before.measured, /Judged at κ ≤ 0\.003 only: the 0\.02 end of SPEC's range/);
   summary.limit = {
     kappa: 0.02,
     cases: [{ case: "small", maxAbsErrOverA: 0.0096, divergedAt: null }, {
@@ -337,11 +337,27 @@ Deno.test("buildReport() judges claim 1's GD error at SPEC's largest step when t
   const after = gd(buildReport([input], { scale: "default", ep: "cpu" }));
   assert.equal(after.verdict, "fail");
   assert.match(after.measured, /^0\.96% \(worst case: small\) at κ = .* = 0\.02 over 3000 steps/);
-  assert.match(
-    after.measured,
-    /at the figure's step: 0\.18% \(worst case: small\) at κ = .* = 0\.003/,
-  );
-  assert.match(after.measured, /Judged at κ = 0\.02, the largest step SPEC's condition allows/);
+  assert.match(after.measured, /; 0\.18% \(worst case: small\) at κ = .* = 0\.003/);
+  assert.match(after.measured, /Judged at every κ ≤ 0\.02 that ran/);
+  // a step below SPEC's limit that fails is not hidden by a smaller one that passes, and a step
+  // beyond the limit is reported but not judged
+  summary.kappa = 0.02;
+  summary.cases = [theoryCase("small", 0.042)];
+  summary.limit = {
+    kappa: 0.01,
+    cases: [{ case: "small", maxAbsErrOverA: 0.001, divergedAt: null }],
+  };
+  assert.equal(gd(buildReport([input], { scale: "default", ep: "cpu" })).verdict, "fail");
+  summary.kappa = 0.003;
+  summary.cases = [theoryCase("small", 0.0018)];
+  summary.limit = {
+    kappa: 0.05,
+    cases: [{ case: "small", maxAbsErrOverA: 0.004, divergedAt: null }],
+  };
+  const beyond = gd(buildReport([input], { scale: "default", ep: "cpu" }));
+  assert.equal(beyond.verdict, "pass");
+  assert.match(beyond.measured, /0\.40% .* = 0\.05 .*\(not judged: κ > 0\.02\)/);
+  assert.match(beyond.measured, /Judged at κ ≤ 0\.003 only/);
 });
 
 Deno.test("buildReport() marks a SPEC decision a project decision replaces at the report's scale", () => {

@@ -118,8 +118,10 @@ export const SPEC_DECISIONS: Decision[] = [
 export const PROJECT_DECISIONS: Decision[] = [
   {
     topic: "GD step of the theory-vs-GD comparison",
-    decision: "Learning rates are scaled (β kept) so that κ = m2·max(K0, K∞)·step is fixed: 0.02 " +
-      "at smoke scale, 0.003 at default; GD step k is compared with flow time t = k.",
+    decision: "Learning rates are scaled (β kept) so that κ = m2·max(K0, K∞)·step is fixed: the " +
+      "figure's runs at 0.02 at smoke scale, 0.003 at default; the cases run again at " +
+      "kappaLimit = 0.02, and claim 1 judges every κ ≤ 0.02 that ran (κ ≥ m2·K0·step, so " +
+      "within SPEC 6.1's condition). GD step k is compared with flow time t = k.",
     appliesTo: ["theory-vs-gd"],
   },
   {

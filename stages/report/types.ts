@@ -74,7 +74,7 @@ export interface Decision {
    * A project decision (by topic) that replaces this one, at the listed scales only if `scales` is
    * given: the report then says so instead of "in effect".
    */
-  replacedBy?: { topic: string; scales?: string[]; what?: string };
+  replacedBy?: { topic: string; scales?: string[]; what: string };
 }
 
 /** A decision with its status in this report. */
