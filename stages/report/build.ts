@@ -83,9 +83,12 @@ function decisionRows(
   return decisions.map((d) => {
     const by = d.replacedBy;
     const at = by?.scales ? ` at ${scale} scale` : "";
-    const replaced = by && (!by.scales || by.scales.includes(scale))
-      ? `${by.what} replaced${at} by the project decision "${by.topic}"`
-      : "";
+    const replaced = [
+      by && (!by.scales || by.scales.includes(scale))
+        ? `${by.what} replaced${at} by the project decision "${by.topic}"`
+        : "",
+      d.sizes && scale === "smoke" ? "its sizes reduced at smoke scale (README, Scales)" : "",
+    ].filter(Boolean).join("; ");
     if (d.appliesTo.length === 0) return { ...d, status: replaced || "project-wide" };
     const built = d.appliesTo.filter((s) => inputs.has(s));
     const pending = d.appliesTo.filter((s) => !inputs.has(s));

@@ -369,6 +369,10 @@ Deno.test("buildReport() marks a SPEC decision a project decision replaces at th
       `Appendix C runs"; pending: figure1, appendix-c`,
   );
   assert.equal(status("paper", "Optimiser for Fig. 1 / App. C"), "pending: figure1, appendix-c");
+  assert.equal(
+    status("smoke", "σ grids for the CIFAR-10 studies"),
+    "its sizes reduced at smoke scale (README, Scales); pending: figure3, cifar-fcn",
+  );
   assert.match(
     status("paper", "Fig. 2 widths, σ grid, loss"),
     /^the learning rate replaced by the project decision "Figure 2 learning rate"/,

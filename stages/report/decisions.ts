@@ -54,15 +54,17 @@ export const SPEC_DECISIONS: Decision[] = [
     appliesTo: FIG1,
     replacedBy: {
       topic: "Figure 1 and Appendix C runs",
-      scales: ["smoke", "default"],
+      scales: ["default"],
       what: "Appendix C's step count",
     },
+    sizes: true,
   },
   {
     topic: "Fig. 2 widths, σ grid, loss",
     decision: "512 wide, σ ∈ {0.25, 0.5, 1, 2, 4}, MSE on one-hot, SGD 0.01, batch 128, 20 epochs.",
     appliesTo: ["figure2"],
     replacedBy: { topic: "Figure 2 learning rate", what: "the learning rate" },
+    sizes: true,
   },
   {
     topic: "What Fig. 2 plots",
@@ -81,9 +83,10 @@ export const SPEC_DECISIONS: Decision[] = [
     appliesTo: ["figure3", "cifar-fcn"],
     replacedBy: {
       topic: "CIFAR-10 FCN at the default scale",
-      scales: ["smoke", "default"],
+      scales: ["default"],
       what: "the FCN's σ grid",
     },
+    sizes: true,
   },
   {
     topic: '"Converge within 1000 iterations" (FCN CIFAR-10)',
@@ -91,9 +94,10 @@ export const SPEC_DECISIONS: Decision[] = [
     appliesTo: ["cifar-fcn"],
     replacedBy: {
       topic: "CIFAR-10 FCN at the default scale",
-      scales: ["smoke", "default"],
+      scales: ["default"],
       what: "the data and epochs",
     },
+    sizes: true,
   },
   {
     topic: "FCN width and biases",
@@ -106,6 +110,7 @@ export const SPEC_DECISIONS: Decision[] = [
     decision: "3 seeds for small nets and the solvable model; 1-3 for ResNet-18 (3 at the " +
       "default scale, 1 at paper scale).",
     appliesTo: [...FIG1, "figure2", "figure3", "cifar-fcn"],
+    sizes: true,
   },
   {
     topic: "Degenerate inits (A·B = 0)",

@@ -75,6 +75,8 @@ export interface Decision {
    * given: the report then says so instead of "in effect".
    */
   replacedBy?: { topic: string; scales?: string[]; what: string };
+  /** It states step counts, grids, epochs, data sizes or seeds, which the smoke scale reduces. */
+  sizes?: boolean;
 }
 
 /** A decision with its status in this report. */
