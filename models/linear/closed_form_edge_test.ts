@@ -83,6 +83,17 @@ Deno.test("closedForm() handles the origin and the algebraic case a = 0, A·B = 
     assert.ok(Math.abs(tr.g[i] - g) <= 1e-15 * Math.abs(init.g0), `t=${TIMES[i]}`);
     assert.ok(Math.abs(tr.k[i] - 2 * gt * Math.abs(g)) <= 1e-14, `K at t=${TIMES[i]}`);
   }
+  // timeToReach() inverts the algebraic decay g0 / (1 + 2γ̃m2|g0|t) as well
+  const f = closedFormFrame(pa, init);
+  assert.equal(f.kind, "algebraic");
+  for (const frac of [0.3, 0.5, 0.9]) {
+    const target = init.g0 * (1 - frac);
+    const t = timeToReach(f, target)!;
+    const expected = (init.g0 / target - 1) / (2 * gt * pa.m2 * Math.abs(init.g0));
+    assert.ok(Math.abs(t - expected) <= 1e-12 * expected, `frac ${frac}: ${t} vs ${expected}`);
+    assert.ok(Math.abs(closedForm(pa, init, [t]).g[0] - target) <= 1e-14, `frac ${frac}`);
+  }
+  assert.equal(timeToReach(f, 0), null); // reached only as t → ∞
 });
 
 Deno.test("closedForm() stays put when g0 = a and is finite at every time for a = 0", () => {

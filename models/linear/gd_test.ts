@@ -83,5 +83,21 @@ Deno.test("gradientDescent() records the requested steps in order and flags dive
   assert.ok(Math.abs(gd.normU[1] - 0.5375) < 1e-15);
   const bad = gradientDescent({ ...problem, etaU: 50, etaW: 50 }, u0, w0, [0, 200]);
   assert.ok(bad.divergedAt !== null && Number.isNaN(bad.g[1]));
+  // divergedAt is the first step whose weights are not finite: the same scalar recursion by hand
+  let u = 0.5, w = 0.5, first = 0;
+  while (Number.isFinite(u) && Number.isFinite(w)) {
+    const r = u * w - 1;
+    [u, w] = [u - 50 * r * w, w - 50 * r * u];
+    first++;
+  }
+  assert.equal(bad.divergedAt, first);
+  const every = gradientDescent({ ...problem, etaU: 50, etaW: 50 }, u0, w0, [
+    ...Array(first + 3).keys(),
+  ]);
+  assert.equal(every.divergedAt, first);
+  for (let s = 0; s < first + 3; s++) {
+    // before it the weights are finite (their product may already overflow), after it NaN
+    assert.equal(Number.isNaN(every.g[s]), s >= first, `step ${s} of ${first}`);
+  }
   assert.throws(() => gradientDescent(problem, u0, w0, [1.5]), /Expected nonnegative integer/);
 });

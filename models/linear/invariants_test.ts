@@ -74,7 +74,18 @@ Deno.test("timeScales() small-init estimate of t½ agrees with the exact passage
     assert.ok(rel < 1e-3, `${c.name}: approx ${ts.halfTargetApprox} exact ${ts.halfTargetTime}`);
     const g = closedForm(c.problem, c.init, [ts.halfTargetTime]).g[0];
     assert.ok(Math.abs(g - c.problem.a / 2) < 1e-12);
+    // halfwayTime: g is halfway from g0 to a (not at a/2, unless g0 = 0)
+    assert.ok(ts.halfwayTime !== null);
+    const half = closedForm(c.problem, c.init, [ts.halfwayTime]).g[0];
+    const target = (c.init.g0 + c.problem.a) / 2;
+    assert.ok(Math.abs(half - target) < 1e-12, `${c.name}: ${half} vs ${target}`);
   }
+  // with g0 far from 0 the two times differ
+  const big = makeCase(100, 1, 1, 1, 33, "aligned", 3); // g0 = 3, a = 1
+  const ts = timeScales(big.problem, big.init);
+  const g = closedForm(big.problem, big.init, [ts.halfwayTime!]).g[0];
+  assert.ok(Math.abs(big.init.g0 - 3) < 1e-12, `g0 = ${big.init.g0}`);
+  assert.ok(Math.abs(g - 2) < 1e-12, `${g}`);
 });
 
 Deno.test("timeScales() kernel regime follows g − a ≈ (g0 − a)e^{−m2K0t} (width 1e4, NTK scaling)", () => {
