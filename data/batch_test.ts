@@ -47,3 +47,15 @@ Deno.test("seededSample() draws distinct sorted indices, reproducibly", () => {
   assert.deepEqual(s, seededSample(100, 10, 5));
   assert.throws(() => seededSample(5, 6, 1), RangeError);
 });
+
+Deno.test("permutation() draws each ordering about equally often (a Fisher-Yates shuffle)", () => {
+  // over 600 seeds each of the 6 orderings of 3 is expected 100 times; an off-by-one shuffle
+  // (Sattolo's, j < i) draws only the 2 cyclic ones, and never the identity
+  const counts = new Map<string, number>();
+  for (let seed = 0; seed < 600; seed++) {
+    const key = permutation(3, seed).join("");
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  assert.equal(counts.size, 6, JSON.stringify([...counts]));
+  for (const [key, n] of counts) assert.ok(n >= 60 && n <= 140, `${key}: ${n} of 600`);
+});

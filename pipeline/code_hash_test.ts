@@ -38,7 +38,12 @@ async function makeRepo(): Promise<string> {
     join(root, "stages", "lazy.ts"),
     'import "vega";\nexport const y = 1;\n',
   );
-  await Deno.writeTextFile(join(root, "models", "f.ts"), "export const f = 1;\n");
+  await Deno.writeTextFile(
+    join(root, "models", "f.ts"),
+    'import { g } from "./deep/g.ts";\nexport const f = g;\n',
+  );
+  await Deno.mkdir(join(root, "models", "deep"));
+  await Deno.writeTextFile(join(root, "models", "deep", "g.ts"), "export const g = 1;\n");
   await Deno.writeTextFile(join(root, "models", "unrelated.ts"), "export const u = 1;\n");
   return root;
 }
@@ -46,7 +51,12 @@ async function makeRepo(): Promise<string> {
 Deno.test("CodeHasher.fingerprint() covers the import closure and pinned externals", async () => {
   const root = await makeRepo();
   const fp = new CodeHasher(root).fingerprint(toFileUrl(join(root, "stages", "a.ts")).href);
-  assert.deepEqual(Object.keys(fp.files), ["models/f.ts", "stages/a.ts", "stages/lazy.ts"]);
+  assert.deepEqual(Object.keys(fp.files), [
+    "models/deep/g.ts",
+    "models/f.ts",
+    "stages/a.ts",
+    "stages/lazy.ts",
+  ]);
   assert.deepEqual(fp.externals, ["npm:vega@6.4.0"]);
   await Deno.remove(root, { recursive: true });
 });
@@ -57,9 +67,16 @@ Deno.test("CodeHasher.fingerprint() changes with an imported file, not with an u
   const before = new CodeHasher(root).fingerprint(url);
   await Deno.writeTextFile(join(root, "models", "unrelated.ts"), "export const u = 2;\n");
   assert.deepEqual(new CodeHasher(root).fingerprint(url), before);
+  // a file two imports away from the stage's module counts as much as a direct import
+  await Deno.writeTextFile(join(root, "models", "deep", "g.ts"), "export const g = 2;\n");
+  const deep = new CodeHasher(root).fingerprint(url);
+  assert.notDeepEqual(deep, before);
+  assert.notEqual(deep.files["models/deep/g.ts"], before.files["models/deep/g.ts"]);
   await Deno.writeTextFile(join(root, "models", "f.ts"), "export const f = 2;\n");
   const after = new CodeHasher(root).fingerprint(url);
   assert.notEqual(after.files["models/f.ts"], before.files["models/f.ts"]);
   assert.equal(after.files["stages/a.ts"], before.files["stages/a.ts"]);
+  // f.ts no longer imports g.ts, which leaves the closure
+  assert.equal(after.files["models/deep/g.ts"], undefined);
   await Deno.remove(root, { recursive: true });
 });

@@ -130,6 +130,14 @@ Deno.test("run writes out/manifest.json with every stage, key, params, inputs, s
   assert.equal(sum.status, "ran");
   assert.match(sum.inputs.values.key, /^[0-9a-f]{64}$/);
   assert.equal(sum.inputs.values.stage, "double");
+  // each input's key is the key of the upstream stage's entry it read
+  const keyOf = (id: string) => m.stages.find((s: { id: string }) => s.id === id).key;
+  assert.equal(sum.inputs.values.key, keyOf("double"));
+  assert.equal(
+    m.stages.find((s: { id: string }) => s.id === "double").inputs.src.key,
+    keyOf("source"),
+  );
+  assert.notEqual(keyOf("double"), keyOf("sum"));
   assert.equal(m.stages.find((s: { id: string }) => s.id === "slow").status, "not-selected");
   await repo.dispose();
 });
@@ -151,5 +159,91 @@ Deno.test("run: a stage computes with its declared threads whatever --jobs is", 
     assert.equal(m.threads, p.id === "slow" ? 2 : 1, p.id);
   }
   await Deno.remove(seen, { recursive: true });
+  await repo.dispose();
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+Deno.test("run --jobs 2: a stage of 2 threads runs alone, the next one waits for it", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  const counted = (id: string) => Deno.stat(join(repo.counters, id)).then(() => true, () => false);
+  // "slow" (2 threads) comes before "failing" (1 thread) in the plan; it waits while `hold` exists
+  const child = repo.spawn(["run", "--only", "slow,failing", "--jobs", "2"], { TOY_HOLD: hold });
+  await waitFor(() => counted("slow"), '"slow" to start');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await counted("failing"), false, '"failing" started beside a 2-thread stage');
+  await Deno.remove(hold);
+  const r = await child.output();
+  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  assert.deepEqual(await repo.runs(), { slow: 1, failing: 1 });
+  await repo.dispose();
+});
+
+Deno.test("run explains a change by the newest of the builds that differ as little", async () => {
+  const repo = await makeToyRepo();
+  for (const x of [1, 2]) {
+    assert.equal((await repo.run(["run", "--only", "other", "--set", `other.x=${x}`])).code, 0);
+  }
+  // x = 3 differs from both builds in one param: the newer one (x = 2) explains it
+  const [p] = await repo.plan(["--only", "other", "--set", "other.x=3"]);
+  assert.equal(p.reason, "param x: 2 -> 3");
+  await repo.dispose();
+});
+
+Deno.test("run: a stage whose input changed to a cached version is its own root cause", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "sum"])).code, 0);
+  // only "source" is built at n = 4: "double" then reads a cached input it was never built with
+  assert.equal((await repo.run(["run", "--only", "source", "--set", "source.n=4"])).code, 0);
+  const plan = await repo.plan(["--only", "sum", "--set", "source.n=4"]);
+  const reason = (id: string) => plan.find((s) => s.id === id)!.reason;
+  assert.equal(plan.find((s) => s.id === "source")!.status, "cached");
+  assert.equal(
+    reason("double"),
+    'input "src" changed: upstream "source" changed to a cached version',
+  );
+  assert.equal(
+    reason("sum"),
+    'input "values" changed: upstream "double" reruns (input "src" changed: upstream "source" ' +
+      "changed to a cached version)",
+  );
+  await repo.dispose();
+});
+
+Deno.test("run: a cached file cut short with its time restored is corrupt, by its size", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  const [other] = await repo.plan(["--only", "other"]);
+  const file = join(repo.out, "cache", other.key, "files", "other.txt");
+  const { mtime, atime } = await Deno.stat(file);
+  await Deno.chmod(file, 0o644);
+  await Deno.truncate(file, 2);
+  await Deno.utime(file, atime!, mtime!);
+  const [cut] = await repo.plan(["--only", "other"]);
+  assert.equal(cut.status, "run");
+  assert.match(cut.reason, /cache entry is corrupt: "other\.txt" has 2 bytes, expected 4/);
+  await repo.dispose();
+});
+
+Deno.test("run: an entry whose manifest names another key is corrupt, not another stage's result", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  const [one] = await repo.plan(["--only", "other"]);
+  const [two] = await repo.plan(["--only", "other", "--set", "other.x=2"]);
+  // x = 1's entry copied to where x = 2's would be
+  await new Deno.Command("cp", {
+    args: ["-a", join(repo.out, "cache", one.key), join(repo.out, "cache", two.key)],
+  }).output();
+  const [copied] = await repo.plan(["--only", "other", "--set", "other.x=2"]);
+  assert.equal(copied.status, "run");
+  assert.match(copied.reason, /cache entry is corrupt: manifest\.json belongs to another key/);
   await repo.dispose();
 });

@@ -15,6 +15,29 @@ Deno.test("run exits 2 naming the cycle of a cyclic DAG", async () => {
   assert.match(new TextDecoder().decode(r.stderr), /The DAG has a cycle: a -> b -> a/);
 });
 
+Deno.test("run exits 2 when two stages publish one path or a stage publishes outside out/", async () => {
+  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+  const dag = fileURLToPath(new URL("./testdata/publish_dag.ts", import.meta.url));
+  const plan = async (paths: string) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, "run", "--dry-run", "--dag", dag, "--out", "/nonexistent/out"],
+      env: { PUBLISH_DAG_PATHS: paths },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+  };
+  assert.equal((await plan("figures/a.png,figures/b.png")).code, 0);
+  const twice = await plan("figures/a.png,figures/a.png");
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, /Stages "s0" and "s1" both publish "figures\/a\.png"/);
+  for (const bad of ["/etc/x", "figures/../../x", "cache/x"]) {
+    const r = await plan(`ok.png,${bad}`);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.stderr, /Stage "s1" publishes ".*": expected a relative path in out\//, bad);
+  }
+});
+
 const BAD: [string[], RegExp][] = [
   [
     ["--only", "figure9"],

@@ -100,6 +100,11 @@ const BAD: [string[], string][] = [
     "but found [1,0,5] (--set changed q)",
   ],
   [
+    ["phase-diagram.beta=[1,1,5]"],
+    "Expected phase-diagram.beta to be [low, high, count] with low < high and an integer count " +
+    ">= 2 but found [1,1,5] (--set changed beta)",
+  ],
+  [
     ['theory-vs-gd.cases=[{"name":"x"}]'],
     "Expected theory-vs-gd.cases to be a non-empty array of cases as in stages/_theory_cases.ts " +
     '(case 0: d must be a positive integer) but found [{"name":"x"}] (--set changed cases)',
