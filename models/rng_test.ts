@@ -15,6 +15,31 @@ Deno.test("createRng() is deterministic per seed and differs between seeds", () 
   assert.notDeepEqual(a, c);
 });
 
+/** createRng's seeding written again in BigInt arithmetic: fold, then four SplitMix32 outputs. */
+function seedWords(seed: number): [number, number, number, number] {
+  const M = 1n << 32n;
+  const s = BigInt(seed);
+  let st = ((s % M) ^ (((s / M) * 0x9e3779b1n) % M)) % M;
+  const mix = (z: bigint, shift: bigint, mul: bigint) => ((z ^ (z >> shift)) * mul) % M;
+  const words: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    st = (st + 0x9e3779b9n) % M;
+    const z = mix(mix(st, 16n, 0x85ebca6bn), 13n, 0xc2b2ae35n);
+    words.push(Number(z ^ (z >> 16n)));
+  }
+  return words as [number, number, number, number];
+}
+
+Deno.test("createRng() seeds xoshiro128** with SplitMix32 of the seed folded to 32 bits, high part included", () => {
+  // the DAG's seeds reach 2^32 (phase.ts draws with seed·1e6 + d): seeds 2^32 apart must differ
+  for (const seed of [0, 1, 7, 2 ** 32 + 1, 4295 * 1_000_000 + 100, Number.MAX_SAFE_INTEGER]) {
+    const a = createRng(seed), b = createRngFromState(seedWords(seed));
+    const xs = Array.from({ length: 8 }, () => a.nextUint32());
+    assert.deepEqual(xs, Array.from({ length: 8 }, () => b.nextUint32()), `seed ${seed}`);
+  }
+  assert.notEqual(createRng(1).nextUint32(), createRng(1 + 2 ** 32).nextUint32());
+});
+
 Deno.test("createRng() uniforms lie in [0, 1) and normals have mean 0 and variance 1", () => {
   const rng = createRng(123);
   let sum = 0;

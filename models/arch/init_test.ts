@@ -20,6 +20,9 @@ Deno.test("pytorchDefaultInit() draws U(±1/√fan_in) for conv and linear, σ-s
   assert.ok(maxAbs(stem) <= 1 / Math.sqrt(27) && maxAbs(stem) > 0.9 / Math.sqrt(27));
   const fc = base["linear.weight"];
   assert.ok(maxAbs(fc) <= 1 / Math.sqrt(64) && maxAbs(base["linear.bias"]) <= 1 / Math.sqrt(64));
+  // the bias is drawn from its weight's fan_in (64), as PyTorch's nn.Linear does, not zero
+  assert.ok(maxAbs(base["linear.bias"]) > 0.5 / Math.sqrt(64), `${maxAbs(base["linear.bias"])}`);
+  assert.equal(new Set(base["linear.bias"]).size, base["linear.bias"].length);
   for (
     const name of ["conv1.weight", "layer3.0.shortcut.0.weight", "linear.weight", "linear.bias"]
   ) {

@@ -196,3 +196,104 @@ Deno.test("train() calls checkpoint.beforeSave before each checkpoint is written
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("train() feeds epoch e the rows of data.batches(e), batch by batch", async () => {
+  const base = options("unused");
+  const x = base.data.x as Float32Array;
+  const asked = new Set<number>();
+  const fed: string[] = [];
+  const expected: string[] = [];
+  const row = (xs: Float32Array | Float64Array, i: number) => xs.subarray(i * 6, i * 6 + 6).join();
+  for (let epoch = 0; epoch < 5; epoch++) {
+    for (const rows of base.data.batches(epoch)) expected.push(row(x, rows[0]));
+  }
+  await train({
+    ...base,
+    checkpoint: undefined,
+    data: {
+      ...base.data,
+      batches: (epoch) => {
+        asked.add(epoch);
+        return base.data.batches(epoch);
+      },
+      augment: (xb) => {
+        fed.push(row(xb, 0));
+        return xb.slice();
+      },
+    },
+  });
+  assert.deepEqual([...asked].sort(), [0, 1, 2, 3, 4]);
+  // each step's first row is that of its epoch's shuffle (the shuffles differ between epochs)
+  assert.deepEqual(fed, expected);
+  assert.notDeepEqual(expected.slice(0, 4), expected.slice(4, 8));
+});
+
+Deno.test("train() logs the rates of the update that produced the logged parameters", async () => {
+  const base = options("unused");
+  const seen: [number, number][] = [];
+  await train({
+    ...base,
+    checkpoint: undefined,
+    logEachEpoch: true,
+    onLog: (step, info) => void seen.push([step, info.rates.lr]),
+  });
+  // 4 steps per epoch; the cosine schedule changes the rate at each epoch
+  const rate = (epoch: number) => base.schedule({ step: 4 * epoch, epoch }).lr;
+  assert.deepEqual(seen, [
+    [0, rate(0)],
+    [4, rate(0)],
+    [8, rate(1)],
+    [12, rate(2)],
+    [16, rate(3)],
+    [20, rate(4)],
+  ]);
+  assert.ok(new Set(seen.map(([, r]) => r)).size === 5);
+});
+
+Deno.test("train() starts the momentum from opts.state: one step moves by lr·(μ·v0 + g)", async () => {
+  const base = options("unused");
+  const one = { ...base, checkpoint: undefined, maxSteps: 1, data: { ...base.data } };
+  delete one.data.augment;
+  const zero = await train(one);
+  const v0 = Object.fromEntries(
+    base.step.state.map((s) => [
+      s.name,
+      Float32Array.from({ length: s.shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 7) - 3),
+    ]),
+  );
+  const moved = await train({ ...one, state: v0 });
+  assert.ok(!zero.diverged && !moved.diverged);
+  const lr = base.schedule({ step: 0, epoch: 0 }).lr;
+  for (const p of base.step.params) {
+    const a = zero.params[p.name] as Float32Array, b = moved.params[p.name] as Float32Array;
+    const v = v0[`${p.name}.momentum`];
+    // p' = p − lr·(μ·v0 + d): the runs differ by lr·0.9·v0 exactly, up to float32 rounding
+    for (let i = 0; i < a.length; i++) {
+      const diff = a[i] - b[i];
+      assert.ok(Math.abs(diff - lr * 0.9 * v[i]) <= 1e-6 * (1 + Math.abs(a[i])), `${p.name}[${i}]`);
+    }
+  }
+});
+
+Deno.test("train() stops at step 1 when a parameter is not finite though the loss is", async () => {
+  const base = options("unused");
+  // plain SGD: a bias of −∞ before a ReLU gives that unit 0 output and 0 gradient, so the loss
+  // stays finite and the bias stays −∞; only the parameter check can notice
+  const step = trainStep({
+    name: "inf_bias_mlp",
+    dtype: "float32",
+    batch: BATCH,
+    inputShape: [6],
+    forward: (b, xt) => mlp(b, xt, SPEC),
+    loss: { kind: "softmax_ce", labels: "index" },
+  });
+  const params = { ...base.params };
+  const bias = Float32Array.from(params["fc1.bias"] as Float32Array);
+  bias[0] = -Infinity;
+  params["fc1.bias"] = bias;
+  const r = await train({ ...base, step, params, checkpoint: undefined });
+  assert.equal(r.diverged, true);
+  assert.equal(r.step, 1);
+  assert.equal(r.losses.length, 1);
+  assert.ok(Number.isFinite(r.losses[0]));
+});

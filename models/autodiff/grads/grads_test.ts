@@ -10,6 +10,8 @@ interface Case {
   readonly forward: Forward;
   /** Maps raw values in [-2, 2) to a safe domain (away from kinks and poles). */
   readonly domain?: (v: number) => number;
+  /** Step of the central differences (default: checkGradients'). */
+  readonly h?: number;
 }
 
 const awayFromZero = (v: number) => Math.sign(v || 1) * (0.2 + Math.abs(v));
@@ -43,6 +45,13 @@ const CASES: readonly Case[] = [
     shapes: { A: [2, 3], B: [3] },
     forward: binary("Div"),
     domain: awayFromZero,
+  },
+  {
+    // B needs no gradient: the rule's branch that differentiates A alone
+    name: "Div broadcast [2,3]/constant[3]",
+    shapes: { A: [2, 3] },
+    forward: (b, [x]) =>
+      b.emit("Div", [x, b.constant("divisor", x.dtype, [3], Float64Array.of(0.5, -1.5, 2.5))]),
   },
   { name: "Neg", shapes: { X: [2, 3] }, forward: unary("Neg") },
   { name: "Relu", shapes: { X: [3, 4] }, forward: unary("Relu"), domain: awayFromZero },
@@ -109,6 +118,15 @@ const CASES: readonly Case[] = [
     forward: (b, [x]) => b.emit("Cast", [x], { to: 11 }),
   },
   {
+    // through float32 and back: values and step are multiples of 2^-6, exact in float32, so the
+    // float32 rounding does not enter the central differences
+    name: "Cast float64->float32->float64",
+    shapes: { X: [2, 3] },
+    forward: (b, [x]) => b.emit("Cast", [b.emit("Cast", [x], { to: 1 })], { to: 11 }),
+    domain: (v) => Math.round(v * 64) / 64,
+    h: 2 ** -6,
+  },
+  {
     name: "Gather axis=1 with repeats and a negative index",
     shapes: { X: [2, 4, 3] },
     forward: (b, [x]) => b.emit("Gather", [x, b.int64s("i", [3, 0, -1, 1, 3])], { axis: 1 }),
@@ -133,7 +151,7 @@ CASES.forEach((c, k) => {
         seeded(s.reduce((p, d) => p * d, 1), 10 * k + i + 1).map(c.domain ?? ((v) => v)),
       ]),
     );
-    const err = await checkGradients(c.shapes, c.forward, feeds);
+    const err = await checkGradients(c.shapes, c.forward, feeds, { h: c.h });
     console.log(`${c.name}: ort ${err.ort.toExponential(2)} ref ${err.ref.toExponential(2)}`);
     assert.ok(err.ort <= 1e-6, `ORT relative error ${err.ort}`);
     assert.ok(err.ref <= 1e-6, `reference relative error ${err.ref}`);
