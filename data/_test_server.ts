@@ -2,7 +2,8 @@
 
 /** How a path is served. */
 export type Route =
-  | { kind: "file"; bytes: Uint8Array; ignoreRange?: boolean }
+  /** `rangeFrom`: answers a Range request with 206 from this byte instead of the one asked for. */
+  | { kind: "file"; bytes: Uint8Array; ignoreRange?: boolean; rangeFrom?: number }
   /** Sends the first `cut` bytes then drops the connection (first request only). */
   | { kind: "interrupt"; bytes: Uint8Array; cut: number }
   /** Never answers. */
@@ -51,7 +52,9 @@ export function startServer(routes: Record<string, Route>): TestServer {
     }
     const match = /^bytes=(\d+)-$/.exec(range ?? "");
     if (match && !(route.kind === "file" && route.ignoreRange)) {
-      const start = Number(match[1]);
+      const start = route.kind === "file" && route.rangeFrom !== undefined
+        ? route.rangeFrom
+        : Number(match[1]);
       if (start >= bytes.length) return new Response(null, { status: 416 });
       return new Response(bytes.slice(start), {
         status: 206,

@@ -50,6 +50,10 @@ Deno.test("normalizeCifar() applies kuangliu's per-channel constants", () => {
   assert.ok(Math.abs(y[1] - (1 - CIFAR_MEAN[0]) / CIFAR_STD[0]) < 1e-6);
   assert.ok(Math.abs(y[3] + CIFAR_MEAN[1] / CIFAR_STD[1]) < 1e-6);
   assert.ok(Math.abs(y[5] - (0.5 - CIFAR_MEAN[2]) / CIFAR_STD[2]) < 1e-6);
+  // the constants as SPEC 8 quotes kuangliu's Normalize(mean (R, G, B), std (R, G, B)), in order
+  assert.deepEqual([...CIFAR_MEAN], [0.4914, 0.4822, 0.4465]);
+  assert.deepEqual([...CIFAR_STD], [0.2023, 0.1994, 0.2010]);
+  assert.ok(Math.abs(y[5] - (0.5 - 0.4465) / 0.2010) < 1e-6);
 });
 
 Deno.test("standardizeMnist() and channelStats() agree on mean 0", () => {

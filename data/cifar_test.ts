@@ -52,6 +52,10 @@ Deno.test("readCifarBatch() rejects a label above 9", () => {
     () => readCifarBatch(bytes, "b", 2),
     /Expected a label in 0..9 in "b" but found 12 at record 1/,
   );
+  bytes[CIFAR_RECORD_BYTES] = 10; // the first value outside the ten classes
+  assert.throws(() => readCifarBatch(bytes, "b", 2), /found 10 at record 1/);
+  bytes[CIFAR_RECORD_BYTES] = 9;
+  assert.equal(readCifarBatch(bytes, "b", 2).labels[1], 9);
 });
 
 Deno.test("readCifarBatches() concatenates batches in order", () => {

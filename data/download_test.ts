@@ -72,6 +72,42 @@ Deno.test("downloadFile() restarts cleanly when the server ignores Range", async
   }
 });
 
+Deno.test("downloadFile() restarting from 0 drops a stale .part longer than the file", async () => {
+  const server = startServer({ "/f": { kind: "file", bytes: DATA, ignoreRange: true } });
+  const dir = await Deno.makeTempDir();
+  try {
+    const dest = join(dir, "f.bin");
+    await Deno.writeFile(`${dest}.part`, new Uint8Array(DATA.length + 5000).fill(7));
+    await downloadFile(`${server.url}/f`, dest, { timeoutMs: 2000 });
+    assert.deepEqual(await Deno.readFile(dest), DATA);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("downloadFile() rejects a partial answer that starts elsewhere than asked", async () => {
+  const server = startServer({ "/f": { kind: "file", bytes: DATA, rangeFrom: 0 } });
+  const dir = await Deno.makeTempDir();
+  try {
+    const dest = join(dir, "f.bin");
+    await Deno.writeFile(`${dest}.part`, DATA.subarray(0, 12_345));
+    await assert.rejects(
+      downloadFile(`${server.url}/f`, dest, { timeoutMs: 2000 }),
+      (e) =>
+        e instanceof DownloadError &&
+        /Expected Content-Range "bytes 12345-\.\.\." from .* but found "bytes 0-199999\/200000"/
+          .test(e.message),
+    );
+    // nothing half-written is left as the file, and the .part it could not trust is gone
+    assert.equal(await Deno.stat(dest).then(() => true, () => false), false);
+    assert.equal(await Deno.stat(`${dest}.part`).then(() => true, () => false), false);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("downloadFile() times out on a host that does not answer", async () => {
   const server = startServer({ "/hang": { kind: "hang" } });
   const dir = await Deno.makeTempDir();

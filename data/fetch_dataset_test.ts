@@ -97,6 +97,37 @@ Deno.test("fetchDataset() reports verified files already present as existing", a
   }
 });
 
+Deno.test("fetchDataset() replaces a present file whose digest is wrong", async () => {
+  const { server, dir, sha, pin, cleanup } = await setup();
+  try {
+    await Deno.writeFile(join(dir, "blob.bin"), BAD);
+    const result = await fetchDataset("test set", [{ name: "blob.bin", sha256: sha }], dir, [
+      urlSource("good", `${server.url}/good`, pin),
+    ]);
+    assert.equal(result.source, "good");
+    assert.deepEqual(await Deno.readFile(join(dir, "blob.bin")), GOOD);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("fetchDataset() downloads again over a kept archive that no longer matches its pin", async () => {
+  const { server, dir, sha, pin, cleanup } = await setup();
+  try {
+    // an archive left by an interrupted earlier run, since corrupted
+    await Deno.mkdir(join(dir, ".downloads"));
+    await Deno.writeFile(join(dir, ".downloads", "blob.gz"), BAD);
+    const result = await fetchDataset("test set", [{ name: "blob.bin", sha256: sha }], dir, [
+      urlSource("good", `${server.url}/good`, pin),
+    ]);
+    assert.equal(result.source, "good");
+    assert.deepEqual(server.requests.map((r) => r.path), ["/good"]);
+    assert.deepEqual(await Deno.readFile(join(dir, "blob.bin")), GOOD);
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("fetchDataset() stops at an abort instead of trying the next source", async () => {
   const { server, dir, sha, pin, cleanup } = await setup();
   try {

@@ -91,4 +91,6 @@ Deno.test("readMnist() rejects a split shorter than expected", () => {
   const files = { images: { name: "imgs", bytes: IMAGES }, labels: { name: "l", bytes: LABELS } };
   assert.equal(readMnist(files, 2).labels.length, 2);
   assert.throws(() => readMnist(files, 60000), /Expected 60000 records in "imgs" but found 2/);
+  // a longer split than expected is as wrong as a shorter one
+  assert.throws(() => readMnist(files, 1), /Expected 1 records in "imgs" but found 2/);
 });

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { packTar } from "modern-tar";
+import { readTar, streamBytes } from "./_archive.ts";
+
+Deno.test("readTar() hands over each wanted file and names the wanted entries it lacks", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "a.tar");
+    await Deno.writeFile(
+      path,
+      await packTar([
+        { header: { name: "./x.bin", size: 3 }, body: "abc" },
+        { header: { name: "skip.txt", size: 2 }, body: "hi" },
+        { header: { name: "y.bin", type: "directory", size: 0 } },
+      ]),
+    );
+    const got: Record<string, string> = {};
+    const take = async (name: string, body: ReadableStream<Uint8Array>) => {
+      got[name] = new TextDecoder().decode(await streamBytes(body));
+    };
+    await readTar(path, { gzip: false, wanted: ["x.bin"], take });
+    assert.deepEqual(got, { "x.bin": "abc" });
+    // a directory of the wanted name is not the file
+    await assert.rejects(
+      readTar(path, { gzip: false, wanted: ["x.bin", "y.bin", "z.bin"], take }),
+      /Expected entries y\.bin, z\.bin in ".*a\.tar" but found none of them/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
