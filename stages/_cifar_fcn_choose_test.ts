@@ -56,3 +56,20 @@ Deno.test("chooseRuns() records a σ and seed whose every rate diverged, with no
     },
   ]);
 });
+
+Deno.test("chooseRuns() needs a train accuracy above the target, and falls back on training accuracy, never test", () => {
+  // exactly at the target does not pass it ("> 95%", claim 8)
+  const at = chooseRuns([run(1, 0, 0.03, 0.97), run(1, 0, 0.1, 0.95)], 0.95);
+  assert.deepEqual(at.map((c) => [c.lr, c.reachedTarget]), [[0.03, true]]);
+  // below the target the better-training rate is chosen even where the other tests better: the
+  // test set never selects
+  const fallback = chooseRuns([
+    { ...run(4, 1, 0.03, 0.7), bestTestAcc: 0.2 },
+    { ...run(4, 1, 0.1, 0.6), bestTestAcc: 0.5 },
+  ], 0.95);
+  assert.deepEqual(fallback.map((c) => [c.lr, c.reachedTarget, c.bestTestAcc]), [[
+    0.03,
+    false,
+    0.2,
+  ]]);
+});
