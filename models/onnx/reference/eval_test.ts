@@ -154,3 +154,29 @@ Deno.test("evalGraph() matches onnxruntime kernels on every op (float64 where OR
     }
   }
 });
+
+Deno.test("evalGraph() matches onnxruntime on ArgMax ties (first index) and float-to-int64 casts (toward 0)", async () => {
+  const cases: [Case, number[], number[]][] = [
+    [{ op: "ArgMax", shapes: [[2, 3]], attrs: { axis: 1, keepdims: 0 } }, [1, 3, 3, 2, 2, 1], [
+      1,
+      0,
+    ]],
+    [{ op: "Cast", shapes: [[6]], attrs: { to: 7 } }, [-1.7, -0.5, 0.5, 1.5, 1.7, 2.5], [
+      -1,
+      0,
+      0,
+      1,
+      1,
+      2,
+    ]],
+  ];
+  for (const [c, input, expected] of cases) {
+    const g = graphOf(c);
+    const feeds = { [g.inputs[0].name]: Float64Array.from(input) };
+    const ref = evalGraph(g, feeds).y;
+    const ort = (await runGraph(g, feeds)).y;
+    // (+ 0: the evaluator keeps int64 values as float64, where truncating −0.5 gives −0)
+    assert.deepEqual(Array.from(ref.data, (v) => v + 0), expected, `${c.op} reference`);
+    assert.deepEqual(Array.from(toFloat64(ort.data)), expected, `${c.op} onnxruntime`);
+  }
+});
