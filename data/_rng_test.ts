@@ -30,6 +30,16 @@ Deno.test("createRng() gives uniform, integer and normal draws with the right mo
   assert.ok(counts.every((k) => Math.abs(k / n - 0.2) < 0.015));
 });
 
+Deno.test("createRng().int() is unbiased for a bound that does not divide 2^32", () => {
+  // n = 3·2^30: plain `u32 % n` would land below 2^30 half of the time (u32 in [n, 2^32) wraps
+  // there); uniform draws land there a third of the time
+  const rng = createRng(5);
+  const n = 3 * 2 ** 30;
+  let low = 0;
+  for (let i = 0; i < 30_000; i++) if (rng.int(n) < 2 ** 30) low++;
+  assert.ok(Math.abs(low / 30_000 - 1 / 3) < 0.02, `${low / 30_000}`);
+});
+
 Deno.test("createRng() rejects a non-integer seed and bound", () => {
   assert.throws(() => createRng(0.5), RangeError);
   assert.throws(() => createRng(1).int(0), RangeError);

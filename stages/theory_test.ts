@@ -23,7 +23,9 @@ function riccatiG(r: Record<string, number>): number {
 
 Deno.test("theory stages write every figure; theory_vs_gd.csv rows recompute from themselves", async () => {
   const out = await Deno.makeTempDir({ prefix: "theory-out-" });
-  const r = await runEngine(["--only", "theory", "--scale", "smoke", "--out", out]);
+  // the GD check also at half the step (at smoke scale kappaLimit is kappa itself)
+  const args = ["--only", "theory", "--scale", "smoke", "--set", "theory-vs-gd.kappaLimit=0.01"];
+  const r = await runEngine([...args, "--out", out]);
   assert.equal(r.code, 0, r.stderr);
   for (
     const name of [
@@ -56,5 +58,28 @@ Deno.test("theory stages write every figure; theory_vs_gd.csv rows recompute fro
   }
   assert.ok(checked > rows.length / 2, `checked ${checked} of ${rows.length} rows`);
   console.log(`recomputed ${checked} of ${rows.length} rows`);
+
+  // the summaries the report judges
+  const plan = JSON.parse((await runEngine([...args, "--out", out, "--dry-run", "--json"])).stdout);
+  const summary = async (id: string) => {
+    const key = plan.stages.find((s: { id: string }) => s.id === id).key;
+    return JSON.parse(await Deno.readTextFile(join(out, "cache", key, "files", "summary.json")));
+  };
+  const gd = await summary("theory-vs-gd");
+  assert.deepEqual([gd.kappa, gd.limit.kappa], [0.02, 0.01]);
+  for (const c of gd.cases) {
+    const half = gd.limit.cases.find((l: { case: string }) => l.case === c.case);
+    // GD's error is first order in the step: about half at half the step, measured, not copied
+    if (c.maxAbsErrOverA > 1e-6) {
+      const ratio = half.maxAbsErrOverA / c.maxAbsErrOverA;
+      assert.ok(ratio > 0.3 && ratio < 0.7, `${c.case}: ${ratio}`);
+    }
+  }
+  // S2: β* is on the grid and no grid point beats it
+  const phase = await summary("phase-diagram");
+  assert.ok(
+    Math.abs(Math.log10(phase.betaAtMaxZeta / phase.betaStar)) < 1e-9,
+    JSON.stringify(phase),
+  );
   await Deno.remove(out, { recursive: true });
 });
