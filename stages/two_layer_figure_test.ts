@@ -1,7 +1,9 @@
 // The Figure 1 / Appendix C collector's aggregation over seeds: seed means with a min-max band,
 // diverged seeds left out of the mean and labelled; the band renders through vega-lite.
 import assert from "node:assert/strict";
-import { plotRows, type RunFile } from "./two_layer_figure.ts";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { plotRows, type RunFile, twoLayerFigureStage } from "./two_layer_figure.ts";
 import { widthPanelsSpec, zetaCurvesSpec } from "./figures/two_layer.ts";
 import { toSvg } from "./figures/_vega.ts";
 import type { RunParams } from "./_two_layer_train.ts";
@@ -48,5 +50,75 @@ Deno.test("the ζ(t) and width-panel specs draw a band and a line from the aggre
     const svg = await toSvg({ ...spec, data: { values: rows } } as Parameters<typeof toSvg>[0]);
     assert.match(svg, /aria-roledescription="area mark"/);
     assert.match(svg, /aria-roledescription="line mark"/);
+  }
+});
+
+Deno.test("the figure1 collector averages seeds within one width and summarises the corrected runs only", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const at = (
+      seed: number,
+      zetas: number[],
+      width: number,
+      table = "corrected",
+      name = "meanField",
+    ) => {
+      const r = run(seed, zetas);
+      return { ...r, summary: { ...r.summary, width, table, name } };
+    };
+    const files = [
+      at(0, [0, 0.2], 100),
+      at(1, [0, 0.4], 100),
+      at(0, [0, 2], 1000),
+      at(1, [0, 4], 1000),
+      at(0, [0, 0.01], 1000, "corrected", "ntk"),
+      at(0, [0, 0.05], 1000, "literal", "ntk"),
+    ];
+    const inputs: Record<string, string> = {};
+    for (const [i, f] of files.entries()) {
+      inputs[`run${i}`] = join(root, `run${i}`);
+      await Deno.mkdir(inputs[`run${i}`]);
+      await Deno.writeTextFile(join(inputs[`run${i}`], "run.json"), JSON.stringify(f));
+    }
+    const outDir = join(root, "out");
+    await Deno.mkdir(outDir);
+    const stage = twoLayerFigureStage("figure1", []);
+    await stage.run({
+      id: stage.id,
+      params: stage.params,
+      inputs,
+      outDir,
+      workDir: join(root, "work"),
+      threads: 1,
+      progress: () => {},
+      log: () => {},
+    });
+    const widths: Record<string, string>[] = parse(
+      await Deno.readTextFile(join(outDir, "figures", "figure1_widths.csv")),
+      { columns: true },
+    );
+    const meanField = (d: string) =>
+      widths.filter((r) =>
+        r.parametrisation === "standard mean-field" && r.d === d && r.step === "50"
+      )
+        .map((r) => [r.seeds, Number(r.zeta)]);
+    assert.deepEqual(meanField("100"), [["2", 0.30000000000000004]]);
+    assert.deepEqual(meanField("1000"), [["2", 3]]);
+    const summary = JSON.parse(await Deno.readTextFile(join(outDir, "summary.json")));
+    assert.equal(summary.runs.length, 5);
+    // the literal table's list: the literal NTK run, and the corrected mean-field runs where no
+    // literal run exists
+    assert.deepEqual(
+      summary.literal.map((r: { table: string; parametrisation: string }) =>
+        `${r.table} ${r.parametrisation}`
+      ).sort(),
+      ["corrected meanField", "corrected meanField", "literal ntk"],
+    );
+    const ntk = summary.runs.filter((r: { parametrisation: string }) =>
+      r.parametrisation === "ntk"
+    );
+    assert.deepEqual(ntk.map((r: { zetaFinal: number }) => r.zetaFinal), [0.01]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });
