@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeToyRepo, type ToyRepo } from "./testdata/toy_repo.ts";
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { makeToyRepo, type ToyRepo, waitFor } from "./testdata/toy_repo.ts";
 
 async function tmpEntries(out: string): Promise<string[]> {
   const names: string[] = [];

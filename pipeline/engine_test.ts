@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeToyRepo } from "./testdata/toy_repo.ts";
+import { makeToyRepo, waitFor } from "./testdata/toy_repo.ts";
 
 const SAFE = ["--only", "totals,other"]; // everything but the slow and failing stages
 
@@ -161,14 +161,6 @@ Deno.test("run: a stage computes with its declared threads whatever --jobs is", 
   await Deno.remove(seen, { recursive: true });
   await repo.dispose();
 });
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 Deno.test("run --jobs 2: a stage of 2 threads runs alone, the next one waits for it", async () => {
   const repo = await makeToyRepo();

@@ -1,9 +1,8 @@
 // The Figure 2 collector on hand-written run.json files: seed means over the runs that did not
 // diverge, and a diverged run's accuracy kept apart (a cross, not a point of the mean).
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { parse } from "csv-parse/sync";
 import { figure2Stage } from "./figure2.ts";
+import { runCollector } from "./testdata/collector.ts";
 
 function runFile(seed: number, zeta: number, diverged = false) {
   return {
@@ -32,28 +31,8 @@ function runFile(seed: number, zeta: number, diverged = false) {
 Deno.test("figure2 averages the measures over the seeds that did not diverge", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const inputs: Record<string, string> = {};
     const files = [runFile(0, 0.1), runFile(1, 0.3), runFile(2, 50, true)];
-    for (const [i, f] of files.entries()) {
-      inputs[`run${i}`] = join(root, `run${i}`);
-      await Deno.mkdir(inputs[`run${i}`]);
-      await Deno.writeTextFile(join(inputs[`run${i}`], "run.json"), JSON.stringify(f));
-    }
-    const outDir = join(root, "out");
-    await Deno.mkdir(outDir);
-    const stage = figure2Stage([]);
-    await stage.run({
-      id: stage.id,
-      params: stage.params,
-      inputs,
-      outDir,
-      workDir: join(root, "work"),
-      threads: 1,
-      progress: () => {},
-      log: () => {},
-    });
-    const csv = (name: string): Record<string, string>[] =>
-      parse(Deno.readTextFileSync(join(outDir, "figures", `${name}.csv`)), { columns: true });
+    const { csv } = await runCollector(figure2Stage([]), files, root);
     const zeta = csv("figure2_measures").filter((r) => r.measure === "ζ (NTK change)");
     assert.deepEqual(zeta.map((r) => [r.step, Number(r.value), r.seeds]), [
       ["0", 0, "2"],

@@ -2,8 +2,8 @@
 // diverged seeds left out of the mean and labelled; the band renders through vega-lite.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parse } from "csv-parse/sync";
 import { plotRows, type RunFile, twoLayerFigureStage } from "./two_layer_figure.ts";
+import { runCollector } from "./testdata/collector.ts";
 import { widthPanelsSpec, zetaCurvesSpec } from "./figures/two_layer.ts";
 import { toSvg } from "./figures/_vega.ts";
 import type { RunParams } from "./_two_layer_train.ts";
@@ -74,29 +74,8 @@ Deno.test("the figure1 collector averages seeds within one width and summarises 
       at(0, [0, 0.01], 1000, "corrected", "ntk"),
       at(0, [0, 0.05], 1000, "literal", "ntk"),
     ];
-    const inputs: Record<string, string> = {};
-    for (const [i, f] of files.entries()) {
-      inputs[`run${i}`] = join(root, `run${i}`);
-      await Deno.mkdir(inputs[`run${i}`]);
-      await Deno.writeTextFile(join(inputs[`run${i}`], "run.json"), JSON.stringify(f));
-    }
-    const outDir = join(root, "out");
-    await Deno.mkdir(outDir);
-    const stage = twoLayerFigureStage("figure1", []);
-    await stage.run({
-      id: stage.id,
-      params: stage.params,
-      inputs,
-      outDir,
-      workDir: join(root, "work"),
-      threads: 1,
-      progress: () => {},
-      log: () => {},
-    });
-    const widths: Record<string, string>[] = parse(
-      await Deno.readTextFile(join(outDir, "figures", "figure1_widths.csv")),
-      { columns: true },
-    );
+    const { outDir, csv } = await runCollector(twoLayerFigureStage("figure1", []), files, root);
+    const widths = csv("figure1_widths");
     const meanField = (d: string) =>
       widths.filter((r) =>
         r.parametrisation === "standard mean-field" && r.d === d && r.step === "50"

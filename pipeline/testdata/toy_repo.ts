@@ -74,3 +74,16 @@ export async function makeToyRepo(): Promise<ToyRepo> {
   };
   return repo;
 }
+
+/** Polls `check` every 25 ms until it holds; throws naming `what` after `ms`. */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  ms = 20_000,
+): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
