@@ -62,3 +62,35 @@ Deno.test("accuracySpec() keeps diverged rows out of the mean and bar layers and
   assert.notDeepEqual(linePaths(averaged), linePaths(without));
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("accuracySpec() draws the seed mean as the line and mean ± 1 sample SD as the bars", async () => {
+  const { compile } = await import("vega-lite");
+  const vega = await import("vega");
+  const accs = [[0.5, 0.52, 0.6], [0.4, 0.41, 0.45]]; // skewed, so that mean ≠ median
+  const rows = accs.flatMap((xs, i) =>
+    xs.map((accuracy, seed) => ({ sigma: 2 ** i, seed, split: "test", accuracy }))
+  );
+  const spec = { ...accuracySpec("t", ["s"]), data: { values: rows } };
+  const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: "none" });
+  await view.runAsync();
+  type Node = { marktype?: string; role?: string; items?: Node[]; y?: number; y2?: number };
+  const marks = (n: Node, out: Node[] = []): Node[] => {
+    if (n.marktype && n.role === "mark") out.push(n);
+    for (const k of n.items ?? []) marks(k, out);
+    return out;
+  };
+  const all = marks((view.scenegraph() as unknown as { root: Node }).root);
+  const y = view.scale("y") as unknown as { invert(px: number): number };
+  const line = all.find((m) => m.marktype === "line")!.items!.map((i) => y.invert(i.y!));
+  const bars = all.find((m) => m.marktype === "rule")!.items!.map((i) =>
+    [y.invert(i.y!), y.invert(i.y2!)].sort((a, b) => a - b)
+  );
+  view.finalize();
+  accs.forEach((xs, i) => {
+    const mean = xs.reduce((a, b) => a + b) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+    assert.ok(Math.abs(line[i] - mean) < 1e-9, `line ${line[i]} vs mean ${mean}`);
+    assert.ok(Math.abs(bars[i][0] - (mean - sd)) < 1e-9, `bar ${bars[i]} vs ${mean} ± ${sd}`);
+    assert.ok(Math.abs(bars[i][1] - (mean + sd)) < 1e-9, `bar ${bars[i]} vs ${mean} ± ${sd}`);
+  });
+});
