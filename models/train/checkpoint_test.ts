@@ -17,18 +17,22 @@ import { train, type TrainOptions } from "./trainer.ts";
 const SPEC = { sizes: [6, 12, 3], bias: true };
 const BATCH = 8;
 
+/** The MLP's training step with `sgd` (plain SGD without). */
+const mlpStep = (name: string, sgd?: { momentum: number; weightDecay: number }) =>
+  trainStep({
+    name,
+    dtype: "float32",
+    batch: BATCH,
+    inputShape: [6],
+    forward: (b, xt) => mlp(b, xt, SPEC),
+    loss: { kind: "softmax_ce", labels: "index" },
+    sgd,
+  });
+
 function options(dir: string): TrainOptions {
   const { x, y } = blobs(36, 6, 3, 1);
   return {
-    step: trainStep({
-      name: "ckpt_mlp",
-      dtype: "float32",
-      batch: BATCH,
-      inputShape: [6],
-      forward: (b, xt) => mlp(b, xt, SPEC),
-      loss: { kind: "softmax_ce", labels: "index" },
-      sgd: { momentum: 0.9, weightDecay: 5e-4 },
-    }),
+    step: mlpStep("ckpt_mlp", { momentum: 0.9, weightDecay: 5e-4 }),
     params: initDense(mlpLayers(SPEC), { rule: "kaiming", seed: 3, dtype: "float32" }),
     data: {
       count: 36,
@@ -279,14 +283,7 @@ Deno.test("train() stops at step 1 when a parameter is not finite though the los
   const base = options("unused");
   // plain SGD: a bias of −∞ before a ReLU gives that unit 0 output and 0 gradient, so the loss
   // stays finite and the bias stays −∞; only the parameter check can notice
-  const step = trainStep({
-    name: "inf_bias_mlp",
-    dtype: "float32",
-    batch: BATCH,
-    inputShape: [6],
-    forward: (b, xt) => mlp(b, xt, SPEC),
-    loss: { kind: "softmax_ce", labels: "index" },
-  });
+  const step = mlpStep("inf_bias_mlp");
   const params = { ...base.params };
   const bias = Float32Array.from(params["fc1.bias"] as Float32Array);
   bias[0] = -Infinity;

@@ -118,8 +118,8 @@ const CASES: readonly Case[] = [
     forward: (b, [x]) => b.emit("Cast", [x], { to: 11 }),
   },
   {
-    // through float32 and back: values and step are multiples of 2^-6, exact in float32, so the
-    // float32 rounding does not enter the central differences
+    // through float32 and back: values and step are multiples of 2^-6, so x ± h is exact in
+    // float32 (the default step, 1e-5, would be mostly rounded away)
     name: "Cast float64->float32->float64",
     shapes: { X: [2, 3] },
     forward: (b, [x]) => b.emit("Cast", [b.emit("Cast", [x], { to: 1 })], { to: 11 }),
