@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createRng, deriveSeed } from "./_rng.ts";
+import { createRngFromState } from "../models/rng.ts";
 
 Deno.test("createRng() is deterministic per seed and differs across seeds", () => {
   const a = createRng(42);
@@ -48,4 +49,29 @@ Deno.test("createRng() rejects a non-integer seed and bound", () => {
 Deno.test("deriveSeed() gives distinct seeds per index", () => {
   const seeds = new Set(Array.from({ length: 100 }, (_, i) => deriveSeed(7, i)));
   assert.equal(seeds.size, 100);
+});
+
+Deno.test("deriveSeed() never hands a child the parent's own seeding words", () => {
+  // createRng(seed) starts xoshiro128** from four SplitMix32 outputs of the seed (models/rng.ts).
+  // A child seed equal to one of them would start the child's stream from the parent's state
+  // instead of an unrelated one. deriveSeed() hashes index + 1: index 0 hashed as 0 would give
+  // exactly the first word.
+  const fmix = (x: number) => {
+    let z = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  const seeding = (seed: number) => [1, 2, 3, 4].map((k) => fmix((seed + k * 0x9e3779b9) >>> 0));
+  // The words written out here are the ones createRng() starts from.
+  for (const seed of [0, 1, 99]) {
+    const a = createRngFromState(seeding(seed) as [number, number, number, number]);
+    const b = createRng(seed);
+    for (let j = 0; j < 4; j++) assert.equal(a.nextUint32(), b.nextU32(), `seed ${seed}`);
+  }
+  for (let seed = 0; seed < 500; seed++) {
+    const words = new Set(seeding(seed));
+    for (let i = 0; i < 8; i++) {
+      assert.ok(!words.has(deriveSeed(seed, i)), `seed ${seed}, index ${i}`);
+    }
+  }
 });

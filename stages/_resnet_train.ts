@@ -66,6 +66,22 @@ export function resnetPlan(p: ResnetParams): RunPlan & { evals: NonNullable<RunP
   };
 }
 
+/**
+ * The training batches' augmentation: kuangliu's random crop (padding 4, black after
+ * normalisation) and flip, drawn afresh for every (epoch, batch) from the run's seed.
+ */
+export function resnetAugment(
+  p: Pick<ResnetParams, "seed" | "batch">,
+): (x: Float32Array | Float64Array, epoch: number, batch: number) => Float32Array {
+  const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]);
+  return (x, e, b) =>
+    augmentCrop(
+      { shape: [p.batch, 3, 32, 32], data: x as Float32Array },
+      deriveSeed(p.seed, e * 100_000 + b),
+      { fill },
+    ).data;
+}
+
 export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> {
   const p = ctx.params;
   const plan = resnetPlan(p);
@@ -82,7 +98,6 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
     sigma: p.sigma,
   });
   const n = trainSet.labels.length;
-  const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]); // black padding after normalisation
   const saved = `${ctx.workDir}/epochs.json`;
   const epochs = await loadLog<Row[]>(saved, []);
   const perEpoch = Math.floor(n / p.batch);
@@ -94,12 +109,7 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
       x: trainSet.x.data,
       y: trainSet.labels,
       batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),
-      augment: (x, e, b) =>
-        augmentCrop(
-          { shape: [p.batch, 3, 32, 32], data: x as Float32Array },
-          deriveSeed(p.seed, e * 100_000 + b),
-          { fill },
-        ).data,
+      augment: resnetAugment(p),
     },
     schedule: cosineAnnealingLr({ lr: p.lr }, { tMax: p.epochs }),
     epochs: p.epochs,
