@@ -53,8 +53,8 @@ Deno.test("deriveSeed() gives distinct seeds per index", () => {
 
 Deno.test("deriveSeed() never hands a child the parent's own seeding words", () => {
   // createRng(seed) starts xoshiro128** from four SplitMix32 outputs of the seed (models/rng.ts).
-  // A child seed equal to one of them would start the child's stream from the parent's state
-  // instead of an unrelated one. deriveSeed() hashes index + 1: index 0 hashed as 0 would give
+  // A child seed equal to one of them would seed the child's stream with a word of the parent's
+  // state instead of an unrelated number. deriveSeed() hashes index + 1: index 0 hashed as 0 would give
   // exactly the first word.
   const fmix = (x: number) => {
     let z = Math.imul(x ^ (x >>> 16), 0x85ebca6b);

@@ -97,3 +97,56 @@ Deno.test("BatchFeeder rejects inputs and targets that do not fit the graph, nam
     /Expected targets for "labels" \[1\] int64 but found Float32Array of length 4 for 4 rows/,
   );
 });
+
+Deno.test("BatchFeeder takes BigInt64Array labels, and refuses integer targets that are not one label per row", () => {
+  const labels = new BatchFeeder(
+    { count: 4, x: x4, y: BigInt64Array.of(2n, 0n, 3n, 1n) },
+    xInfo(2),
+    { name: "y", dtype: "int64", shape: [2] },
+  );
+  assert.deepEqual([...(labels.feeds([2, 1]).y as BigInt64Array)], [3n, 0n]);
+  // one-hot rows stored as bytes are not labels
+  assert.throws(
+    () =>
+      new BatchFeeder({ count: 4, x: x4, y: new Uint8Array(4 * 2) }, xInfo(2), {
+        name: "y",
+        dtype: "float32",
+        shape: [2, 2],
+      }),
+    /Expected targets for "y" \[2,2\] float32 but found Uint8Array of length 8 for 4 rows/,
+  );
+  // labels into a float target of one column: no one-hot of width 1
+  assert.throws(
+    () =>
+      new BatchFeeder({ count: 4, x: x4, y: Uint8Array.of(0, 0, 0, 0) }, xInfo(2), {
+        name: "y",
+        dtype: "float32",
+        shape: [2, 1],
+      }),
+    /Expected targets for "y" \[2,1\] float32/,
+  );
+});
+
+Deno.test("BatchFeeder converts consecutive rows of another float type, views the last rows, and refuses a negative index", () => {
+  const x64 = Float64Array.from(x4);
+  const targets = Float32Array.from({ length: 4 }, (_, i) => i / 4);
+  const feeder = new BatchFeeder(
+    { count: 4, x: x64, y: targets },
+    xInfo(2),
+    { name: "y", dtype: "float64", shape: [2, 1] },
+  );
+  const fed = feeder.feeds([1, 2]);
+  assert.ok(fed.x instanceof Float32Array, "x is fed as the graph's float32");
+  assert.deepEqual(nums(fed.x), [2, 3, 4, 5]);
+  assert.ok(fed.y instanceof Float64Array, "y is fed as the graph's float64");
+  assert.deepEqual(nums(fed.y), [0.25, 0.5]);
+  const same = new BatchFeeder(
+    { count: 4, x: x4, y: targets },
+    xInfo(2),
+    { name: "y", dtype: "float32", shape: [2, 1] },
+  );
+  const last = same.feeds([2, 3]);
+  assert.equal(last.x.buffer, x4.buffer, "the last rows are a view too");
+  assert.deepEqual(nums(last.x), [4, 5, 6, 7]);
+  assert.throws(() => same.feeds([-1, 0]), /Expected a row index in \[0, 4\) but found -1/);
+});

@@ -10,6 +10,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
   loadCheckpoint,
+  saveCheckpoint,
 } from "./checkpoint.ts";
 import { cosineAnnealingLr } from "./schedule.ts";
 import { train, type TrainOptions } from "./trainer.ts";
@@ -85,6 +86,7 @@ Deno.test("train() resumed from a checkpoint after a crash ends bit-identical to
       );
     }
     assert.deepEqual(bytes(resumed.losses), bytes(full.losses));
+    assert.deepEqual(bytes(resumed.accuracies), bytes(full.accuracies));
     const last = await loadCheckpoint(`${root}/full`);
     assert.equal(last?.step, 20);
   } finally {
@@ -101,17 +103,26 @@ Deno.test("decodeCheckpoint() round-trips and rejects a corrupted payload", asyn
     infos: [
       { name: "a", dtype: "float32" as const, shape: [2, 2] },
       { name: "b", dtype: "float64" as const, shape: [3] },
+      { name: "c", dtype: "int64" as const, shape: [2] },
+      { name: "d", dtype: "bool" as const, shape: [3] },
     ],
-    tensors: { a: new Float32Array([1, -2, 3.5, NaN]), b: new Float64Array([Math.PI, -0, 1e-300]) },
+    tensors: {
+      a: new Float32Array([1, -2, 3.5, NaN]),
+      b: new Float64Array([Math.PI, -0, 1e-300]),
+      c: BigInt64Array.of(-4611686018427387909n, 258n),
+      d: Uint8Array.of(1, 0, 1),
+    },
     losses: new Float64Array([0.5, 0.25, 0.125]),
     accuracies: new Float64Array([NaN, 1, 0.5]),
   };
   const enc = await encodeCheckpoint(ck);
   const dec = await decodeCheckpoint(enc);
-  assert.deepEqual(bytes(dec.tensors.a), bytes(ck.tensors.a));
-  assert.deepEqual(bytes(dec.tensors.b), bytes(ck.tensors.b));
+  for (const name of ["a", "b", "c", "d"] as const) {
+    assert.deepEqual(bytes(dec.tensors[name]), bytes(ck.tensors[name]), name);
+  }
   assert.deepEqual([dec.step, dec.epoch, dec.batch, dec.graph], [3, 1, 2, "g"]);
   assert.deepEqual(bytes(dec.losses), bytes(ck.losses));
+  assert.deepEqual(bytes(dec.accuracies), bytes(ck.accuracies));
   enc[enc.length - 1] ^= 1;
   await assert.rejects(decodeCheckpoint(enc), CheckpointError);
 });
@@ -293,4 +304,176 @@ Deno.test("train() stops at step 1 when a parameter is not finite though the los
   assert.equal(r.step, 1);
   assert.equal(r.losses.length, 1);
   assert.ok(Number.isFinite(r.losses[0]));
+});
+
+Deno.test("decodeCheckpoint() rejects another file's magic and another format version", async () => {
+  const ck = {
+    graph: "g",
+    step: 1,
+    epoch: 0,
+    batch: 1,
+    infos: [{ name: "a", dtype: "float32" as const, shape: [2] }],
+    tensors: { a: new Float32Array([1, 2]) },
+    losses: new Float64Array([0.5]),
+    accuracies: new Float64Array([1]),
+  };
+  const magic = await encodeCheckpoint(ck);
+  magic[0] ^= 1;
+  await assert.rejects(
+    decodeCheckpoint(magic, "x.bin"),
+    (e: Error) =>
+      e instanceof CheckpointError && /Expected checkpoint magic "OTCK" in "x.bin"/.test(e.message),
+  );
+  const version = await encodeCheckpoint(ck);
+  new DataView(version.buffer).setUint32(4, 2, true);
+  await assert.rejects(
+    decodeCheckpoint(version, "x.bin"),
+    (e: Error) =>
+      e instanceof CheckpointError &&
+      /Expected checkpoint version 1 in "x.bin" but found 2/.test(e.message),
+  );
+});
+
+Deno.test("saveCheckpoint() that fails keeps the previous checkpoint; loadCheckpoint() reports only a missing one as none", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.equal(await loadCheckpoint(dir), undefined);
+    const ck = {
+      graph: "g",
+      step: 4,
+      epoch: 1,
+      batch: 0,
+      infos: [{ name: "a", dtype: "float32" as const, shape: [2] }],
+      tensors: { a: new Float32Array([1, 2]) },
+      losses: new Float64Array(4),
+      accuracies: new Float64Array(4),
+    };
+    await saveCheckpoint(dir, ck);
+    // a checkpoint that cannot be encoded (its tensor is missing) fails after the file is opened
+    await assert.rejects(saveCheckpoint(dir, { ...ck, step: 8, tensors: {} }));
+    assert.equal((await loadCheckpoint(dir))?.step, 4);
+    // anything but a missing file is an error, not "no checkpoint"
+    const odd = `${dir}/odd`;
+    await Deno.mkdir(`${odd}/${CHECKPOINT_FILE}`, { recursive: true });
+    await assert.rejects(loadCheckpoint(odd));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train() resumes only when asked, refuses a checkpoint whose tensors differ, and a resumed run logs only its own updates", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await train({ ...options(dir), maxSteps: 10 });
+    assert.equal((await loadCheckpoint(dir))?.step, 10);
+    const logged: number[] = [];
+    const log = { logEvery: 1, onLog: (step: number) => void logged.push(step) };
+    const fresh = await train({ ...options(dir), ...log, maxSteps: 3, checkpoint: undefined });
+    const again = await train({ ...options(dir), ...log, maxSteps: 3 });
+    assert.deepEqual(logged, [0, 1, 2, 3, 0, 1, 2, 3], "without resume a run starts at step 0");
+    assert.ok(!fresh.diverged && !again.diverged);
+    assert.deepEqual(bytes(again.losses), bytes(fresh.losses));
+    logged.length = 0;
+    const resumed = await train({ ...options(dir), ...log, maxSteps: 13, resume: true });
+    assert.equal(resumed.step, 13);
+    assert.deepEqual(logged, [11, 12, 13]);
+    // the same graph name with other tensors (plain SGD keeps no momentum)
+    await assert.rejects(
+      train({ ...options(dir), step: mlpStep("ckpt_mlp"), resume: true }),
+      CheckpointError,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train() with only checkpoint.everySteps saves at its multiples, not at epoch ends", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const saved: number[] = [];
+    await train({
+      ...options(dir),
+      checkpoint: { dir, everySteps: 6, beforeSave: (step) => void saved.push(step) },
+    });
+    assert.deepEqual(saved, [6, 12, 18]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("train() logs each update's loss and accuracy, at step 0, every logEvery updates and after the last", async () => {
+  const seen: [number, number, number][] = [];
+  const progress: number[][] = [];
+  const r = await train({
+    ...options("unused"),
+    checkpoint: undefined,
+    maxSteps: 7,
+    logEvery: 3,
+    onLog: (step, info) => void seen.push([step, info.loss, info.accuracy]),
+    onProgress: (done, total) => void progress.push([done, total]),
+  });
+  assert.equal(r.diverged, false);
+  if (r.diverged) return;
+  assert.deepEqual(seen.map(([s]) => s), [0, 3, 6, 7]);
+  assert.ok(Number.isNaN(seen[0][1]) && Number.isNaN(seen[0][2]));
+  assert.equal(r.losses.length, 7);
+  assert.equal(r.accuracies.length, 7);
+  // batch accuracies of 8 rows are multiples of 1/8; the losses are positive cross-entropies
+  for (let k = 0; k < 7; k++) {
+    assert.ok(Number.isInteger(r.accuracies[k] * 8) && r.accuracies[k] <= 1, `accuracy ${k}`);
+    assert.ok(r.losses[k] > 0 && Number.isFinite(r.losses[k]), `loss ${k}`);
+  }
+  for (const [step, loss, accuracy] of seen.slice(1)) {
+    assert.equal(loss, r.losses[step - 1], `loss at ${step}`);
+    assert.equal(accuracy, r.accuracies[step - 1], `accuracy at ${step}`);
+  }
+  assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7].map((k) => [k, 7]));
+});
+
+Deno.test("train() passes data.augment the epoch and batch index of each batch", async () => {
+  const base = options("unused");
+  const calls: [number, number][] = [];
+  await train({
+    ...base,
+    checkpoint: undefined,
+    maxSteps: 6,
+    data: { ...base.data, augment: (xb, epoch, batch) => (calls.push([epoch, batch]), xb.slice()) },
+  });
+  assert.deepEqual(calls, [[0, 0], [0, 1], [0, 2], [0, 3], [1, 0], [1, 1]]);
+});
+
+Deno.test("train() rejects an epoch with another number of batches and a schedule without a graph's rate", async () => {
+  const base = options("unused");
+  const batches = (epoch: number) => base.data.batches(epoch).slice(0, epoch === 1 ? 3 : 4);
+  await assert.rejects(
+    train({ ...base, checkpoint: undefined, data: { ...base.data, batches } }),
+    (e: Error) =>
+      e instanceof RangeError && /Expected 4 batches in epoch 1 but found 3/.test(e.message),
+  );
+  await assert.rejects(
+    train({ ...base, checkpoint: undefined, schedule: () => ({ eta: 0.1 }) }),
+    (e: Error) =>
+      e instanceof RangeError && /Expected a learning rate for input "lr"/.test(e.message),
+  );
+});
+
+Deno.test("train() reports a non-finite initial parameter as divergence at step 0", async () => {
+  const base = options("unused");
+  const params = { ...base.params };
+  const bias = Float32Array.from(params["fc1.bias"] as Float32Array);
+  bias[0] = -Infinity;
+  params["fc1.bias"] = bias;
+  const step = mlpStep("inf_bias_mlp");
+  const logged: number[] = [];
+  const withLog = await train({
+    ...base,
+    step,
+    params,
+    checkpoint: undefined,
+    onLog: (k) => void logged.push(k),
+  });
+  assert.deepEqual([withLog.diverged, withLog.step, logged], [true, 0, []]);
+  // no update at all: the parameters returned are checked too
+  const none = await train({ ...base, step, params, checkpoint: undefined, maxSteps: 0 });
+  assert.deepEqual([none.diverged, none.step], [true, 0]);
 });

@@ -113,3 +113,51 @@ Deno.test("NtkProbe alignment A_l of an MLP equals ‖W_{l+1}W_l‖/(‖W_{l+1}�
     await probe.release();
   }
 });
+
+Deno.test("NtkProbe paramChange counts the biases: ‖θ − θ0‖/‖θ0‖ over weights and biases", async () => {
+  const layers = mlpLayers({ sizes: [5, 7, 3], bias: true });
+  const params = initDense(layers, { rule: "kaiming", seed: 2, dtype: "float64" });
+  const probe = await NtkProbe.create({
+    layers,
+    probe: createRng(1).fillNormal(new Float64Array(2 * 5)),
+    dtype: "float64",
+    rates: { lr: 0.1 },
+    threads: 1,
+  });
+  try {
+    await probe.setReference(params);
+    // only the biases move, each by 0.5
+    const moved = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [
+        k,
+        k.endsWith(".bias") ? (v as Float64Array).map((x) => x + 0.5) : v,
+      ]),
+    );
+    const all = Object.values(params) as Float64Array[];
+    const biases = all.filter((_, i) => Object.keys(params)[i].endsWith(".bias"));
+    const count = biases.reduce((s, v) => s + v.length, 0);
+    const want = Math.sqrt(0.25 * count / all.reduce((s, v) => s + dot(v, v), 0));
+    const m = await probe.measure(moved);
+    assert.ok(rel(m.paramChange, want) < 1e-12, `${m.paramChange} vs ${want}`);
+    assert.deepEqual(m.normRatio, [1, 1], "the weights did not move");
+  } finally {
+    await probe.release();
+  }
+});
+
+Deno.test("NtkProbe.create() refuses a probe set without a whole row", async () => {
+  const layers = mlpLayers({ sizes: [5, 7, 3], bias: true });
+  for (const length of [0, 7]) {
+    await assert.rejects(
+      NtkProbe.create({
+        layers,
+        probe: new Float64Array(length),
+        dtype: "float64",
+        rates: { lr: 0.1 },
+      }),
+      (e: Error) =>
+        e instanceof RangeError &&
+        e.message === `Expected probe rows of 5 values but found ${length}`,
+    );
+  }
+});

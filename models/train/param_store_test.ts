@@ -70,3 +70,45 @@ Deno.test("finiteFloat32() and finiteOnHost() find NaN and ±Inf anywhere, and n
   assert.equal(store(NaN, 0).finiteOnHost(), false);
   assert.equal(store(0, -Infinity).finiteOnHost(), false);
 });
+
+Deno.test("ParamStore rejects a missing or wrongly sized initial value, naming it", () => {
+  const infos = [
+    { name: "w", dtype: "float32" as const, shape: [2, 3] },
+    { name: "b", dtype: "float32" as const, shape: [3] },
+  ];
+  assert.throws(
+    () => new ParamStore(infos, { w: new Float32Array(6) }),
+    (e: Error) => e instanceof RangeError && /Expected an initial value for "b"/.test(e.message),
+  );
+  assert.throws(
+    () => new ParamStore(infos, { w: new Float32Array(5), b: new Float32Array(3) }),
+    (e: Error) =>
+      e instanceof RangeError && /Expected 6 values for "w" but found 5/.test(e.message),
+  );
+});
+
+Deno.test("ParamStore.host() returns copies, also where some values are tensors and some host arrays", async () => {
+  const infos = [
+    { name: "w", dtype: "float32" as const, shape: [2] },
+    { name: "v", dtype: "float32" as const, shape: [2] },
+  ];
+  const store = new ParamStore(infos, { w: new Float32Array([1, 2]), v: new Float32Array(2) });
+  try {
+    const first = await store.host();
+    (first.w as Float32Array)[0] = 99;
+    assert.deepEqual(
+      (await store.host()).w,
+      new Float32Array([1, 2]),
+      "a caller's edit stays its own",
+    );
+    store.update({
+      w_next: new Float32Array([3, 4]),
+      v_next: new ort.Tensor("float32", new Float32Array([5, 6]), [2]),
+    });
+    const host = await store.host();
+    assert.deepEqual(host.w, new Float32Array([3, 4]));
+    assert.deepEqual(host.v, new Float32Array([5, 6]));
+  } finally {
+    await store.release();
+  }
+});

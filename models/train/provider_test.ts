@@ -103,3 +103,52 @@ Deno.test("graphForProvider() rewrites ResNet-18's per-image weight-gradient Con
   }
   for (const v of graph.outputs) assert.deepEqual(outs[1][v.name], outs[0][v.name], v.name);
 });
+
+Deno.test("ungroupSharedConvs() keeps Convs it cannot ungroup: one group, several channels per group, a bias", () => {
+  const build = (group: number, perGroup: number, bias: boolean) => {
+    const b = new GraphBuilder("kept");
+    const x = b.input("x", "float32", [2, group * perGroup, 9, 7]);
+    const w = b.constant(
+      "w",
+      "float32",
+      [3 * group, perGroup, 3, 3],
+      repeat(shared, group * perGroup),
+    );
+    const ins = bias
+      ? [x, w, b.constant("b", "float32", [3 * group], new Float32Array(3 * group).fill(1))]
+      : [x, w];
+    b.output(b.emit("Conv", ins, { pads: [1, 1, 1, 1], group }, { name: "y" }));
+    return b.build();
+  };
+  for (const [group, perGroup, bias] of [[1, 1, false], [4, 2, false], [4, 1, true]] as const) {
+    const graph = build(group, perGroup, bias);
+    assert.equal(
+      ungroupSharedConvs(graph),
+      graph,
+      `group ${group}, ${perGroup} per group, bias ${bias}`,
+    );
+  }
+});
+
+Deno.test("ungroupSharedConvs() refuses a new name that an existing node has", () => {
+  const graph = groupedConv(4, repeat(shared, 4));
+  const node = {
+    name: "y/ungrouped_conv",
+    op: "Identity" as const,
+    inputs: ["x"],
+    outputs: ["x_copy"],
+    attrs: {},
+  };
+  assert.throws(
+    () => ungroupSharedConvs({ ...graph, nodes: [...graph.nodes, node] }),
+    /Expected "y\/ungrouped_conv" to be a new name in "grouped" but it exists/,
+  );
+});
+
+Deno.test("Session.create() reports graphForProvider()'s own ProviderError for webgpu as it is", async () => {
+  await assert.rejects(
+    Session.create(groupedConv(4, "input"), { ep: "webgpu" }),
+    (e: Error) =>
+      e instanceof ProviderError && /Expected no grouped Conv in graph "grouped"/.test(e.message),
+  );
+});

@@ -97,3 +97,43 @@ Deno.test("Session.run() on the CPU returns host arrays", async () => {
     await s.release();
   }
 });
+
+Deno.test("checkCudaProvider() passes where both libraries are, and names only the one missing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(`${dir}/libonnxruntime_providers_shared.so`, new Uint8Array());
+    assert.throws(() => checkCudaProvider(`${dir}/`), (e: Error) => {
+      assert.ok(e instanceof ProviderError);
+      assert.match(e.message, /^Expected "libonnxruntime_providers_cuda\.so" next to/);
+      return true;
+    });
+    await Deno.writeFile(`${dir}/libonnxruntime_providers_cuda.so`, new Uint8Array());
+    checkCudaProvider(`${dir}/`);
+    // a folder of that name is no library
+    await Deno.remove(`${dir}/libonnxruntime_providers_shared.so`);
+    await Deno.mkdir(`${dir}/libonnxruntime_providers_shared.so`);
+    assert.throws(
+      () => checkCudaProvider(`${dir}/`),
+      /"libonnxruntime_providers_shared\.so" next to/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ortSessionOptions() leaves the thread count to ONNX Runtime (0) unless given", () => {
+  assert.equal(ortSessionOptions(negGraph("float32")).intraOpNumThreads, 0);
+  assert.equal(ortSessionOptions(negGraph("float32"), { threads: 3 }).intraOpNumThreads, 3);
+});
+
+Deno.test("Session.run() names an input it was not fed", async () => {
+  const s = await Session.create(negGraph("float64"), { threads: 1, spin: false });
+  try {
+    await assert.rejects(
+      s.run({ y: new Float64Array(2) }),
+      (e: Error) => e instanceof RangeError && /Expected a feed for input "x"/.test(e.message),
+    );
+  } finally {
+    await s.release();
+  }
+});
