@@ -80,3 +80,13 @@ Deno.test("CodeHasher.fingerprint() changes with an imported file, not with an u
   assert.equal(after.files["models/deep/g.ts"], undefined);
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("CodeHasher.fingerprint() refuses a module that imports a file outside the root", async () => {
+  const root = await makeRepo();
+  await Deno.writeTextFile(join(root, "stages", "out.ts"), 'import "../../elsewhere.ts";\n');
+  assert.throws(
+    () => new CodeHasher(root).fingerprint(toFileUrl(join(root, "stages", "out.ts")).href),
+    (e) => e instanceof RangeError && /elsewhere\.ts" to lie inside/.test(e.message),
+  );
+  await Deno.remove(root, { recursive: true });
+});

@@ -49,6 +49,17 @@ Deno.test("run killed with SIGKILL mid-write leaves no trusted entry; the next r
   await repo.dispose();
 });
 
+Deno.test("run deletes what an interrupted run left in cache/.tmp before it starts", async () => {
+  const repo = await makeToyRepo();
+  const left = join(repo.out, "cache", ".tmp", `${"a".repeat(64)}.1.0000abcd`, "files");
+  await Deno.mkdir(left, { recursive: true });
+  await Deno.writeTextFile(join(left, "half.txt"), "half");
+  const r = await repo.run(["run", "--only", "other"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await tmpEntries(repo.out), []);
+  await repo.dispose();
+});
+
 Deno.test("verify catches a flipped byte that kept size and mtime; the stage then reruns", async () => {
   const repo = await makeToyRepo();
   assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
@@ -127,13 +138,23 @@ Deno.test("two concurrent runs on one out/ do not corrupt it and build each stag
   const first = repo.spawn(args, { TOY_HOLD: hold });
   await waitFor(async () => (await tmpEntries(repo.out)).length > 0, "the first run to start");
   const second = repo.spawn(args, { TOY_HOLD: hold });
-  await new Promise((r) => setTimeout(r, 300));
+  let err = "";
+  const reading = (async () => {
+    const dec = new TextDecoder();
+    for await (const chunk of second.stderr) err += dec.decode(chunk);
+  })();
+  // the first run holds the lock until `hold` goes; release it only once the second waits for it
+  // (a fixed pause raced with the second's start on a loaded machine)
+  await waitFor(
+    () => Promise.resolve(/Waiting for .* held by pid \d+ \(run, since/.test(err)),
+    "the second run to wait",
+  );
   await Deno.remove(hold);
-  const [a, b] = await Promise.all([first.output(), second.output()]);
-  const err = new TextDecoder().decode(b.stderr);
+  const a = await first.output();
   assert.equal(a.code, 0, new TextDecoder().decode(a.stderr));
-  assert.equal(b.code, 0, err);
-  assert.match(err, /Waiting for .* held by pid \d+ \(run, since/);
+  assert.equal((await second.status).code, 0, err);
+  await second.stdout.cancel();
+  await reading;
   assert.match(err, /0 ran, 4 cached/);
   assert.deepEqual(await repo.runs(), { source: 1, double: 1, sum: 1, slow: 1 });
   assert.equal((await repo.run(["verify"])).code, 0);

@@ -8,6 +8,7 @@ Deno.test("run reruns nothing when run twice", async () => {
   const repo = await makeToyRepo();
   const first = await repo.run(["run", ...SAFE]);
   assert.equal(first.code, 0, first.stderr);
+  await Deno.remove(join(repo.out, "toy"), { recursive: true }); // a cached stage publishes again
   const second = await repo.run(["run", ...SAFE]);
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /0 ran, 4 cached/);
@@ -108,7 +109,7 @@ Deno.test("run: a failing stage exits 1, names the stage and its log, caches not
   assert.equal(r.code, 1);
   assert.match(r.stderr, /failed failing .*exit code 1; log: .*failing\.log/);
   assert.match(r.stderr, /toy failure on purpose/);
-  assert.match(r.stderr, /skipped after-failing/);
+  assert.match(r.stderr, /skipped after-failing \(0\.0s\): an input failed/);
   const log = await Deno.readTextFile(join(repo.out, "logs", "failing.log"));
   assert.match(log, /about to decide/);
   const plan = await repo.plan(["--only", "after-failing", "--set", "failing.fail=true"]);
@@ -116,6 +117,19 @@ Deno.test("run: a failing stage exits 1, names the stage and its log, caches not
   const manifest = JSON.parse(await Deno.readTextFile(join(repo.out, "manifest.json")));
   const failing = manifest.stages.find((s: { id: string }) => s.id === "failing");
   assert.equal(failing.status, "failed");
+  await repo.dispose();
+});
+
+Deno.test("run: a failing stage's last 20 log lines are shown, not its first", async () => {
+  const repo = await makeToyRepo();
+  const r = await repo.run(["run", "--only", "failing", "--set", "failing.fail=true"], {
+    TOY_LOG_LINES: "30",
+  });
+  assert.equal(r.code, 1);
+  const log = await Deno.readTextFile(join(repo.out, "logs", "failing.log"));
+  const lines = log.trimEnd().split("\n");
+  assert.ok(lines.length > 30);
+  assert.ok(r.stderr.includes(`failing.log ---\n${lines.slice(-20).join("\n")}\n`), r.stderr);
   await repo.dispose();
 });
 

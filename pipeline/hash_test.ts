@@ -14,6 +14,11 @@ Deno.test("canonicalJson() rejects values JSON cannot represent, naming the path
     () => canonicalJson({ a: [1, NaN] }),
     /finite number at "\$\.a\[1\]" but found NaN/,
   );
+  // JSON.stringify would write Infinity as null: two different params, one key
+  assert.throws(
+    () => canonicalJson({ b: [-Infinity] }),
+    /finite number at "\$\.b\[0\]" but found -Infinity/,
+  );
   assert.throws(() => canonicalJson({ f: undefined }), /at "\$\.f" but found undefined/);
   assert.throws(() => canonicalJson({ d: new Date(0) }), /instance of Date/);
 });

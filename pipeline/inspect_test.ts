@@ -295,3 +295,14 @@ Deno.test("renderStage() of a stage that will run gives the reason and no entry"
   assert.match(text, /\n {2}params {5}none$/);
   assert.doesNotMatch(text, /entry/);
 });
+
+Deno.test("renderStage() lists 12 entry files, then says how many more, in B up to 1023 bytes", () => {
+  const r = report({}, {});
+  const sizes = [1023, 1024, ...Array.from({ length: 11 }, () => 1)];
+  r.entry!.files = sizes.map((size, i) => ({ path: `f${i}.bin`, size }));
+  const lines = renderStage(r).split("\n");
+  assert.ok(lines.includes("    f0.bin (1023 B)"));
+  assert.ok(lines.includes("    f1.bin (1.0 KiB)"));
+  assert.ok(lines.includes("    f11.bin (1 B)"));
+  assert.equal(lines.at(-1), "    … 1 more");
+});

@@ -42,6 +42,7 @@ Deno.test("entryOf() refuses a directory outside a store, naming it", () => {
     name: "RangeError",
     message: 'Expected a stage input directory "<out>/cache/<key>/files" but found "/tmp/some/dir"',
   });
+  assert.throws(() => entryOf("/x/out/work/abc/files"), RangeError); // not in a cache/ folder
   assert.equal(entryOf("/x/out/cache/abc/files").key, "abc");
   assert.equal(entryOf("/x/out/cache/abc/files").store.out, "/x/out");
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UsageError } from "./errors.ts";
 import { applySets, globToRegExp } from "./overrides.ts";
 import type { Stage } from "./stage.ts";
 
@@ -15,17 +16,40 @@ Deno.test("globToRegExp() matches whole stage ids, with * for any run of charact
   assert.ok(globToRegExp("a.b+(c)").test("a.b+(c)"));
 });
 
-Deno.test("applySets() sets a stage's param and not that of a stage whose id extends it", () => {
-  const stage = (id: string): Stage => ({
+function stage(id: string, params: Stage["params"] = { p: 1 }): Stage {
+  return {
     id,
     module: import.meta.url,
-    params: { p: 1 },
+    params,
     inputs: {},
     resources: { device: "cpu", threads: 1, memoryMiB: 64 },
     publish: [],
     description: id,
     run: async () => {},
-  });
+  };
+}
+
+Deno.test("applySets() sets a stage's param and not that of a stage whose id extends it", () => {
   const out = applySets([stage("a"), stage("ab"), stage("b")], ["a.p=2", "*b.p=3"]);
   assert.deepEqual(out.map((s) => [s.id, s.params.p]), [["a", 2], ["ab", 3], ["b", 3]]);
+});
+
+Deno.test("applySets() reads the param after the last dot, so a stage id may hold dots", () => {
+  const out = applySets([stage("fig3-sigma0.5"), stage("fig3-sigma0")], ["fig3-sigma0.5.p=7"]);
+  assert.deepEqual(out.map((s) => [s.id, s.params.p]), [["fig3-sigma0.5", 7], ["fig3-sigma0", 1]]);
+});
+
+Deno.test("applySets() lets a param whose preset is null take any JSON value", () => {
+  const a = stage("a", { limit: null });
+  assert.deepEqual(applySets([a], ["a.limit=3"])[0].params, { limit: 3 });
+  assert.deepEqual(applySets([a], ["a.limit=[1,2]"])[0].params, { limit: [1, 2] });
+});
+
+Deno.test("applySets() rejects a set with no stage before the dot as malformed", () => {
+  assert.throws(
+    () => applySets([stage("a")], [".p=2"]),
+    (e) =>
+      e instanceof UsageError &&
+      e.message === 'Expected --set in the form stage.param=value but found ".p=2"',
+  );
 });

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
-import { describeProgress, formatDuration, PlainReporter } from "./progress.ts";
+import { describeProgress, formatDuration, PlainReporter, TtyReporter } from "./progress.ts";
 
 Deno.test("formatDuration() shows tenths below 10 s, then s, m, h", () => {
   assert.equal(formatDuration(340), "0.3s");
   assert.equal(formatDuration(42_000), "42s");
   assert.equal(formatDuration(185_000), "3m05s");
   assert.equal(formatDuration(3_720_000), "1h02m");
+});
+
+Deno.test("formatDuration() moves to the next unit where the rounded value reaches it", () => {
+  assert.equal(formatDuration(9_940), "9.9s");
+  assert.equal(formatDuration(9_960), "10s"); // not "10.0s"
+  assert.equal(formatDuration(59_400), "59s");
+  assert.equal(formatDuration(60_000), "1m00s");
+  assert.equal(formatDuration(3_600_000), "1h00m");
 });
 
 Deno.test("describeProgress() gives percent, counts and an ETA from the observed rate", () => {
@@ -25,6 +33,41 @@ Deno.test("describeProgress() gives percent, counts and an ETA from the observed
   assert.equal(describeProgress(bytes, 1), "25% 3.0/12.0 MiB");
 });
 
+Deno.test("describeProgress() rounds the percent down, so 100% means done", () => {
+  const r = (done: number) => ({ id: "x", startedAt: 0, p: { done, total: 1000 } });
+  assert.equal(describeProgress(r(999), 1), "99% 999/1000");
+  assert.equal(describeProgress(r(1000), 1), "100% 1000/1000");
+});
+
+Deno.test("describeProgress() gives the ETA of 1 step left at 1 step per second as 1.0s", () => {
+  const r = { id: "x", startedAt: 0, p: { done: 2, total: 3 }, base: { at: 0, done: 1 } };
+  assert.equal(describeProgress(r, 1000), "66% 2/3 ETA 1.0s");
+});
+
+Deno.test("describeProgress() gives no ETA before progress moves, nor a percent of a total of 0", () => {
+  const still = { id: "x", startedAt: 0, p: { done: 5, total: 10 }, base: { at: 0, done: 5 } };
+  assert.equal(describeProgress(still, 4000), "50% 5/10");
+  const none = { id: "x", startedAt: 0, p: { done: 0, total: 0 }, base: { at: 0, done: 0 } };
+  assert.equal(describeProgress(none, 2000), "running 2.0s");
+});
+
+Deno.test("describeProgress() shows bytes in GiB from 1 GiB on", () => {
+  const r = { id: "x", startedAt: 0, p: { done: 2 ** 29, total: 2 ** 30, unit: "bytes" } };
+  assert.equal(describeProgress(r, 1), "50% 0.5/1.0 GiB");
+});
+
+/** Runs `f` with Date.now() reading the returned clock's `t` (ms). */
+function withClock(f: (clock: { t: number }) => void): void {
+  const real = Date.now;
+  const clock = { t: 0 };
+  Date.now = () => clock.t;
+  try {
+    f(clock);
+  } finally {
+    Date.now = real;
+  }
+}
+
 Deno.test("PlainReporter prints timestamped start and end lines and throttles progress", () => {
   const lines: string[] = [];
   const r = new PlainReporter(2, (s) => lines.push(s), 60_000);
@@ -34,4 +77,35 @@ Deno.test("PlainReporter prints timestamped start and end lines and throttles pr
   assert.equal(lines.length, 2);
   assert.match(lines[0], /^\d\d:\d\d:\d\d \[1\/2\] start a: new stage \(never built\)\n$/);
   assert.match(lines[1], /^\d\d:\d\d:\d\d +ran a \(1\.5s\)\n$/);
+});
+
+Deno.test("PlainReporter shows progress every `every` ms, with an ETA from the first report on", () => {
+  withClock((clock) => {
+    const lines: string[] = [];
+    const r = new PlainReporter(1, (s) => lines.push(s), 1000);
+    r.start("a", "new stage (never built)");
+    clock.t = 500;
+    r.progress("a", { done: 1, total: 5, unit: "steps" }); // 500 ms after the start: not shown
+    clock.t = 1000;
+    r.progress("a", { done: 2, total: 5, unit: "steps" }); // 1 step per 500 ms since the first
+    clock.t = 1999;
+    r.progress("a", { done: 3, total: 5, unit: "steps" }); // 999 ms after the last shown line
+    clock.t = 2000;
+    r.progress("a", { done: 4, total: 5, unit: "steps" });
+    const shown = lines.slice(1).map((l) => l.replace(/^\d\d:\d\d:\d\d +/, ""));
+    assert.deepEqual(shown, ["a 40% 2/5 steps ETA 1.5s\n", "a 80% 4/5 steps ETA 0.5s\n"]);
+  });
+});
+
+Deno.test("TtyReporter draws a full bar for a stage that reports more than its total", () => {
+  const out: string[] = [];
+  const r = new TtyReporter(1, (s) => out.push(s), 100);
+  try {
+    r.start("a", "new stage (never built)");
+    r.progress("a", { done: 30, total: 20 });
+    r.message("note");
+    assert.match(out.join(""), /\n {2}a \[#{20}\] 150% 30\/20\n/);
+  } finally {
+    r.close();
+  }
 });

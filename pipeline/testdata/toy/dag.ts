@@ -96,6 +96,8 @@ export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
   );
   const failing = stage("failing", { fail: false }, {}, async (ctx) => {
     ctx.log("about to decide");
+    const lines = Number(Deno.env.get("TOY_LOG_LINES") ?? 0);
+    for (let i = 0; i < lines; i++) ctx.log(`log line ${i}`);
     if (ctx.params.fail) throw new Error("toy failure on purpose");
     await Deno.writeTextFile(`${ctx.outDir}/ok.txt`, "ok\n");
   });

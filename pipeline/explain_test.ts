@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import type { IndexRecord, KeyMaterial } from "./cache.ts";
+import { changedParams, codeChange, explain } from "./explain.ts";
+
+const CODE = { files: { "stages/a.ts": "1", "models/m.ts": "2" }, externals: ["npm:x@1.0.0"] };
+
+function material(over: Partial<KeyMaterial> = {}): KeyMaterial {
+  return { format: 1, id: "a", params: { lr: 0.1 }, code: CODE, inputs: {}, ...over };
+}
+
+function build(key: string, m: KeyMaterial): IndexRecord {
+  return { key, material: m, builtAt: "2026-01-01T00:00:00.000Z" };
+}
+
+Deno.test("changedParams() counts a param added or removed as changed", () => {
+  assert.deepEqual(changedParams({ a: 1 }, { a: 1, b: 2 }), ["b"]);
+  assert.deepEqual(changedParams({ a: 1, c: null }, { a: 1 }), ["c"]);
+  assert.deepEqual(changedParams({ a: [1, { x: 2 }] }, { a: [1, { x: 2 }] }), []);
+});
+
+Deno.test("codeChange() marks added files with + and removed ones with -", () => {
+  const after = { files: { "stages/a.ts": "1", "models/n.ts": "3" }, externals: CODE.externals };
+  assert.equal(codeChange(CODE, after), "code changed: -models/m.ts, +models/n.ts");
+});
+
+Deno.test("codeChange() lists three items in full and cuts a fourth", () => {
+  const files = (h: string) => ({ "a.ts": h, "b.ts": h, "c.ts": h });
+  assert.equal(
+    codeChange({ files: files("1"), externals: [] }, { files: files("2"), externals: [] }),
+    "code changed: a.ts, b.ts, c.ts",
+  );
+  const four = (h: string) => ({ ...files(h), "d.ts": h });
+  assert.equal(
+    codeChange({ files: four("1"), externals: [] }, { files: four("2"), externals: [] }),
+    "code changed: a.ts, b.ts, c.ts and 1 more",
+  );
+});
+
+Deno.test("codeChange() names a package swapped for another of the same count", () => {
+  const after = { files: CODE.files, externals: ["npm:x@1.0.1"] };
+  assert.equal(codeChange(CODE, after), "packages changed: -npm:x@1.0.0, +npm:x@1.0.1");
+  assert.equal(codeChange(CODE, { ...CODE }), undefined);
+});
+
+Deno.test("explain() cuts a long param value to 40 characters", () => {
+  const old = material({ params: { grid: Array.from({ length: 20 }, (_, i) => i) } });
+  const now = material({ params: { grid: [0] } });
+  assert.equal(
+    explain(now, "k2", [build("k1", old)], new Map()),
+    "param grid: [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,1... -> [0]",
+  );
+});
+
+Deno.test("explain() names an input the stage no longer has", () => {
+  const old = material({ inputs: { data: "d".repeat(64), extra: "e".repeat(64) } });
+  const now = material({ inputs: { data: "d".repeat(64) } });
+  assert.equal(explain(now, "k2", [build("k1", old)], new Map()), "inputs removed: extra");
+});
+
+Deno.test("explain() reports a missing entry whose key any recent build had, not the newest only", () => {
+  const now = material();
+  const variant = build("k2", material({ params: { lr: 0.2 } }));
+  assert.equal(
+    explain(now, "k1", [variant, build("k1", now)], new Map()),
+    "cache entry missing (deleted or garbage-collected)",
+  );
+});
+
+Deno.test("explain() prefers a build of this engine format over an older format's", () => {
+  const now = material({ format: 2 });
+  const oldFormat = build("k0", material({ format: 1 }));
+  const param = build("k1", material({ format: 2, params: { lr: 0.2 } }));
+  assert.equal(explain(now, "k2", [oldFormat, param], new Map()), "param lr: 0.2 -> 0.1");
+  assert.equal(
+    explain(now, "k2", [oldFormat], new Map()),
+    "engine format version changed: 1 -> 2",
+  );
+});

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { Store } from "./cache.ts";
+import type { PlannedStage } from "./plan.ts";
+import type { Reporter } from "./progress.ts";
+import { executePlan } from "./run.ts";
+
+const CODE = { files: { "s.ts": "1" }, externals: [] };
+
+/** A stage to run; its module is named after its id. */
+function planned(id: string, inputs: string[] = []): PlannedStage {
+  const inputIds = Object.fromEntries(inputs.map((i) => [i, i]));
+  return {
+    stage: {
+      id,
+      module: `file:///${id}.ts`,
+      params: {},
+      inputs: inputIds,
+      resources: { device: "cpu", threads: 1, memoryMiB: 64 },
+      publish: [],
+      description: id,
+      run: () => Promise.resolve(),
+    },
+    key: id.repeat(64).slice(0, 64),
+    material: { format: 1, id, params: {}, code: CODE, inputs: {} },
+    inputIds,
+    selected: true,
+    status: "run",
+    manifest: null,
+    reason: "new stage (never built)",
+    cause: { id, reason: "new stage (never built)" },
+  };
+}
+
+const CHANGED =
+  "code changed: s.ts after the run was planned; the stage was not started: run again";
+
+/**
+ * Execute `plan` where stage "a"'s code changed since planning, so that it fails before it
+ * starts (no worker is spawned); returns each stage's outcome and detail.
+ */
+async function executeWithAFailing(plan: PlannedStage[], keepGoing: boolean) {
+  const out = await Deno.makeTempDir({ prefix: "run-" });
+  const ended: string[] = [];
+  const reporter: Reporter = {
+    start() {},
+    progress() {},
+    end: (id, outcome, _ms, detail) => ended.push(`${outcome} ${id}: ${detail}`),
+    message() {},
+    close() {},
+  };
+  try {
+    const results = await executePlan(plan, new Store(out), {
+      dag: "file:///dag.ts",
+      build: { scale: "smoke", ep: "cpu" },
+      jobs: 1,
+      keepGoing,
+      reporter,
+      config: "deno.json",
+      tools: {},
+      fingerprint: (m) => m === "file:///a.ts" ? { files: { "s.ts": "2" }, externals: [] } : CODE,
+    });
+    const outcomes = Object.fromEntries(
+      [...results].map(([id, r]) => [id, `${r.outcome}: ${r.detail}`]),
+    );
+    return { outcomes, ended };
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+}
+
+Deno.test("executePlan() after a failure skips its dependents for it and the others for stopping", async () => {
+  // a ─► b ─► c, and d waits for a's thread (--jobs 1)
+  const plan = [planned("a"), planned("b", ["a"]), planned("c", ["b"]), planned("d")];
+  const { outcomes, ended } = await executeWithAFailing(plan, false);
+  assert.deepEqual(outcomes, {
+    a: `failed: ${CHANGED}`,
+    b: "skipped: an input failed",
+    c: "skipped: an input failed",
+    d: "skipped: stopped after a failure",
+  });
+  assert.equal(ended.length, 4);
+});
+
+Deno.test("executePlan() with keepGoing skips every stage downstream of a failure", async () => {
+  const plan = [planned("a"), planned("b", ["a"]), planned("c", ["b"])];
+  const { outcomes } = await executeWithAFailing(plan, true);
+  assert.deepEqual(outcomes, {
+    a: `failed: ${CHANGED}`,
+    b: "skipped: an input failed",
+    c: "skipped: an input failed",
+  });
+});
