@@ -306,3 +306,11 @@ Deno.test("renderStage() lists 12 entry files, then says how many more, in B up 
   assert.ok(lines.includes("    f11.bin (1 B)"));
   assert.equal(lines.at(-1), "    … 1 more");
 });
+
+Deno.test("renderStage() prints a param of exactly 90 characters whole and cuts one of 91", () => {
+  const whole = "x".repeat(88); // JSON adds the two quotes: 90 characters
+  const cut = "y".repeat(89);
+  const text = renderStage(report({ whole, cut }, { whole, cut }));
+  assert.ok(text.includes(`= "${whole}"\n`), text);
+  assert.ok(text.includes(`= "${cut.slice(0, 88)}… (91 characters; --json prints it whole)`), text);
+});

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Store } from "./cache.ts";
 import type { PlannedStage } from "./plan.ts";
 import type { Reporter } from "./progress.ts";
-import { executePlan } from "./run.ts";
+import { writeRunManifest } from "./provenance.ts";
+import { executePlan, type StageResult } from "./run.ts";
 
 const CODE = { files: { "s.ts": "1" }, externals: [] };
 
@@ -89,4 +90,32 @@ Deno.test("executePlan() with keepGoing skips every stage downstream of a failur
     b: "skipped: an input failed",
     c: "skipped: an input failed",
   });
+});
+
+Deno.test("writeRunManifest() keeps a duration of 0 ms and leaves it out only where there is none", async () => {
+  const out = await Deno.makeTempDir({ prefix: "manifest-" });
+  try {
+    const results = new Map<string, StageResult>([
+      ["a", {
+        outcome: "failed",
+        startedAt: "2026-11-30T00:00:00.000Z",
+        durationMs: 0,
+        detail: "x",
+      }],
+      ["b", { outcome: "skipped", detail: "an input failed" }],
+    ]);
+    await writeRunManifest(out, [planned("a"), planned("b", ["a"])], results, {
+      dag: "file:///dag.ts",
+      build: { scale: "smoke", ep: "cpu" },
+      tools: {},
+      startedAt: "2026-11-30T00:00:00.000Z",
+    });
+    const m = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+    assert.equal(m.stages[0].durationMs, 0);
+    assert.equal(m.stages[0].startedAt, "2026-11-30T00:00:00.000Z");
+    assert.ok(!("durationMs" in m.stages[1]) && !("startedAt" in m.stages[1]));
+    assert.deepEqual(m.stages.map((s: { status: string }) => s.status), ["failed", "skipped"]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
 });
