@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { checkGradients, GraphBuilder, seeded } from "../autodiff/mod.ts";
 import { evalGraph } from "../onnx/mod.ts";
-import { mlp } from "./mlp.ts";
+import { denseChain } from "./dense.ts";
+import { mlp, mlpLayers } from "./mlp.ts";
 import { twoLayerLinear, twoLayerRelu } from "./two_layer.ts";
 
 const awayFromZero = (v: Float64Array) => v.map((x) => Math.sign(x || 1) * (0.2 + Math.abs(x)));
@@ -61,4 +62,25 @@ Deno.test("mlp() flattens image-shaped inputs", () => {
   const y = mlp(b, b.input("x", "float32", [2, 1, 2, 2]), { sizes: [4, 3], bias: false });
   assert.deepEqual(y.shape, [2, 3]);
   assert.deepEqual(b.params, ["fc1.weight"]);
+});
+
+Deno.test("mlpLayers() needs an input and an output size", () => {
+  assert.deepEqual(mlpLayers({ sizes: [3, 2], bias: false }).map((l) => [l.fanIn, l.fanOut]), [[
+    3,
+    2,
+  ]]);
+  assert.throws(
+    () => mlpLayers({ sizes: [3], bias: false }),
+    /Expected at least 2 sizes but found 1/,
+  );
+});
+
+Deno.test("denseChain() names the layer whose fan-in does not match its input", () => {
+  const b = new GraphBuilder("chain");
+  const layers = mlpLayers({ sizes: [3, 4, 2], bias: false });
+  const bad = [layers[0], { ...layers[1], fanIn: 5 }];
+  assert.throws(
+    () => denseChain(b, b.input("x", "float64", [2, 3]), bad),
+    /Expected input \[B,5\] for "fc2" but found \[2,4\]/,
+  );
 });

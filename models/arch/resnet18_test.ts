@@ -131,3 +131,25 @@ Deno.test("resnet18() tiny eval graph in onnxruntime float32 matches the float64
   console.log(`resnet18 tiny eval, ORT float32 vs reference float64: ${err.toExponential(2)}`);
   assert.ok(err < 1e-5, `${err}`);
 });
+
+Deno.test("resnet18Widths() rounds c·m to the nearest integer, at least 1, for positive m only", () => {
+  // 64·0.3 = 19.2, 128·0.3 = 38.4, 256·0.3 = 76.8, 512·0.3 = 153.6
+  assert.deepEqual(resnet18Widths(0.3), [19, 38, 77, 154]);
+  // 64/256 = 0.25 rounds to 0, kept at 1
+  assert.deepEqual(resnet18Widths(1 / 256), [1, 1, 1, 2]);
+  for (const m of [0, -1, NaN]) {
+    assert.throws(() => resnet18Widths(m), /Expected a positive width multiplier/);
+  }
+});
+
+Deno.test("resnet18() adds a strided shortcut where a stage keeps its width", () => {
+  // width 1/128: stages of 1, 1, 2, 4 channels, so layer2.0 changes only the stride
+  const b = new GraphBuilder("narrow");
+  const y = resnet18(b, b.input("x", "float32", [2, 3, 32, 32]), {
+    training: false,
+    width: 1 / 128,
+  });
+  assert.deepEqual(y.shape, [2, 10]);
+  assert.ok(!b.params.includes("layer1.0.shortcut.0.weight"));
+  assert.deepEqual(b.get("layer2.0.shortcut.0.weight").shape, [1, 1, 1, 1]);
+});

@@ -52,3 +52,19 @@ Deno.test("initStd() gives N(0,1), Kaiming fan-in (gain √2 before ReLU, 1 at t
   const sd = Math.sqrt(w1.reduce((s, v) => s + v * v, 0) / w1.length);
   assert.ok(Math.abs(sd / Math.sqrt(0.2) - 1) < 0.05, `sample sd ${sd}`);
 });
+
+Deno.test("initDense() gives zero biases of the requested dtype, and only to layers with a bias", () => {
+  const withBias = initDense(mlpLayers({ sizes: [3, 2], bias: true }), {
+    rule: "standard",
+    seed: 0,
+    dtype: "float64",
+  });
+  assert.ok(withBias["fc1.bias"] instanceof Float64Array);
+  assert.deepEqual(Array.from(withBias["fc1.bias"] as Float64Array), [0, 0]);
+  const noBias = initDense(mlpLayers({ sizes: [3, 2, 1], bias: false }), {
+    rule: "standard",
+    seed: 0,
+    dtype: "float64",
+  });
+  assert.deepEqual(Object.keys(noBias), ["fc1.weight", "fc2.weight"]);
+});

@@ -46,3 +46,20 @@ Deno.test("twoLayerSetup() values at d = 10^4 match SPEC 5.1 (corrected) and the
   assert.equal(twoLayerSetup("kaiming", "corrected", d, 16).inputScale, 1);
   assert.throws(() => twoLayerSetup("ntk", "other" as "literal", d, 10), RangeError);
 });
+
+Deno.test("twoLayerSetup() pairs meet at the reference width dRef it is given", () => {
+  const opts = { dRef: 400, eta0: 0.1 };
+  for (const [k, f] of PAIRS) {
+    const [a, b] = [
+      twoLayerSetup(k, "corrected", 400, 10, opts),
+      twoLayerSetup(f, "corrected", 400, 10, opts),
+    ];
+    assert.ok(Math.abs(a.gamma - b.gamma) < 1e-15 && Math.abs(a.lr - b.lr) < 1e-15, `${k}/${f}`);
+  }
+});
+
+Deno.test("twoLayerSetup() rejects widths that are not positive integers", () => {
+  for (const [d, inputDim] of [[0, 10], [100, 0], [100.5, 10], [100, 2.5]]) {
+    assert.throws(() => twoLayerSetup("ntk", "corrected", d, inputDim), /positive integer widths/);
+  }
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import pkg from "onnx-proto";
-import { type Graph, IR_VERSION, OPSET } from "./ir.ts";
+import { type Graph, IR_VERSION, OPSET, type ProviderGraph } from "./ir.ts";
 import { rawBytes, serializeModel } from "./serialize.ts";
 
 const { onnx } = pkg;
@@ -47,4 +47,39 @@ Deno.test("rawBytes() writes little-endian data", () => {
   assert.deepEqual([...bytes], [255, 255, 255, 255, 255, 255, 255, 255]);
   const f = rawBytes({ name: "f", dtype: "float64", shape: [1], data: new Float64Array([1]) });
   assert.deepEqual([...f], [0, 0, 0, 0, 0, 0, 0xf0, 0x3f]);
+});
+
+Deno.test("rawBytes() writes one byte per bool element", () => {
+  const mask = { name: "m", dtype: "bool" as const, shape: [3], data: Uint8Array.of(1, 0, 1) };
+  assert.deepEqual([...rawBytes(mask)], [1, 0, 1]);
+});
+
+Deno.test("serializeModel() writes each node's doc as its doc_string", () => {
+  const doc: Graph = { ...GRAPH, nodes: [{ ...GRAPH.nodes[0], doc: "Y = 0.25·Aᵀ·Bᵀ" }] };
+  assert.equal(
+    onnx.ModelProto.decode(serializeModel(doc)).graph!.node![0].docString,
+    "Y = 0.25·Aᵀ·Bᵀ",
+  );
+  assert.equal(onnx.ModelProto.decode(serializeModel(GRAPH)).graph!.node![0].docString, "");
+});
+
+Deno.test("serializeModel() lists onnxruntime domains after ai.onnx, sorted by name", () => {
+  const node = (domain: string, version: number) => ({
+    name: domain,
+    domain,
+    version,
+    op: "Identity",
+    inputs: ["a"],
+    outputs: [`${domain}_out`],
+    attrs: {},
+    attrKinds: {},
+  });
+  const imports = (nodes: ProviderGraph["nodes"]) =>
+    onnx.ModelProto.decode(serializeModel({ ...GRAPH, nodes })).opsetImport.map((
+      o,
+    ) => [o.domain, Number(o.version)]);
+  const [b, a] = [node("com.microsoft.nchwc", 1), node("com.microsoft", 2)];
+  const want = [["", OPSET], ["com.microsoft", 2], ["com.microsoft.nchwc", 1]];
+  assert.deepEqual(imports([b, a]), want);
+  assert.deepEqual(imports([a, b]), want);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { inferOutputs } from "./shape.ts";
-import { convOutLength, spatialOf } from "./shape_conv.ts";
+import { batchNormShape, convOutLength, padShape, sliceRanges, spatialOf } from "./shape_conv.ts";
 
 const f32 = (shape: number[]) => ({ dtype: "float32" as const, shape });
 
@@ -54,4 +54,73 @@ Deno.test("inferOutputs() rejects training-mode BN, bad biases and large output_
     /output_padding below the stride/,
   );
   assert.throws(() => inferOutputs("AveragePool", [x], { kernel_shape: [6, 6] }), /non-empty/);
+});
+
+Deno.test("spatialOf() rejects a wrong kernel_shape, zero strides, negative pads and short lists", () => {
+  const conv = (attrs: Record<string, number[]>) =>
+    inferOutputs("Conv", [f32([1, 2, 5, 5]), f32([3, 2, 3, 3])], attrs)[0].shape;
+  assert.deepEqual(conv({ kernel_shape: [3, 3], strides: [2, 1] }), [1, 3, 2, 3]);
+  assert.throws(() => conv({ kernel_shape: [5, 5] }), /Expected kernel_shape \[3,3\]/);
+  assert.throws(() => conv({ strides: [0, 1] }), /positive strides and dilations/);
+  assert.throws(() => conv({ dilations: [1, 0] }), /positive strides and dilations/);
+  assert.throws(() => conv({ pads: [0, -1, 0, 0] }), /pads >= 0/);
+  assert.throws(
+    () => conv({ strides: [2] }),
+    /Expected 2 values in "strides" of "Conv" but found 1/,
+  );
+  assert.throws(() => conv({ pads: [1, 1] }), /Expected 4 values in "pads"/);
+});
+
+Deno.test("inferOutputs() checks Conv ranks, bias rank and an integer group", () => {
+  assert.throws(() => inferOutputs("Conv", [f32([1, 4]), f32([3, 4])], {}), /\[N,C,…\]/);
+  const x = f32([1, 3, 4, 4]);
+  assert.throws(
+    () => inferOutputs("Conv", [x, f32([3, 3, 1, 1]), f32([3, 1])], {}),
+    /Expected a "Conv" bias \[3\] but found \[3,1\]/,
+  );
+  assert.throws(
+    () => inferOutputs("Conv", [x, f32([3, 2, 1, 1])], { group: 1.5 }),
+    /group dividing 3 input and 3 output channels but found 1.5/,
+  );
+});
+
+Deno.test("inferOutputs() checks ConvTranspose's weight and output_padding", () => {
+  const x = f32([1, 4, 5, 5]);
+  assert.throws(
+    () => inferOutputs("ConvTranspose", [x, f32([3, 4, 3, 3])], {}),
+    /Expected ConvTranspose weight \[4,M,…\] but found \[3,4,3,3\]/,
+  );
+  assert.throws(
+    () =>
+      inferOutputs("ConvTranspose", [x, f32([4, 2, 3, 3])], {
+        strides: [2, 2],
+        output_padding: [-1, 0],
+      }),
+    /output_padding below the stride/,
+  );
+});
+
+Deno.test("inferOutputs() wants an AveragePool kernel_shape per spatial axis", () => {
+  const x = f32([1, 2, 4, 4]);
+  assert.deepEqual(inferOutputs("AveragePool", [x], { kernel_shape: [2, 2] })[0].shape, [
+    1,
+    2,
+    3,
+    3,
+  ]);
+  assert.throws(
+    () => inferOutputs("AveragePool", [x], { kernel_shape: [2] }),
+    /Expected kernel_shape of length 2 in "AveragePool"/,
+  );
+});
+
+Deno.test("sliceRanges(), padShape() and batchNormShape() reject inconsistent arguments", () => {
+  assert.deepEqual(sliceRanges([4], [1], [3], undefined, undefined), [
+    { start: 1, count: 2, step: 1 },
+  ]);
+  assert.throws(() => sliceRanges([4, 5], [0], [2, 3], undefined, undefined), /equal lengths/);
+  assert.deepEqual(padShape([2, 3], [0, 1, 2, 3]), [4, 7]);
+  assert.throws(() => padShape([2, 3], [0, 1, 2, -1]), /Expected 4 non-negative Pad pads/);
+  assert.deepEqual(batchNormShape([[1, 2, 3], [2], [2]], {}), [1, 2, 3]);
+  assert.throws(() => batchNormShape([[1, 2, 3], [2, 1], [2]], {}), /per-channel inputs \[2\]/);
 });
