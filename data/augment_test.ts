@@ -4,6 +4,7 @@ import {
   channelStats,
   CIFAR_MEAN,
   CIFAR_STD,
+  normalizeChannels,
   normalizeCifar,
   standardizeMnist,
 } from "./normalize.ts";
@@ -64,4 +65,65 @@ Deno.test("standardizeMnist() and channelStats() agree on mean 0", () => {
   const stats = channelStats({ shape: [4, 1], data: standardizeMnist(x).data });
   assert.ok(Math.abs(stats.mean[0]) < 1e-6);
   assert.ok(Math.abs(stats.std[0] - Math.sqrt(0.5)) < 1e-5);
+});
+
+Deno.test("augmentCrop() pads each channel with its own fill value", () => {
+  // two channels of ones, padded by 8 on a 4x4 image: some pixels of most images are padding
+  const x = { shape: [20, 2, 4, 4], data: new Float32Array(20 * 32).fill(1) };
+  const out = augmentCrop(x, 5, { padding: 8, fill: [-2, -3], flip: false });
+  let padded = 0;
+  for (let i = 0; i < 20; i++) {
+    const c0 = out.data.subarray(i * 32, i * 32 + 16),
+      c1 = out.data.subarray(i * 32 + 16, i * 32 + 32);
+    assert.ok(c0.every((v) => v === 1 || v === -2), `channel 0 of image ${i}`);
+    assert.ok(c1.every((v) => v === 1 || v === -3), `channel 1 of image ${i}`);
+    padded += c1.filter((v) => v === -3).length;
+  }
+  assert.ok(padded > 0);
+});
+
+Deno.test("augmentCrop() pads by 4 by default (RandomCrop(32, padding=4))", () => {
+  // a single lit centre pixel of a 9x9 image lands at one of 9 x 9 places for the 9 x 9 offsets
+  // (dy, dx) in -4..4: all of them show up over 2000 images, and none leaves the image
+  const n = 2000;
+  const x = { shape: [n, 1, 9, 9], data: new Float32Array(n * 81) };
+  for (let i = 0; i < n; i++) x.data[i * 81 + 40] = 1; // the centre pixel only
+  const out = augmentCrop(x, 11, { flip: false });
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const at = out.data.subarray(i * 81, i * 81 + 81).indexOf(1);
+    assert.ok(at >= 0, `the centre stays inside a 9x9 image after a shift of at most 4 (${i})`);
+    seen.add(at);
+  }
+  assert.equal(seen.size, 81, "every shift in -4..4 x -4..4 occurs");
+});
+
+Deno.test("augmentCrop() rejects a tensor of five dimensions", () => {
+  assert.throws(
+    () => augmentCrop({ shape: [1, 1, 2, 2, 1], data: new Float32Array(4) }, 1),
+    /Expected a \[n, C, H, W\] tensor but found shape \[1,1,2,2,1\]/,
+  );
+});
+
+Deno.test("normalizeChannels() rejects a channel or std count that does not match the means", () => {
+  const x = { shape: [1, 3, 1, 1], data: new Float32Array([1, 2, 3]) };
+  assert.throws(() => normalizeChannels(x, [0, 0], [1, 1]), /Expected 2 channels in dimension 1/);
+  assert.throws(() => normalizeChannels(x, [0, 0, 0], [1, 1, 1, 1]), /Expected 3 stds but found 4/);
+});
+
+Deno.test("channelStats() gives per-channel stats of a [n, C, H, W] batch, 0 std for a constant", () => {
+  // two images, two channels of 1 x 50 pixels: channel 0 holds 0..99 in order, channel 1 is a
+  // constant whose float64 moments round to a variance just below 0
+  const x = { shape: [2, 2, 1, 50], data: new Float32Array(200) };
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 50; j++) {
+      x.data[i * 100 + j] = i * 50 + j;
+      x.data[i * 100 + 50 + j] = 1 / 97;
+    }
+  }
+  const s = channelStats(x);
+  assert.equal(s.mean[0], 49.5);
+  assert.ok(Math.abs(s.std[0] - Math.sqrt((100 ** 2 - 1) / 12)) < 1e-9, `${s.std[0]}`);
+  assert.ok(Math.abs(s.mean[1] - 1 / 97) < 1e-9);
+  assert.equal(s.std[1], 0);
 });

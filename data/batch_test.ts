@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { batchIndices, firstPerClass, gather, permutation, seededSample } from "./batch.ts";
+import { deriveSeed } from "./_rng.ts";
 
 Deno.test("permutation() is a seeded permutation", () => {
   const p = permutation(1000, 3);
@@ -58,4 +59,15 @@ Deno.test("permutation() draws each ordering about equally often (a Fisher-Yates
   }
   assert.equal(counts.size, 6, JSON.stringify([...counts]));
   for (const [key, n] of counts) assert.ok(n >= 60 && n <= 140, `${key}: ${n} of 600`);
+});
+
+Deno.test("batchIndices() shuffles epoch e with the child seed deriveSeed(seed, e); no epoch is epoch 0", () => {
+  // the training stages derive their per-step seeds as deriveSeed(seed, index) too: the seed is
+  // the parent and the epoch the stream index, never the other way round
+  const flat = (bs: Uint32Array[]) => bs.flatMap((b) => [...b]);
+  assert.deepEqual(flat(batchIndices(20, 6, { seed: 7, epoch: 3 })), [
+    ...permutation(20, deriveSeed(7, 3)),
+  ]);
+  assert.deepEqual(flat(batchIndices(20, 6, { seed: 7 })), [...permutation(20, deriveSeed(7, 0))]);
+  assert.deepEqual(batchIndices(20, 6, { seed: 7 }), batchIndices(20, 6, { seed: 7, epoch: 0 }));
 });

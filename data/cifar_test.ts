@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { FormatError } from "./format_error.ts";
 import {
+  CIFAR_CLASSES,
   CIFAR_META_TEXT,
   CIFAR_RECORD_BYTES,
   readCifarBatch,
@@ -79,4 +80,15 @@ Deno.test("readCifarMeta() rejects wrong class names", () => {
     () => readCifarMeta(bytes, "meta"),
     /Expected class names .* in "meta" but found cat,dog/,
   );
+});
+
+Deno.test("readCifarMeta() rejects the ten names out of order and ignores blank lines", () => {
+  const swapped = ["automobile", "airplane", ...CIFAR_CLASSES.slice(2)].join("\n") + "\n";
+  assert.throws(
+    () => readCifarMeta(new TextEncoder().encode(swapped), "meta"),
+    /Expected class names airplane,automobile,.* in "meta" but found automobile,airplane,/,
+  );
+  // a blank line holding only spaces is not a class name
+  const padded = new TextEncoder().encode(CIFAR_CLASSES.join("\n") + "\n  \n");
+  assert.deepEqual(readCifarMeta(padded, "meta"), [...CIFAR_CLASSES]);
 });

@@ -156,3 +156,42 @@ Deno.test("downloadFile() rejects an HTTP error status", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("downloadFile() resumes at most maxResumes times, and not after an attempt that got nothing", async () => {
+  // every request sends 1000 bytes of the 200 000 then stalls (a generous idle timeout, so that
+  // a loaded machine still gets those bytes in time)
+  const server = startServer({
+    "/stall": { kind: "stall", bytes: DATA, cut: 1000 },
+    "/hang": { kind: "hang" },
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      downloadFile(`${server.url}/stall`, join(dir, "s.bin"), { timeoutMs: 1000, maxResumes: 1 }),
+      (e) => e instanceof DownloadError && e.timedOut,
+    );
+    assert.equal(server.requests.filter((r) => r.path === "/stall").length, 2);
+    await assert.rejects(
+      downloadFile(`${server.url}/hang`, join(dir, "h.bin"), { timeoutMs: 1000 }),
+      (e) => e instanceof DownloadError && e.timedOut,
+    );
+    assert.equal(server.requests.filter((r) => r.path === "/hang").length, 1);
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("downloadFile() reports a 416 to a request without Range as an HTTP error", async () => {
+  const server = startServer({ "/r": { kind: "status", status: 416 } });
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      downloadFile(`${server.url}/r`, join(dir, "r.bin"), { timeoutMs: 2000 }),
+      (e) => e instanceof DownloadError && /but found 416/.test(e.message),
+    );
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -145,3 +145,18 @@ Deno.test("fetchDataset() stops at an abort instead of trying the next source", 
     await cleanup();
   }
 });
+
+Deno.test("fetchDataset() keeps no downloaded archive that fails its pin", async () => {
+  const { server, dir, sha, pin, cleanup } = await setup();
+  try {
+    await assert.rejects(
+      fetchDataset("test set", [{ name: "blob.bin", sha256: sha }], dir, [
+        urlSource("corrupt", `${server.url}/bad`, pin),
+      ], { timeoutMs: 2000 }),
+      FetchError,
+    );
+    assert.deepEqual([...Deno.readDirSync(join(dir, ".downloads"))], []);
+  } finally {
+    await cleanup();
+  }
+});

@@ -94,3 +94,19 @@ Deno.test("readMnist() rejects a split shorter than expected", () => {
   // a longer split than expected is as wrong as a shorter one
   assert.throws(() => readMnist(files, 1), /Expected 1 records in "imgs" but found 2/);
 });
+
+Deno.test("readIdx() rejects zero dimensions and a header one byte short as FormatError", () => {
+  // 0x00000800 declares no dimensions: not an array MNIST ever uses, even with a payload byte
+  assert.throws(
+    () => readIdx(new Uint8Array([0, 0, 8, 0, 42]), "scalar"),
+    (e) => e instanceof FormatError && /NN >= 1 dimensions\) in "scalar"/.test(e.message),
+  );
+  // one byte of the last dimension missing is a truncated header, not a DataView RangeError
+  const short = idx([2, 2, 3], []).subarray(0, 15);
+  assert.throws(
+    () => readIdx(short, "images"),
+    (e) =>
+      e instanceof FormatError &&
+      e.message === 'Expected 16 header bytes in "images" but found 15 (truncated)',
+  );
+});

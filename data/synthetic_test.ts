@@ -38,3 +38,24 @@ Deno.test("solvableData() has exactly the requested m2 and slope a", () => {
   assert.ok(y.some((v, i) => Math.abs(v + 0.7 * x[i]) > 1e-3), "noise is present");
   assert.throws(() => solvableData({ m2: 0, seed: 1 }), RangeError);
 });
+
+Deno.test("regressionTask() draws v with variance 1/D, so |v|² is about 1 at any D", () => {
+  for (const dim of [400, 900]) {
+    const { v } = regressionTask({ n: 1, dim, seed: 3 });
+    const norm2 = v.reduce((s, x) => s + x * x, 0);
+    // chi-square with D degrees of freedom over D: sd sqrt(2 / D) <= 0.071
+    assert.ok(Math.abs(norm2 - 1) < 0.3, `|v|² = ${norm2} at D = ${dim}`);
+  }
+});
+
+Deno.test("classificationTask() accepts 256 classes, the most a byte label holds", () => {
+  const { labels } = classificationTask({ n: 512, dim: 2, seed: 1, classes: 256 });
+  const counts = new Array(256).fill(0);
+  for (const l of labels) counts[l]++;
+  assert.ok(counts.every((c) => c === 2), "two inputs per class");
+  assert.throws(() => classificationTask({ n: 514, dim: 2, seed: 1, classes: 257 }), RangeError);
+});
+
+Deno.test("solvableData() rejects an empty sample", () => {
+  assert.throws(() => solvableData({ n: 0, seed: 1 }), /Expected n >= 1 and m2 > 0 but found 0, 1/);
+});

@@ -5,9 +5,12 @@ import { SHOWCASE } from "../_theory_cases.ts";
 import {
   buildReport,
   checkFlow,
+  esc,
   type InputResult,
+  mdEscape,
   renderHtml,
   renderMarkdown,
+  type ReportModel,
   settingsDiff,
 } from "./mod.ts";
 
@@ -377,4 +380,107 @@ Deno.test("buildReport() marks a SPEC decision a project decision replaces at th
     status("paper", "Fig. 2 widths, σ grid, loss"),
     /^the learning rate replaced by the project decision "Figure 2 learning rate"/,
   );
+});
+
+Deno.test("esc() and mdEscape() escape ampersands, quotes and line breaks", () => {
+  assert.equal(
+    esc(`<a title="x" alt='y'>&amp;</a>`),
+    "&lt;a title=&quot;x&quot; alt=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;",
+  );
+  assert.equal(mdEscape("a &amp; b\r\nc\nd"), "a &amp;amp; b c d");
+});
+
+Deno.test("renderMarkdown() and renderHtml() render supplementary rows, decisions, figures and provenance from their own fields", () => {
+  const base = buildReport([theoryInput()], { scale: "smoke", ep: "cpu" });
+  const model: ReportModel = {
+    ...base,
+    counts: { pass: 1, fail: 2, "not-run": 3, info: 4 },
+    supplementary: [{
+      id: "s1",
+      tag: "extra",
+      statement: "one line\r\nanother",
+      stages: [],
+      scale: "",
+      checks: [{ label: "gap", measured: "0.5", criterion: "below <1>", verdict: "info" }],
+      verdict: "info",
+    }],
+    specDecisions: [{
+      topic: "S topic",
+      decision: "S decision",
+      appliesTo: [],
+      status: "S status",
+    }],
+    projectDecisions: [{
+      topic: "P topic",
+      decision: "P decision",
+      appliesTo: [],
+      status: "P|status",
+    }],
+    figures: [{ ...base.figures[0], name: "a b#c", title: "" }],
+    provenance: [
+      { ...base.provenance[0], key: "k1", params: '{"a":1}', durationS: 2.5 },
+      {
+        ...base.provenance[0],
+        id: "odd",
+        key: "ab`c",
+        params: JSON.stringify({ note: "</pre><script>x</script>", s: "```" }),
+      },
+    ],
+  };
+  const md = renderMarkdown(model), html = renderHtml(model);
+  // counts: the "not run" figure is the not-run count, not the info count
+  assert.match(md, /1 pass, 2 fail, 3 not run\./);
+  assert.match(html, /1 pass, 2 fail, 3 not run\./);
+
+  // one supplementary row is enough for its section; its empty scale shows as a dash
+  assert.match(md, /### Other measurements/);
+  assert.match(
+    md,
+    /^\| s1 \\\[extra\\\] \| one line another \| gap: 0\.5 \(criterion: below &lt;1&gt;\) \*\*INFO\*\* \| — \| \*\*INFO\*\* \|$/m,
+  );
+  const row = claimRowHtml(html, "s1");
+  assert.match(row, /^<tr id="claim-s1" data-verdict="info">/);
+  assert.match(row, /criterion: below &lt;1&gt;/);
+  assert.match(row, /<td>—<\/td><td><span class="verdict info">INFO<\/span><\/td><\/tr>$/);
+
+  // each decision table shows its own rows, with the status column escaped
+  const projectMd = md.slice(md.indexOf("### Project decisions"));
+  assert.match(projectMd, /^\| P topic \| P decision \| P\\\|status \|$/m);
+  assert.doesNotMatch(projectMd, /S topic/);
+  const projectHtml = html.slice(html.indexOf("<h3>Project decisions</h3>"));
+  assert.match(projectHtml, /<tr><td>P topic<\/td><td>P decision<\/td><td>P\|status<\/td><\/tr>/);
+  assert.doesNotMatch(projectHtml, /S topic/);
+
+  // an untitled figure is headed by its name; its file name is URL-encoded in the links
+  assert.match(md, /^### R1\. a b\\#c$/m);
+  assert.match(md, /!\[R1\]\(report_files\/a%20b%23c\.png\)/);
+
+  // provenance: durations in hundredths, no backtick inside the key's code span, params fenced
+  // by a fence longer than any backtick run in them and escaped in the HTML
+  assert.match(md, /^\| theory-vs-gd \| `k1` \| .* \| 2\.50 s \|/m);
+  assert.match(html, /<td>2\.50 s<\/td>/);
+  assert.match(md, /^\| odd \| `abc` \|/m);
+  assert.ok(md.includes('Params of theory-vs-gd:\n\n```json\n{"a":1}\n```\n'));
+  assert.ok(md.includes("\n````json\n" + model.provenance[1].params + "\n````\n"));
+  assert.ok(!html.includes("</pre><script>") && html.includes("&lt;/pre&gt;&lt;script&gt;"));
+});
+
+Deno.test("buildReport() gives each input's provenance: seconds from start to end, tools as name and version", () => {
+  const input = theoryInput();
+  const [p] = buildReport([{ ...input, tools: { deno: "2.9.6", onnxruntime: "1.30.0" } }], {
+    scale: "smoke",
+    ep: "cpu",
+  }).provenance;
+  assert.deepEqual(p, {
+    id: "theory-vs-gd",
+    key: input.key,
+    params: JSON.stringify(input.params),
+    startedAt: "2026-01-01T00:00:00.000Z",
+    endedAt: "2026-01-01T00:00:02.500Z",
+    durationS: 2.5,
+    tools: "deno 2.9.6, onnxruntime 1.30.0",
+  });
+  // a stage whose manifest has no end time has no duration
+  const open = buildReport([{ ...input, endedAt: "" }], { scale: "smoke", ep: "cpu" });
+  assert.equal(open.provenance[0].durationS, null);
 });

@@ -3,7 +3,7 @@
 // that the claim is about) fails the claim when it is absent.
 import assert from "node:assert/strict";
 import { SHOWCASE } from "../_theory_cases.ts";
-import { type FlowCheck, QUANTITIES } from "./flow_check.ts";
+import { checkFlowCase, type FlowCheck, QUANTITIES } from "./flow_check.ts";
 import { aggregate, buildReport, checkFlow, type InputResult } from "./mod.ts";
 import type { Check, ClaimRow } from "./types.ts";
 
@@ -320,4 +320,29 @@ Deno.test("checkFlow() leaves Q out above d = 1000 and says so", () => {
   const [c] = checkFlow([big]).cases;
   assert.equal(c.qDrift, null);
   assert.ok(c.maxInvariantDrift < 1e-9);
+});
+
+Deno.test("checkFlowCase() measures the d = 1 identities with cos θ = -1 and γ̃ ≠ 1", () => {
+  // scalars of opposite sign on a negative target: always anti-aligned, |cos θ| = 1 throughout;
+  // γ = 2 makes the γ̃⁴c² and 4γ̃²g² terms of K differ from γ̃ = 1's
+  const width1 = SHOWCASE.find((c) => c.d === 1)!;
+  const c = checkFlowCase({ ...width1, name: "anti", a: -3, gamma: 2, cos0: -1, m2: 0.5 }, 1e-12);
+  assert.ok(c.cosDevFromOne! < 1e-9, `${c.cosDevFromOne}`);
+  assert.ok(c.rescalingIdentityRelErr! < 1e-9, `${c.rescalingIdentityRelErr}`);
+  assert.ok(c.maxAbsErr < 1e-9 && c.finalGapOverA < 1e-9, c.case);
+});
+
+Deno.test("checkFlowCase() scales its relative error by max(1, |value|) and measures Q at d = 1000", () => {
+  // a loose integration of a case whose observables are well above 1 where it errs most
+  const aligned = SHOWCASE.find((c) => c.name.startsWith("aligned"))!;
+  const loose = checkFlowCase({ ...aligned, a: 4, m2: 2 }, 1e-4);
+  assert.ok(loose.maxAbsErr > 1e-4, `${loose.maxAbsErr}`);
+  assert.ok(loose.maxRelErr < loose.maxAbsErr / 2, `${loose.maxRelErr} vs ${loose.maxAbsErr}`);
+  const d1000 = {
+    ...SHOWCASE[3],
+    name: "random init, d = 1000",
+    d: 1000,
+    gamma: 1 / Math.sqrt(1000),
+  };
+  assert.equal(typeof checkFlowCase(d1000, 1e-12).qDrift, "number");
 });
