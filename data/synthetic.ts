@@ -64,6 +64,12 @@ export function classificationTask(
   }
   const { x, v } = regressionTask(opts);
   const [n, dim] = x.shape;
+  if (n < classes) {
+    // each bin edge lies between two sorted scores: fewer samples than classes leave none
+    throw new RangeError(
+      `Expected at least as many samples as classes (${classes}) but found n = ${n}`,
+    );
+  }
   const score = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < dim; j++) score[i] += x.data[i * dim + j] * v[j];

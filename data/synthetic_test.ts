@@ -59,3 +59,13 @@ Deno.test("classificationTask() accepts 256 classes, the most a byte label holds
 Deno.test("solvableData() rejects an empty sample", () => {
   assert.throws(() => solvableData({ n: 0, seed: 1 }), /Expected n >= 1 and m2 > 0 but found 0, 1/);
 });
+
+Deno.test("classificationTask() needs at least one sample per class", () => {
+  assert.throws(
+    () => classificationTask({ seed: 1, n: 9 }),
+    /Expected at least as many samples as classes \(10\) but found n = 9/,
+  );
+  // ten samples, ten classes: one of each
+  const { labels } = classificationTask({ seed: 1, n: 10 });
+  assert.deepEqual([...labels].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});

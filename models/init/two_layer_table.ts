@@ -52,7 +52,7 @@ export interface TableOptions {
 
 /**
  * γ, init rule and learning rate of `name` at width `d` and input dimension `inputDim`.
- * Corrected: ntk γ=d^{-1/2}, η=η0 | meanField γ=10/d, η=η0·d/dRef | kaiming γ=1,
+ * Corrected: ntk γ=d^{-1/2}, η=η0 | meanField γ=√dRef/d, η=η0·d/dRef | kaiming γ=1,
  * η=η0·dRef/d | kaimingPlus γ=dRef/d, η=η0·d/dRef | xavier γ=d/dRef, η=η0·(dRef/d)² |
  * xavierPlus γ=1, η=η0. Literal: ntk γ=1/d; kaiming η=η0·d/dRef.
  */
