@@ -110,7 +110,8 @@ export function spatialOutShape(
       const s = spatialOf(attrs, w!.slice(2), op);
       const op_ = (attrs.output_padding as readonly number[] | undefined) ?? sp.map(() => 0);
       op_.forEach((p, i) => {
-        if (p < 0 || p >= Math.max(s.strides[i], s.dilations[i])) {
+        // below the stride, as ONNX Runtime requires (PyTorch also allows up to the dilation)
+        if (p < 0 || p >= s.strides[i]) {
           throw new RangeError(
             `Expected output_padding below the stride in "${op}" but found ${p}`,
           );

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { inferOutputs } from "./shape.ts";
+import type { Graph } from "./ir.ts";
+import { runGraph } from "./run.ts";
 import { batchNormShape, convOutLength, padShape, sliceRanges, spatialOf } from "./shape_conv.ts";
 
 const f32 = (shape: number[]) => ({ dtype: "float32" as const, shape });
@@ -123,4 +125,39 @@ Deno.test("sliceRanges(), padShape() and batchNormShape() reject inconsistent ar
   assert.throws(() => padShape([2, 3], [0, 1, 2, -1]), /Expected 4 non-negative Pad pads/);
   assert.deepEqual(batchNormShape([[1, 2, 3], [2], [2]], {}), [1, 2, 3]);
   assert.throws(() => batchNormShape([[1, 2, 3], [2, 1], [2]], {}), /per-channel inputs \[2\]/);
+});
+
+Deno.test("inferOutputs() accepts a ConvTranspose output_padding exactly where ONNX Runtime runs it", async () => {
+  // stride 2: padding 1 runs and gives the inferred shape; stride 1 with dilation 2: padding 1
+  // (below the dilation, which PyTorch allows) is refused by ONNX Runtime and by inference
+  const cases = [
+    { strides: [2], dilations: [1], output_padding: [1], runs: true },
+    { strides: [1], dilations: [2], output_padding: [1], runs: false },
+    { strides: [2], dilations: [1], output_padding: [2], runs: false },
+  ];
+  for (const { runs, ...attrs } of cases) {
+    const x = { name: "x", dtype: "float32" as const, shape: [1, 1, 4] };
+    const w = { name: "w", dtype: "float32" as const, shape: [1, 1, 3] };
+    let inferred: readonly number[] | undefined;
+    try {
+      inferred = inferOutputs("ConvTranspose", [x, w], attrs)[0].shape;
+    } catch (e) {
+      assert.ok(e instanceof RangeError && /output_padding below the stride/.test(e.message));
+    }
+    assert.equal(inferred !== undefined, runs, JSON.stringify(attrs));
+    // ONNX's output length: stride·(in − 1) + dilation·(kernel − 1) + 1 + output_padding
+    const length = attrs.strides[0] * 3 + attrs.dilations[0] * 2 + 1 + attrs.output_padding[0];
+    if (inferred) assert.deepEqual(inferred, [1, 1, length]);
+    const graph: Graph = {
+      name: "ct",
+      inputs: [x, w],
+      outputs: [{ name: "y", dtype: "float32", shape: [1, 1, length] }],
+      initializers: [],
+      nodes: [{ name: "ct", op: "ConvTranspose", inputs: ["x", "w"], outputs: ["y"], attrs }],
+    };
+    const feeds = { x: new Float32Array(4).fill(1), w: new Float32Array(3).fill(1) };
+    const ran = await runGraph(graph, feeds).then((out) => out.y.dims, () => undefined);
+    assert.equal(ran !== undefined, runs, `ONNX Runtime on ${JSON.stringify(attrs)}`);
+    if (ran) assert.deepEqual([...ran], [1, 1, length]);
+  }
 });

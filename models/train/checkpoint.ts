@@ -68,15 +68,18 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 
 /** Serialises a checkpoint to bytes. */
 export async function encodeCheckpoint(ck: Checkpoint): Promise<Uint8Array> {
+  for (const v of ck.infos) {
+    if (ck.tensors[v.name] === undefined) {
+      throw new CheckpointError(`Expected tensor "${v.name}" to save`);
+    }
+  }
   const sizes = ck.infos.map((v) => ck.tensors[v.name].length * WIDTH[v.dtype]);
   const histBytes = 8 * (ck.losses.length + ck.accuracies.length);
   const payload = new Uint8Array(sizes.reduce((a, b) => a + b, 0) + histBytes);
   const dv = new DataView(payload.buffer);
   let at = 0;
   ck.infos.forEach((v, i) => {
-    const data = ck.tensors[v.name];
-    if (data === undefined) throw new CheckpointError(`Expected tensor "${v.name}" to save`);
-    encodeTensor(dv, at, v.dtype, data);
+    encodeTensor(dv, at, v.dtype, ck.tensors[v.name]);
     at += sizes[i];
   });
   encodeTensor(dv, at, "float64", ck.losses);
