@@ -306,17 +306,20 @@ Deno.test("train() stops at step 1 when a parameter is not finite though the los
   assert.ok(Number.isFinite(r.losses[0]));
 });
 
+/** A checkpoint of one float32 tensor "a" after `step` updates (epoch 1, batch 0). */
+const tinyCheckpoint = (step: number) => ({
+  graph: "g",
+  step,
+  epoch: 1,
+  batch: 0,
+  infos: [{ name: "a", dtype: "float32" as const, shape: [2] }],
+  tensors: { a: new Float32Array([1, 2]) } as Record<string, Float32Array>,
+  losses: new Float64Array(step),
+  accuracies: new Float64Array(step),
+});
+
 Deno.test("decodeCheckpoint() rejects another file's magic and another format version", async () => {
-  const ck = {
-    graph: "g",
-    step: 1,
-    epoch: 0,
-    batch: 1,
-    infos: [{ name: "a", dtype: "float32" as const, shape: [2] }],
-    tensors: { a: new Float32Array([1, 2]) },
-    losses: new Float64Array([0.5]),
-    accuracies: new Float64Array([1]),
-  };
+  const ck = tinyCheckpoint(1);
   const magic = await encodeCheckpoint(ck);
   magic[0] ^= 1;
   await assert.rejects(
@@ -338,16 +341,7 @@ Deno.test("saveCheckpoint() that fails keeps the previous checkpoint; loadCheckp
   const dir = await Deno.makeTempDir();
   try {
     assert.equal(await loadCheckpoint(dir), undefined);
-    const ck = {
-      graph: "g",
-      step: 4,
-      epoch: 1,
-      batch: 0,
-      infos: [{ name: "a", dtype: "float32" as const, shape: [2] }],
-      tensors: { a: new Float32Array([1, 2]) },
-      losses: new Float64Array(4),
-      accuracies: new Float64Array(4),
-    };
+    const ck = tinyCheckpoint(4);
     await saveCheckpoint(dir, ck);
     // a checkpoint that cannot be encoded (its tensor is missing) fails after the file is opened
     await assert.rejects(
