@@ -144,6 +144,17 @@ Deno.test("renderDag() text wraps long input lists at 100 columns and keeps ever
   assert.deepEqual(listed, runs.map((p) => p.stage.id));
 });
 
+Deno.test("renderDag() text keeps an input id wider than the line on the '<-' line", () => {
+  const long = planned(`a-${"very-".repeat(25)}long-run-name`);
+  const lines = renderDag(
+    dagGraph([long, planned("plot", { inputs: { r: long.stage.id } })], ROOT),
+    "text",
+    "h",
+  ).split("\n");
+  const from = lines.slice(lines.indexOf("  cached  plot") + 1);
+  assert.deepEqual(from, [`${" ".repeat(12)}<- ${long.stage.id}`], "no lone '<-' line before it");
+});
+
 Deno.test("renderDag() counts a group whose stages all run as 'N run'", () => {
   const dag = DAG.map((p) => ({ ...p, status: "run" as const }));
   assert.match(renderDag(dagGraph(dag, ROOT, true), "text", "h"), /\n {2}2 run {3}runs\.ts \(/);
