@@ -296,6 +296,8 @@ Deno.test("checkFlow() compares every observable, and a loose integration fails 
     assert.deepEqual(Object.keys(c.absErr), [...QUANTITIES]);
     assert.equal(c.maxAbsErr, Math.max(...QUANTITIES.map((q) => c.absErr[q])));
     assert.ok(c.maxAbsErr < 1e-8, `${c.case}: ${c.maxAbsErr}`);
+    // t = 0, the eight fractions of the way from g0 to g∞ (all reached here), three late times
+    assert.equal(c.times, 12, c.case);
     // Q (d × d) is measured up to d = 1000, and is one of the invariants drift covers
     assert.equal(typeof c.qDrift, "number");
     assert.ok(c.qDrift! <= c.maxInvariantDrift && c.maxInvariantDrift < 1e-9, c.case);
@@ -330,6 +332,28 @@ Deno.test("checkFlowCase() measures the d = 1 identities with cos θ = -1 and γ
   assert.ok(c.cosDevFromOne! < 1e-9, `${c.cosDevFromOne}`);
   assert.ok(c.rescalingIdentityRelErr! < 1e-9, `${c.rescalingIdentityRelErr}`);
   assert.ok(c.maxAbsErr < 1e-9 && c.finalGapOverA < 1e-9, c.case);
+});
+
+Deno.test("checkFlowCase() counts the drift of K² − 4γ̃²g², which at d = 1 drifts most", () => {
+  // At d = 1, J = 0 and Q = c, and K² − 4γ̃²g² = γ̃⁴(c² + 4J²) = γ̃⁴c² moves by about 2|c| / scale
+  // times what c moves, 1.48 times in this case (|u|² ≪ |w|²) at any tolerance: the largest drift
+  // is K_c²'s, not c's (= Q's)
+  const width1 = SHOWCASE.find((c) => c.d === 1)!;
+  const c = checkFlowCase(width1, 1e-6);
+  assert.ok(c.qDrift! > 1e-8, `${c.qDrift}`);
+  assert.ok(c.maxInvariantDrift > 1.3 * c.qDrift!, `${c.maxInvariantDrift} vs ${c.qDrift}`);
+});
+
+Deno.test("checkFlowCase() gives the final gap relative to |a|: scaling a case leaves it", () => {
+  // a → s·a with |u0|², |w0|² → s·|u0|², s·|w0|² is the same flow in time t/s, so |g − a| / |a|
+  // at the end is the same (here 9e-12 and 4e-13, equal to 1e-4 between s = 1 and s = 1000)
+  for (const base of SHOWCASE.filter((c) => c.init === "gram")) {
+    const gap = (s: number) =>
+      checkFlowCase({ ...base, a: s * base.a, uu: s * base.uu, ww: s * base.ww }, 1e-12)
+        .finalGapOverA;
+    const [g1, g1000] = [gap(1), gap(1000)];
+    assert.ok(g1 > 0 && Math.abs(g1000 / g1 - 1) < 0.01, `${base.name}: ${g1} vs ${g1000}`);
+  }
 });
 
 Deno.test("checkFlowCase() scales its relative error by max(1, |value|) and measures Q at d = 1000", () => {
