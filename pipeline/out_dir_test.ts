@@ -40,3 +40,22 @@ Deno.test("checkOutDir() accepts folders, creates none, and names the flag other
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test({
+  name:
+    "checkOutDir() probes only for write: a folder nobody can write (Linux's /proc) passes read",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    // No file can be created in /proc, not even by root, whom permission bits would not stop
+    for (const dir of ["/proc", "/proc/new-out"]) {
+      await checkOutDir(dir, "--out", "read");
+      await assert.rejects(
+        checkOutDir(dir, "--out", "write"),
+        (e) =>
+          e instanceof UsageError &&
+          e.message.startsWith(`Expected --out to be a folder that can be written but "${dir}"`),
+      );
+    }
+    await checkOutDir("/proc", "--out", "exist");
+  },
+});
