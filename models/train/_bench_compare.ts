@@ -3,6 +3,8 @@
  * run) side by side with this run's, as a Markdown table of best step times and their ratios.
  */
 
+import type { Machine } from "./_bench_timing.ts";
+
 /** Best and median seconds of a timed phase. */
 export interface Timing {
   readonly best: number;
@@ -27,6 +29,9 @@ export interface SavedRun {
   readonly threads: number;
   readonly gemm: { readonly bestGflops: number };
   readonly rows: readonly SavedRow[];
+  /** The machine and the commit of the run; null in runs from before they were recorded. */
+  readonly machine: Machine | null;
+  readonly commit: string | null;
 }
 
 /**
@@ -73,13 +78,47 @@ export function parseSavedRun(text: string, file: string): SavedRun {
         : num(row.graphOverTorchPaired, at("graphOverTorchPaired")),
     };
   });
+  const orNull = <T>(v: unknown, field: string, want: string, ok: (v: unknown) => boolean) =>
+    v == null ? null : ok(v) ? v as T : fail(field, want);
+  const str = (v: unknown, field: string) =>
+    orNull<string>(v, field, "a string", (x) => typeof x === "string");
+  let machine: Machine | null = null;
+  if (run.machine != null) {
+    const m = obj(run.machine, "machine");
+    machine = {
+      cpu: str(m.cpu, "machine.cpu"),
+      familyModel: str(m.familyModel, "machine.familyModel"),
+      cores: num(m.cores, "machine.cores"),
+      simd: str(m.simd, "machine.simd") ?? fail("machine.simd", "a string"),
+      memoryGiB: orNull<number>(m.memoryGiB, "machine.memoryGiB", "a number", Number.isFinite),
+    };
+  }
   return {
     date: run.date as string,
     ep: run.ep as string,
     threads: num(run.threads, "threads"),
     gemm: { bestGflops: num(obj(run.gemm, "gemm").bestGflops, "gemm.bestGflops") },
     rows,
+    machine,
+    commit: str(run.commit, "commit"),
   };
+}
+
+/** One line naming a machine: CPU, family/model, cores, vector extensions, memory. */
+export function describeMachine(m: Machine): string {
+  const parts = [
+    `${m.cpu ?? "CPU model unknown"}${m.familyModel ? ` (family/model ${m.familyModel})` : ""}`,
+    `${m.cores} ${m.cores === 1 ? "core" : "cores"}`,
+    m.simd || "no SIMD flags read",
+    ...(m.memoryGiB === null ? [] : [`${m.memoryGiB} GiB`]),
+  ];
+  return parts.join(", ");
+}
+
+/** Whether two machines are of one kind: same CPU model, family/model, cores and extensions. */
+function sameKind(a: Machine, b: Machine): boolean {
+  return a.cpu === b.cpu && a.familyModel === b.familyModel && a.cores === b.cores &&
+    a.simd === b.simd;
 }
 
 const ms = (s: number) => (s * 1000).toFixed(s < 0.1 ? 1 : 0);
@@ -97,6 +136,7 @@ export function compareRuns(then: SavedRun, now: SavedRun): string[] {
     `Against ${then.date} (${then.ep}, ${then.threads} threads, GEMM ${
       then.gemm.bestGflops.toFixed(0)
     } GFLOP/s best; now ${now.gemm.bestGflops.toFixed(0)}): best ms/step then → now (now/then)`,
+    ...machineLines(then, now),
     "| model | batch | train() | graph | PyTorch | ORT / PyTorch (paired) then → now |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
@@ -120,5 +160,30 @@ export function compareRuns(then: SavedRun, now: SavedRun): string[] {
   const onlyThen = then.rows.map(key).filter((k) => !fresh.has(k));
   if (onlyNow.length > 0) lines.push(`Only in this run: ${onlyNow.join(", ")}`);
   if (onlyThen.length > 0) lines.push(`Only in the earlier run: ${onlyThen.join(", ")}`);
+  return lines;
+}
+
+/**
+ * Where the two runs ran: one line for a machine of one kind, a warning where the kinds differ
+ * (the GEMM rates then tell how far), and the commits where both are recorded.
+ */
+function machineLines(then: SavedRun, now: SavedRun): string[] {
+  const lines = [];
+  if (then.machine === null || now.machine === null) {
+    lines.push(
+      `Machine: ${now.machine ? describeMachine(now.machine) : "not recorded"} now; ` +
+        `the earlier run does not record its machine`,
+    );
+  } else if (sameKind(then.machine, now.machine)) {
+    lines.push(`Machine, then and now: ${describeMachine(now.machine)}`);
+  } else {
+    lines.push(
+      `Different machines, so the ratios compare machines as well as code: then ` +
+        `${describeMachine(then.machine)}; now ${describeMachine(now.machine)}`,
+    );
+  }
+  if (then.commit !== null && now.commit !== null) {
+    lines.push(`Commit then ${then.commit}, now ${now.commit}`);
+  }
   return lines;
 }

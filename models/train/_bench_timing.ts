@@ -17,6 +17,57 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** The machine a bench run ran on, as `bench:train` records it (Linux /proc; null fields elsewhere). */
+export interface Machine {
+  /** /proc/cpuinfo's "model name" (a virtual machine may show the vendor's line only). */
+  readonly cpu: string | null;
+  /** "cpu family" and "model" (e.g. "26/2"), which tell CPU generations apart when cpu does not. */
+  readonly familyModel: string | null;
+  /** Logical CPUs this process may use. */
+  readonly cores: number;
+  /** The vector extensions ONNX Runtime's MLAS kernels dispatch on, space-separated. */
+  readonly simd: string;
+  /** MemTotal of /proc/meminfo in GiB. */
+  readonly memoryGiB: number | null;
+}
+
+// NOTE: the same list as pipeline/provenance.ts's SIMD, which models/ may not import (STYLE:
+// boundaries)
+const SIMD = ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "asimd", "sve"];
+
+/** A `Machine` from the texts of /proc/cpuinfo and /proc/meminfo (either may be empty). */
+export function parseMachine(cpuinfo: string, meminfo: string, cores: number): Machine {
+  const field = (name: string) =>
+    cpuinfo.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1].trim() ?? null;
+  const family = field("cpu family");
+  const model = field("model");
+  const flags = new Set((field("flags") ?? field("Features") ?? "").split(/\s+/));
+  const kib = Number(meminfo.match(/^MemTotal:\s*(\d+)\s*kB/m)?.[1]);
+  return {
+    cpu: field("model name"),
+    familyModel: family !== null && model !== null ? `${family}/${model}` : null,
+    cores,
+    simd: SIMD.filter((f) => flags.has(f)).join(" "),
+    memoryGiB: Number.isFinite(kib) ? Math.round(kib / 2 ** 20 * 10) / 10 : null,
+  };
+}
+
+/** This machine (`parseMachine` of /proc; what cannot be read is null). */
+export function thisMachine(): Machine {
+  const read = (path: string) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch {
+      return "";
+    }
+  };
+  return parseMachine(
+    read("/proc/cpuinfo"),
+    read("/proc/meminfo"),
+    navigator.hardwareConcurrency || 1,
+  );
+}
+
 /**
  * Clock ticks since boot of all CPUs (Linux's /proc/stat): in total, busy (run by this machine:
  * not idle, waiting for I/O or stolen), stolen by the hypervisor, and used by the threads of this

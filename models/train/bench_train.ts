@@ -24,7 +24,7 @@ import { sizeOf } from "../onnx/mod.ts";
 import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";
-import { compareRuns, parseSavedRun, type SavedRun } from "./_bench_compare.ts";
+import { compareRuns, describeMachine, parseSavedRun, type SavedRun } from "./_bench_compare.ts";
 import {
   busyPhaseWarnings,
   cpuShares,
@@ -32,7 +32,27 @@ import {
   interleavedTimes,
   median,
   ortStepSeconds,
+  thisMachine,
 } from "./_bench_timing.ts";
+
+/**
+ * The checked-out commit, with "+changes" where tracked files differ from it; null outside a git
+ * checkout or without git.
+ */
+function gitCommit(): string | null {
+  const git = (...args: string[]) => {
+    try {
+      const r = new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).outputSync();
+      return r.success ? new TextDecoder().decode(r.stdout).trim() : null;
+    } catch {
+      return null; // no git on PATH
+    }
+  };
+  const head = git("rev-parse", "--short", "HEAD");
+  if (head === null) return null;
+  const changes = git("status", "--porcelain", "--untracked-files=no");
+  return changes ? `${head}+changes` : head;
+}
 
 /** TF.js seconds of each timed step by "name@batch" for the FCNs, or a note saying why none. */
 async function tfjsSeconds(
@@ -190,6 +210,11 @@ if (import.meta.main) {
     }
   }
   const { threads, steps, models, ep, torchDevice } = opts;
+  const machine = thisMachine();
+  const commit = gitCommit();
+  console.log(
+    `Machine: ${describeMachine(machine)}; commit ${commit ?? "unknown (no git checkout)"}`,
+  );
   const gemmFlops = 2 * 2048 ** 3;
   const rows = [];
   const allGemm: number[] = [];
@@ -342,6 +367,8 @@ if (import.meta.main) {
     torchDevice,
     tfjs: typeof tfjs === "string" ? tfjs : tfjs.backend,
     rows: table,
+    machine,
+    commit,
     date: new Date().toISOString(),
   };
   // the latest full CPU run keeps its historical name; a GPU run does not overwrite it, nor does a
