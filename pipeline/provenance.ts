@@ -11,18 +11,22 @@ const PINNED = ["onnxruntime-node", "onnx-proto", "vega", "vega-lite", "@resvg/r
 const SIMD = ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "asimd", "sve"];
 
 /**
- * The CPU model and the vector extensions MLAS dispatches on, from a Linux /proc/cpuinfo text;
- * empty elsewhere. float32 results depend on them in their last bits (kernel choice, and the
- * NCHWc block width of the training sessions: 16 with avx512f, 8 with avx2).
+ * The CPU model, its family/model numbers (which tell CPU generations apart where a virtual
+ * machine shows only the vendor's line, such as "AMD EPYC") and the vector extensions MLAS
+ * dispatches on, from a Linux /proc/cpuinfo text; empty elsewhere. float32 results depend on them
+ * in their last bits (kernel choice, and the NCHWc block width of the training sessions: 16 with
+ * avx512f, 8 with avx2).
  */
 export function cpuFeatures(cpuinfo: string): Record<string, string> {
   const field = (name: string) =>
     cpuinfo.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1].trim();
-  const model = field("model name");
+  const name = field("model name");
+  const [family, model] = [field("cpu family"), field("model")];
   const flags = new Set((field("flags") ?? field("Features") ?? "").split(/\s+/));
   const simd = SIMD.filter((f) => flags.has(f));
   return {
-    ...(model ? { cpu: model } : {}),
+    ...(name ? { cpu: name } : {}),
+    ...(family && model ? { "cpu-family-model": `${family}/${model}` } : {}),
     ...(simd.length > 0 ? { "cpu-simd": simd.join(" ") } : {}),
   };
 }

@@ -3,6 +3,8 @@ import { cpuFeatures, toolVersions } from "./provenance.ts";
 
 const X86 = `processor\t: 0
 vendor_id\t: AuthenticAMD
+cpu family\t: 25
+model\t\t: 17
 model name\t: AMD EPYC 9654
 flags\t\t: fpu sse4_2 avx avx2 fma avx512f avx512bw avx512_vnni
 processor\t: 1
@@ -14,13 +16,15 @@ BogoMIPS\t: 50.00
 Features\t: fp asimd evtstrm aes sve
 `;
 
-Deno.test("cpuFeatures() reads the model and the vector extensions MLAS dispatches on", () => {
+Deno.test("cpuFeatures() reads the model, its family/model and the vector extensions MLAS dispatches on", () => {
   assert.deepEqual(cpuFeatures(X86), {
     cpu: "AMD EPYC 9654",
+    "cpu-family-model": "25/17",
     "cpu-simd": "avx avx2 fma avx512f avx512bw avx512_vnni",
   });
   assert.deepEqual(cpuFeatures(X86.replace(/ avx512\w*/g, "")), {
     cpu: "AMD EPYC 9654",
+    "cpu-family-model": "25/17",
     "cpu-simd": "avx avx2 fma",
   });
   assert.deepEqual(cpuFeatures(ARM), { "cpu-simd": "asimd sve" });
