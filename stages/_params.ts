@@ -12,7 +12,6 @@
 import type { ParamProblem } from "../pipeline/load.ts";
 import type { Json, Params, Stage } from "../pipeline/mod.ts";
 import { CIFAR_BATCH_RECORDS } from "../data/mod.ts";
-import { TWO_LAYER_NAMES } from "../models/init/two_layer_table.ts";
 import { CIFAR_TRAIN_BATCHES } from "./_cifar.ts";
 
 /** What a param's value must be, or null when it is valid; `preset` is the DAG module's value. */
@@ -25,7 +24,6 @@ const rule = (expected: string, ok: (v: Json) => boolean): Rule => (v) => ok(v) 
 const positiveInt = rule("a positive integer", (v) => isInt(v) && v > 0);
 const natural = rule("an integer >= 0", (v) => isInt(v) && v >= 0);
 const positive = rule("a finite number > 0", (v) => isNum(v) && v > 0);
-const text = rule("a string", (v) => typeof v === "string");
 const oneOf = (...values: readonly string[]): Rule =>
   rule(
     `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
@@ -39,6 +37,24 @@ const fixed = (hint = "it is not a setting"): Rule => (v, _p, preset) => {
   const value = JSON.stringify(preset);
   if (JSON.stringify(v) === value) return null;
   return `${value.length > 100 ? "the value the DAG gives it" : value} (${hint})`;
+};
+/**
+ * A training run's param that its stage id names (fig2-sigma0.5-seed0 is σ = 0.5, seed 0): another
+ * value would make the id, and the figure's rows built from it, say something else than what ran.
+ */
+const named = fixed(
+  "the stage id names it: another value is another stage, from the grid in the stage's module",
+);
+/** A folder to try after the downloads: "" for none, else a directory that exists. */
+const folder: Rule = (v) => {
+  if (v === "") return null;
+  const what = 'a directory that exists, or "" for none';
+  if (typeof v !== "string") return what;
+  try {
+    return Deno.statSync(v).isDirectory ? null : `${what} (${v} is not a directory)`;
+  } catch {
+    return `${what} (there is no ${v})`;
+  }
 };
 /** A grid [low, high, count] of evenly spaced values. */
 const grid = rule(
@@ -115,16 +131,16 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
   const ep = oneOf(...eps);
   /** The params the two CIFAR-10 training modules share. */
   const cifarRun = {
-    sigma: positive,
+    sigma: named,
     lr: positive,
-    seed: natural,
+    seed: named,
     epochs: positiveInt,
     batch: batchOf(rowsOf(CIFAR_TRAIN)),
     perClass: perClassOf(CIFAR_TRAIN / 10),
     ep,
   };
   return {
-    "fetch_data.ts": { localDir: text },
+    "fetch_data.ts": { localDir: folder },
     "theory_vs_gd.ts": {
       cases,
       steps: positiveInt,
@@ -172,15 +188,15 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
       dataSeed: natural,
       dtype: oneOf("float32", "float64"),
       ep,
-      table: oneOf("corrected", "literal"),
-      name: oneOf(...TWO_LAYER_NAMES),
-      width: positiveInt,
-      initSeed: natural,
+      table: named,
+      name: named,
+      width: named,
+      initSeed: named,
     },
     "two_layer_figure.ts": { experiment: fixed() },
     "figure2_runs.ts": {
-      sigma: positive,
-      seed: natural,
+      sigma: named,
+      seed: named,
       epochs: positiveInt,
       baseLr: positive,
       batch: batchOf(rowsOf(MNIST_TRAIN)),
@@ -191,7 +207,8 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
     },
     // the figure draws every measure whatever the list says (stages/figure2.ts)
     "figure2.ts": { measures: fixed() },
-    "cifar_fcn_runs.ts": cifarRun,
+    // its ids also name the learning rate (cifarfcn-sigma1-lr0.1-seed0)
+    "cifar_fcn_runs.ts": { ...cifarRun, lr: named },
     // a run reaches the target when its best train accuracy is above it
     "cifar_fcn.ts": { target: rule("a number in [0, 1)", (v) => isNum(v) && v >= 0 && v < 1) },
     "figure3_runs.ts": {

@@ -87,8 +87,9 @@ const BAD: [string[], string][] = [
   ],
   [
     ["fig1-corrected-ntk-d100-seed0.name=ntk2"],
-    'Expected fig1-corrected-ntk-d100-seed0.name to be one of "ntk", "meanField", "kaiming", ' +
-    '"kaimingPlus", "xavier", "xavierPlus" but found "ntk2" (--set changed name)',
+    'Expected fig1-corrected-ntk-d100-seed0.name to be "ntk" (the stage id names it: another ' +
+    'value is another stage, from the grid in the stage\'s module) but found "ntk2" (--set ' +
+    "changed name)",
   ],
   [
     ["zeta-vs-width.dMax=50"],
@@ -201,13 +202,59 @@ Deno.test("valid --set values pass the check, including the README's variants", 
 });
 
 Deno.test("problems on several params are listed together, one line per kind", () => {
-  const message = problems("fig2-sigma1-*.sigma=0", "fig3-sigma8-seed2.batch=0");
+  const message = problems("fig2-sigma1-*.epochs=0", "fig3-sigma8-seed2.batch=0");
   assert.equal(
     message,
     "2 kinds of stage params are not valid:\n" +
-      "  Expected sigma of 3 stages (fig2-sigma1-seed0, fig2-sigma1-seed1, fig2-sigma1-seed2) to " +
-      "be a finite number > 0 but found 0 (--set changed sigma)\n" +
+      "  Expected epochs of 3 stages (fig2-sigma1-seed0, fig2-sigma1-seed1, fig2-sigma1-seed2) to " +
+      "be a positive integer but found 0 (--set changed epochs)\n" +
       "  Expected fig3-sigma8-seed2.batch to be a positive integer no larger than the 50000 " +
       "training rows but found 0 (--set changed batch)",
+  );
+});
+
+Deno.test("a run's params that its stage id names cannot be set: the id would say another run", () => {
+  const because = "(the stage id names it: another value is another stage, from the grid in the " +
+    "stage's module)";
+  for (
+    const [set, param, value] of [
+      ["fig2-sigma2-seed0.sigma=3", "sigma", "2"],
+      ["fig2-sigma2-seed0.seed=5", "seed", "0"],
+      ["fig3-sigma1-seed2.sigma=1.5", "sigma", "1"],
+      ["fig3-sigma1-seed2.seed=0", "seed", "2"],
+      ["cifarfcn-sigma1-lr0.1-seed0.lr=0.03", "lr", "0.1"],
+      ["cifarfcn-sigma1-lr0.1-seed0.sigma=2", "sigma", "1"],
+      ["fig1-corrected-ntk-d100-seed0.table=literal", "table", '"corrected"'],
+      ["appc-corrected-ntk-d1000-seed1.width=100", "width", "1000"],
+      ["appc-corrected-ntk-d1000-seed1.initSeed=0", "initSeed", "1"],
+    ]
+  ) {
+    const stage = set.slice(0, set.indexOf(`.${param}=`));
+    assert.equal(
+      problems(set),
+      `Expected ${stage}.${param} to be ${value} ${because} but found ` +
+        `${set.slice(set.indexOf("=") + 1).replace(/^[a-z]+$/, (t) => `"${t}"`)} ` +
+        `(--set changed ${param})`,
+      set,
+    );
+  }
+  // the learning rate of Figure 3's runs is a setting: their ids do not name it
+  assert.equal(problems("fig3-sigma1-*.lr=0.025"), "");
+});
+
+Deno.test("fetch's localDir is a folder that exists, or empty for none", () => {
+  const here = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
+  const file = new URL(import.meta.url).pathname;
+  assert.equal(problems(`fetch-mnist.localDir=${here}`), "");
+  assert.equal(problems("fetch-cifar10.localDir="), "");
+  assert.equal(
+    problems("fetch-mnist.localDir=/nonexistent/mnist"),
+    'Expected fetch-mnist.localDir to be a directory that exists, or "" for none (there is no ' +
+      '/nonexistent/mnist) but found "/nonexistent/mnist" (--set changed localDir)',
+  );
+  assert.equal(
+    problems(`fetch-cifar10.localDir=${file}`),
+    `Expected fetch-cifar10.localDir to be a directory that exists, or "" for none (${file} is ` +
+      `not a directory) but found "${file}" (--set changed localDir)`,
   );
 });
