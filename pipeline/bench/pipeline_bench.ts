@@ -18,6 +18,7 @@ import { writeFileAtomic } from "../fs.ts";
 import { buildDag, loadDag } from "../load.ts";
 import { acquireLock } from "../lock.ts";
 import { planRun } from "../plan.ts";
+import { toolVersions } from "../provenance.ts";
 import { publish } from "../publish.ts";
 import { writeSyntheticDag } from "./synthetic_dag.ts";
 
@@ -223,10 +224,17 @@ async function main(args: string[]): Promise<void> {
       ms: await time(() => exec(deno, ["eval", "0"])),
     });
 
+    // the machine as the run manifest records it (CPU model, family/model, vector extensions)
+    const tools = toolVersions(root);
+    const cpu = [
+      tools.cpu,
+      tools["cpu-family-model"] && `family/model ${tools["cpu-family-model"]}`,
+    ]
+      .filter(Boolean).join(", ");
     console.log(
-      `\npipeline benchmark, ${
-        new Date().toISOString().slice(0, 10)
-      }, ${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}, median of ${REPEATS}`,
+      `\npipeline benchmark, ${new Date().toISOString().slice(0, 10)}, ${
+        cpu ? `${cpu}, ` : ""
+      }${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}, median of ${REPEATS}`,
     );
     for (const r of rows) {
       const verdict = r.target === undefined
@@ -243,6 +251,7 @@ async function main(args: string[]): Promise<void> {
           date: new Date().toISOString(),
           deno: Deno.version.deno,
           cores: navigator.hardwareConcurrency,
+          tools,
           rows,
         },
         null,
