@@ -33,8 +33,8 @@ Commands:
   run      Run the DAG (default). Targets (stage ids, patterns like 'fig3-*', or names like
            figure3) select what to build, with their ancestors.
   verify   Rehash every cache entry; quarantine corrupt ones so that they are rebuilt.
-  gc       List cache entries (and checkpoints) no scale of the current DAG reaches with the
-           given --ep and --set; delete them with --yes.
+  gc       List cache entries (and checkpoints) that no scale of the current DAG reaches, as
+           preset or with the given --ep and --set (kept as well); delete them with --yes.
   key      Print one SHA-256 over the keys of the planned stages (a CI cache key).
   dag      Print the DAG (targets and their ancestors) with each stage's status: text, or
            --format dot (Graphviz) or mermaid; --group draws one node per declaring module.

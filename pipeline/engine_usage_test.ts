@@ -45,7 +45,10 @@ const BAD: [string[], RegExp][] = [
   ],
   [["--set", "nope.x=1"], /Unknown stage "nope" in --set "nope\.x=1"/],
   [["--set", "other.y=1"], /Stage "other" has no param "y" \(its params: label, x\)/],
-  [["--set", "other.x=abc"], /Expected --set other\.x to be a number but found "abc"/],
+  [
+    ["--set", "other.x=abc"],
+    /Expected --set other\.x to be a number \(as JSON\) but found "abc", which is not valid JSON/,
+  ],
   [["--set", "failing.fail=1"], /Expected --set failing\.fail to be a boolean but found "1"/],
   [["--set", "otherx=1"], /Expected --set in the form stage\.param=value/],
   [
@@ -198,9 +201,9 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   const list = await repo.run(["gc"]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stderr, /unreachable [0-9a-f]{12} other/);
-  assert.match(list.stderr, /1 entries unreachable, .* to free \(run gc --yes to delete\)/);
+  assert.match(list.stderr, /1 entry unreachable, .* to free \(run gc --yes to delete\)/);
   const again = await repo.run(["gc"]);
-  assert.match(again.stderr, /1 entries/);
+  assert.match(again.stderr, /1 entry /);
   // checkpoints: one of a key no scale reaches (an abandoned variant), one of a reachable key that
   // has no entry yet (an interrupted run, which the next run resumes from)
   const [slow] = await repo.plan(["--only", "slow"]);
@@ -211,7 +214,7 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   }
   const listed = await repo.run(["gc"]);
   assert.match(listed.stderr, /unreachable work\/abababababab \(1000 bytes\)/);
-  assert.match(listed.stderr, /1 entries and 1 work folders \(checkpoints\) unreachable, /);
+  assert.match(listed.stderr, /1 entry and 1 work folder \(checkpoints\) unreachable, /);
   assert.doesNotMatch(listed.stderr, new RegExp(`work/${slow.key.slice(0, 12)}`));
   const del = await repo.run(["gc", "--yes"]);
   assert.match(del.stderr, /deleted [0-9a-f]{12} other/);
@@ -221,10 +224,19 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   assert.ok((await Deno.stat(join(repo.out, "work", slow.key))).isDirectory);
   const [other] = await repo.plan(["--only", "other"]);
   assert.equal(other.status, "cached");
-  // gc runs nothing and does not check param values (run refuses other.x=-1 with exit 2)
+  // gc keeps the variant it is given as well as the preset: both other entries stay
+  assert.equal((await repo.run(["run", "--only", "other", "--set", "other.x=2"])).code, 0);
+  const both = await repo.run(["gc", "--set", "other.x=2"]);
+  assert.equal(both.code, 0, both.stderr);
+  assert.match(both.stderr, /^0 entries unreachable/m);
+  assert.match((await repo.run(["gc"])).stderr, /^1 entry unreachable/m); // the variant's
+  // gc runs nothing and does not check param values (run refuses other.x=-1 with exit 2); the
+  // preset's entry stays, the x = 2 variant's does not
   const unchecked = await repo.run(["gc", "--set", "other.x=-1"]);
   assert.equal(unchecked.code, 0, unchecked.stderr);
   assert.match(unchecked.stderr, /unreachable [0-9a-f]{12} other/);
+  assert.match(unchecked.stderr, /^1 entry unreachable/m);
+  assert.equal((await repo.run(["gc", "--yes"])).code, 0);
   // a --set of a stage that only one scale has keeps that variant; one of no scale's stage exits 2
   const tiny = ["--only", "tiny", "--set", "tiny.k=2"];
   assert.equal((await repo.run(["run", "--scale", "smoke", ...tiny])).code, 0);

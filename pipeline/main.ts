@@ -23,7 +23,7 @@ import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
 import { formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
 import { publish } from "./publish.ts";
-import { executePlan } from "./run.ts";
+import { executePlan, INTERRUPTED, NOT_STARTED } from "./run.ts";
 
 const encoder = new TextEncoder();
 const err = (s: string) => Deno.stderr.writeSync(encoder.encode(s));
@@ -96,6 +96,15 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
       `${selected.length - toRun.length} cached`,
   );
   const tools = { ...toolVersions(dag.root), ep: build.ep };
+  // Ctrl-C (or SIGTERM) stops the workers and still records what ran; a second one quits at once
+  const interrupt = new AbortController();
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const onSignal = () => {
+    if (interrupt.signal.aborted) Deno.exit(130);
+    interrupt.abort();
+    reporter.message("interrupted: stopping the running stages (again to quit at once)");
+  };
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
   let results;
   try {
     results = await executePlan(stages, store, {
@@ -107,8 +116,10 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
       config: join(dag.root, "deno.json"),
       tools,
       fingerprint: (module) => new CodeHasher(dag.root).fingerprint(module),
+      signal: interrupt.signal,
     });
   } finally {
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
     reporter.close();
   }
   for (const p of selected) {
@@ -125,13 +136,19 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   });
   const count = (what: string) => [...results.values()].filter((r) => r.outcome === what).length;
   const failed = count("failed");
+  const stopped = interrupt.signal.aborted;
+  const withDetail = (d: string) => [...results.values()].filter((r) => r.detail === d).length;
   say(
-    `${failed > 0 ? "FAILED" : "done"}: ${count("ran")} ran, ${count("cached")} cached, ` +
-      `${failed} failed, ${count("skipped")} skipped in ${
-        formatDuration(Date.now() - startedAt.getTime())
-      }; ` +
-      `manifest: ${join(store.out, "manifest.json")}`,
+    `${stopped ? "INTERRUPTED" : failed > 0 ? "FAILED" : "done"}: ${count("ran")} ran, ` +
+      `${count("cached")} cached, ${failed} failed, ` +
+      (stopped
+        ? `${withDetail(INTERRUPTED)} stopped, ${withDetail(NOT_STARTED)} not started`
+        : `${count("skipped")} skipped`) +
+      ` in ${formatDuration(Date.now() - startedAt.getTime())}; ` +
+      `manifest: ${join(store.out, "manifest.json")}` +
+      (stopped ? "; the same command resumes (finished stages stay cached)" : ""),
   );
+  if (stopped) return 130;
   return failed > 0 || count("skipped") > 0 ? 1 : 0;
 }
 
@@ -156,18 +173,29 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
   return 0;
 }
 
+/** "1 entry", "3 entries". */
+function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const reachable = new Set<string>();
+  // What is kept: every scale of the DAG as preset (its first EP, no --set), and with the --ep and
+  // --set given, so that keeping a variant does not cost the preset's entries.
   // gc runs nothing, so it does not check param values: a --set that one scale's stages cannot
   // take (a batch above the smoke scale's rows, say) still names the keys of that scale's DAG;
   // and a --set of stages that exist at some scales only (fig3-sigma0.5-*) applies where they do
-  const builds = dag.mod.scales.map((scale) => {
-    const all = { ...o, scale, only: [], force: [] };
-    return {
-      all,
-      built: buildDag(dag, all, o.set, { checkParams: false, skipUnknownStages: true }),
-    };
-  });
+  const variant = o.set.length > 0 || (o.ep !== undefined && o.ep !== dag.mod.eps[0]);
+  const configs = [{ ep: undefined, set: [] as string[] }, ...(variant ? [o] : [])];
+  const builds = configs.flatMap(({ ep, set }) =>
+    dag.mod.scales.map((scale) => {
+      const all = { ...o, ep, scale, only: [], force: [] };
+      return {
+        all,
+        built: buildDag(dag, all, set, { checkParams: false, skipUnknownStages: true }),
+      };
+    })
+  );
   for (const set of o.set) {
     if (!builds.some(({ built }) => setNamesStage(built.preset, set))) throw unknownStage(set);
   }
@@ -180,13 +208,19 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
     ? await acquireLock(store.out, { command: "gc", wait: o.wait, onWait: waitNote(store.out) })
     : null;
   try {
-    const { entries, work, freed } = await collectGarbage(store, reachable, o.yes, say);
-    const folders = work > 0 ? ` and ${work} work folders (checkpoints)` : "";
-    const mib = `${(freed / 2 ** 20).toFixed(1)} MiB`;
+    const { entries, work, freed, listed } = await collectGarbage(store, reachable, o.yes, say);
+    const folders = work > 0 ? ` and ${counted(work, "work folder")} (checkpoints)` : "";
+    const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+    // a file also linked from a kept entry or from out/ (a published figure) frees nothing
+    const shared = listed > freed
+      ? ` (of ${mib(listed)} listed: files also linked from elsewhere free nothing)`
+      : "";
     say(
       o.yes
-        ? `${entries} entries${folders} deleted, ${mib} freed`
-        : `${entries} entries${folders} unreachable, ${mib} to free (run gc --yes to delete)`,
+        ? `${counted(entries, "entry", "entries")}${folders} deleted, ${mib(freed)} freed${shared}`
+        : `${counted(entries, "entry", "entries")}${folders} unreachable, ${
+          mib(freed)
+        } to free${shared} (run gc --yes to delete)`,
     );
   } finally {
     lock?.release();
@@ -215,8 +249,10 @@ async function main(args: string[]): Promise<number> {
       onWait: waitNote(store.out),
     });
     const { ok, bad, leftovers } = await verifyStore(store, say);
-    const removed = leftovers > 0 ? `; ${leftovers} leftovers of interrupted runs removed` : "";
-    say(`${ok} entries intact, ${bad} corrupt${removed}`);
+    const removed = leftovers > 0
+      ? `; ${counted(leftovers, "leftover")} of interrupted runs removed`
+      : "";
+    say(`${counted(ok, "entry", "entries")} intact, ${bad} corrupt${removed}`);
     return bad > 0 ? 1 : 0;
   }
   const dag = await loadDag(o.dag);

@@ -72,19 +72,22 @@ class Footprint {
 /**
  * Entries no reachable key names, and the scratch folders (checkpoints of interrupted or failed
  * attempts) of such keys, each with its size; deleted (with quarantined entries) when `yes`.
- * `freed` is what deleting them all frees: files also linked from elsewhere are not counted.
+ * `freed` is what deleting them all frees: files also linked from elsewhere are not counted;
+ * `listed` is the sum of the sizes listed.
  */
 export async function collectGarbage(
   store: Store,
   reachable: Set<string>,
   yes: boolean,
   write: (line: string) => void,
-): Promise<{ entries: number; work: number; freed: number }> {
+): Promise<{ entries: number; work: number; freed: number; listed: number }> {
   const footprint = new Footprint();
   let entries = 0;
+  let listed = 0;
   for (const key of await store.keys()) {
     if (reachable.has(key)) continue;
     const size = await footprint.add(store.entryDir(key));
+    listed += size;
     entries++;
     const manifest = await Deno.readTextFile(join(store.entryDir(key), "manifest.json"))
       .then((t) => JSON.parse(t).material?.id as string).catch(() => "?");
@@ -96,6 +99,7 @@ export async function collectGarbage(
   for (const key of await store.workKeys()) {
     if (reachable.has(key)) continue;
     const size = await footprint.add(store.workDir(key));
+    listed += size;
     work++;
     write(`${yes ? "deleted" : "unreachable"} work/${key.slice(0, 12)} (${size} bytes)`);
     if (yes) await removeAll(store.workDir(key));
@@ -106,5 +110,5 @@ export async function collectGarbage(
     write(`${yes ? "deleted" : "quarantined"} ${corrupt}`);
     if (yes) await removeAll(corrupt);
   }
-  return { entries, work, freed: footprint.freed };
+  return { entries, work, freed: footprint.freed, listed };
 }

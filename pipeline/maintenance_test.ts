@@ -23,11 +23,12 @@ Deno.test("collectGarbage() counts as freed only the files no kept path links to
     await Deno.writeFile(join(store.workDir(kept), "checkpoint.bin"), new Uint8Array(9));
     const lines: string[] = [];
     const dry = await collectGarbage(store, new Set([kept]), false, (l) => lines.push(l));
-    assert.deepEqual(dry, { entries: 2, work: 1, freed: 570 }); // y once, the checkpoint
+    // freed: y once and the checkpoint; listed: every size listed (a 1800, b 500, work 70)
+    assert.deepEqual(dry, { entries: 2, work: 1, freed: 570, listed: 2370 });
     assert.match(lines.join("\n"), /unreachable aaaaaaaaaaaa \? \(1800 bytes\)/);
     await Deno.remove(join(out, "figures", "x.bin"));
     const del = await collectGarbage(store, new Set([kept]), true, () => {});
-    assert.deepEqual(del, { entries: 2, work: 1, freed: 1570 });
+    assert.deepEqual(del, { entries: 2, work: 1, freed: 1570, listed: 2370 });
     assert.deepEqual(await store.keys(), [kept]);
     assert.deepEqual(await store.workKeys(), [kept]);
   } finally {

@@ -9,16 +9,23 @@ function kind(v: unknown): string {
   return typeof v;
 }
 
+/** "an array", "a number": the kind of `v` with its article. */
+const aKind = (v: unknown) =>
+  `${kind(v) === "array" || kind(v) === "object" ? "an" : "a"} ${kind(v)}`;
+
 function parseValue(text: string, current: Json, where: string): Json {
   if (typeof current === "string") return text;
   let value: Json;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new UsageError(`Expected --set ${where} to be a ${kind(current)} but found "${text}"`);
+    throw new UsageError(
+      `Expected --set ${where} to be ${aKind(current)} (as JSON) but found "${text}", which is ` +
+        `not valid JSON`,
+    );
   }
   if (current !== null && kind(value) !== kind(current)) {
-    throw new UsageError(`Expected --set ${where} to be a ${kind(current)} but found "${text}"`);
+    throw new UsageError(`Expected --set ${where} to be ${aKind(current)} but found "${text}"`);
   }
   return value;
 }

@@ -53,3 +53,23 @@ Deno.test("applySets() rejects a set with no stage before the dot as malformed",
       e.message === 'Expected --set in the form stage.param=value but found ".p=2"',
   );
 });
+
+Deno.test("applySets() says when a value is not JSON, with the kind and its article", () => {
+  const a = stage("a", { q: [1, 2, 3], o: { k: 1 }, n: 1 });
+  const message = (set: string) => {
+    try {
+      applySets([a], [set]);
+      return "";
+    } catch (e) {
+      assert.ok(e instanceof UsageError);
+      return e.message;
+    }
+  };
+  assert.equal(
+    message("a.q=[1,2"),
+    'Expected --set a.q to be an array (as JSON) but found "[1,2", which is not valid JSON',
+  );
+  assert.equal(message("a.q=3"), 'Expected --set a.q to be an array but found "3"');
+  assert.equal(message("a.o=[1]"), 'Expected --set a.o to be an object but found "[1]"');
+  assert.equal(message("a.n=true"), 'Expected --set a.n to be a number but found "true"');
+});

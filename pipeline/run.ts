@@ -1,7 +1,8 @@
 /**
  * Execution: run the planned stages in dependency order, each in its own process, at most
  * `jobs` threads' worth at a time; commit each success to the store; stop after a failure
- * (or, with `keepGoing`, run whatever does not depend on it).
+ * (or, with `keepGoing`, run whatever does not depend on it), or when `signal` aborts (Ctrl-C):
+ * then the running workers are stopped and every stage not finished is skipped as interrupted.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +38,13 @@ export interface ExecuteOptions {
    * code changed while it waited or ran is not cached under the key planned from the old code.
    */
   fingerprint?: (module: string) => CodeFingerprint;
+  /** Aborted to interrupt the run: nothing new starts and running workers get SIGTERM. */
+  signal?: AbortSignal;
 }
+
+/** The details of a stage that an interrupt stopped, or kept from starting. */
+export const INTERRUPTED = "interrupted";
+export const NOT_STARTED = "not started: interrupted";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const LOG_TAIL_LINES = 20;
@@ -74,7 +81,13 @@ export async function executePlan(
     running.set(p.stage.id, task);
   };
 
+  const interrupted = () => options.signal?.aborted ?? false;
+  // an interrupt must also wake the loop while it waits for a running stage that ignores SIGTERM
+  const wake = new Promise<void>((resolve) =>
+    options.signal?.addEventListener("abort", () => resolve(), { once: true })
+  );
   while (pending.length > 0 || running.size > 0) {
+    if (interrupted()) stopped = true;
     for (let i = 0; i < pending.length && !stopped; i++) {
       const p = pending[i];
       const inputs = Object.values(p.inputIds).map((id) => results.get(id)?.outcome);
@@ -91,12 +104,18 @@ export async function executePlan(
       launch(p);
     }
     if (stopped && running.size === 0) break;
-    if (running.size > 0) await Promise.race(running.values());
-    else if (pending.length > 0 && !stopped) {
+    if (running.size > 0) {
+      await Promise.race([...running.values(), ...(interrupted() ? [] : [wake])]);
+    } else if (pending.length > 0 && !stopped) {
       throw new Error(`Stages ${pending.map((p) => `"${p.stage.id}"`).join(", ")} cannot start`);
     }
   }
   for (const p of pending) {
+    if (interrupted()) {
+      // counted in the run's last line rather than listed one by one
+      results.set(p.stage.id, { outcome: "skipped", detail: NOT_STARTED });
+      continue;
+    }
     const inputFailed = Object.values(p.inputIds).some((id) =>
       ["failed", "skipped"].includes(results.get(id)?.outcome ?? "")
     );
@@ -158,6 +177,19 @@ async function runOne(
     (prog) => options.reporter.progress(id, prog),
   );
   const ms = Date.now() - started.getTime();
+  // Ctrl-C signals the worker as well as the runner, and its exit can be seen first
+  if (code === 130 || code === 143) await interruptSeen(options.signal);
+  if (code !== 0 && options.signal?.aborted) {
+    // stopped by the interrupt: no entry, no failure; its checkpoints stay for the next run
+    await removeAll(tmp);
+    options.reporter.end(id, "skipped", ms, INTERRUPTED);
+    return {
+      outcome: "skipped",
+      startedAt: started.toISOString(),
+      durationMs: ms,
+      detail: INTERRUPTED,
+    };
+  }
   const result: StageResult = { outcome: "ran", startedAt: started.toISOString(), durationMs: ms };
   try {
     if (code !== 0) throw new Error(`exit code ${code}`);
@@ -203,6 +235,12 @@ async function spawnWorker(
     stderr: "piped",
     env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
   }).spawn();
+  const stop = () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* it has exited */ }
+  };
+  options.signal?.addEventListener("abort", stop, { once: true });
   const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
   const writer = log.writable.getWriter(); // closing the writer closes the file
   const encoder = new TextEncoder();
@@ -223,9 +261,24 @@ async function spawnWorker(
   const stdin = child.stdin.getWriter();
   await stdin.write(encoder.encode(JSON.stringify(job) + "\n"));
   const [status] = await Promise.all([child.status, pump(child.stdout), pump(child.stderr)]);
+  options.signal?.removeEventListener("abort", stop);
   await stdin.close().catch(() => {});
   await writer.close();
   return status.code;
+}
+
+/** Resolves when `signal` aborts or after 500 ms, whichever is first. */
+function interruptSeen(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 500);
+    function done() {
+      clearTimeout(timer);
+      signal!.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 async function logTail(path: string): Promise<string> {
