@@ -126,7 +126,15 @@ export function parseCli(args: string[]): CliOptions {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // node:util says "argument is ambiguous" for `--scale --dry-run` and `--jobs -3`
+    const missing = (e as { code?: string }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" &&
+      (e as Error).message.match(/^Option '(--[\w-]+)' argument is ambiguous/)?.[1];
+    throw new UsageError(
+      missing
+        ? `Expected a value after ${missing} but found another option (write ${missing}=VALUE ` +
+          `for a value that starts with "-")`
+        : (e as Error).message,
+    );
   }
   const { values, positionals, tokens } = parsed;
   let command: Command = "run";
