@@ -48,7 +48,8 @@ Options (each command takes only those it reads; any other exits 2):
   --scale NAME        preset: smoke | default | paper (as the DAG declares)
   --ep NAME           execution provider: cpu | webgpu | cuda (as the DAG declares)
   --only ID           only this stage, pattern or target, with ancestors (repeatable, or a,b)
-  --force ID          rerun this stage even if cached; dependents stay cached (repeatable)
+  --force ID          rerun this stage even if cached (or a pattern's selected stages, or a
+                      target's own); dependents stay cached (repeatable, or a,b)
   --set S.P=V         override param P of stage S (S may use *; V is JSON, or text for strings)
   --jobs N            run up to N threads of stages at once (default: number of cores); a
                       stage that asks for more runs alone, with its own thread count

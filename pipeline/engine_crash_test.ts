@@ -216,7 +216,10 @@ Deno.test("run reports bad arguments at once while another run holds out/", asyn
     [["--only", "figure9"], /Expected a stage id, .* but found "figure9"/],
     [["--set", "nope.x=1"], /Unknown stage "nope" in --set "nope\.x=1"/],
     [["--scale", "huge"], /Expected --scale to be one of default, smoke but found "huge"/],
-    [["--force", "ghost"], /Expected --force to name a stage but found "ghost"/],
+    [
+      ["--force", "ghost"],
+      /Expected --force to name a stage, a pattern of stage ids with \* or a target but found "ghost"/,
+    ],
   ];
   for (const [args, message] of bad) {
     const r = await repo.run(["run", ...args, "--no-wait"]);

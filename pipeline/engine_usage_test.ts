@@ -55,7 +55,10 @@ const BAD: [string[], RegExp][] = [
     ["--set", "other.x=-1"],
     /^error: Expected other\.x to be a number >= 0 but found -1 \(--set changed x\)$/m,
   ],
-  [["--force", "ghost"], /Expected --force to name a stage but found "ghost"/],
+  [
+    ["--force", "ghost"],
+    /Expected --force to name a stage, a pattern of stage ids with \* or a target but found "ghost"/,
+  ],
   [
     ["--only", "other", "--force", "source"],
     /Expected --force to name a selected stage but "source" is not among the stages --only and the targets select \(other\)/,
@@ -63,6 +66,10 @@ const BAD: [string[], RegExp][] = [
   [["--only", ""], /Expected --only to name stages, patterns or targets but found ""/],
   [["--only", " , "], /Expected --only to name stages, patterns or targets but found " , "/],
   [["--force", ","], /Expected --force to name stages but found ","/],
+  [
+    ["--only", "other", "--force", "s*"],
+    /Expected --force to name a selected stage but "s\*" is not among the stages --only and the targets select \(other\)/,
+  ],
   [["--scale", "huge"], /Expected --scale to be one of default, smoke but found "huge"/],
   [["--ep", "tpu"], /Expected --ep to be one of cpu, webgpu but found "tpu"/],
   [["--jobs", "0"], /Expected --jobs to be a positive integer but found "0"/],
@@ -364,5 +371,14 @@ Deno.test("run --force reruns the named stage only; dag and show say so", async 
   const r = await repo.run(["run", "totals", "--force", "double"]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await repo.runs(), { source: 1, double: 2, sum: 1 });
+  // like --only, --force takes patterns and targets (a target's own stages, not its ancestors)
+  // "s*" also matches slow, which totals does not select: a pattern forces what is selected
+  const pattern = await repo.run(["dag", "totals", "--force", "s*"]);
+  assert.match(
+    pattern.stdout,
+    /2 to run\n {2}run {5}source\n {2}cached {2}double\n.*\n {2}run {5}sum\n/,
+  );
+  assert.equal((await repo.run(["run", "totals", "--force", "totals"])).code, 0);
+  assert.deepEqual(await repo.runs(), { source: 1, double: 2, sum: 2 });
   await repo.dispose();
 });

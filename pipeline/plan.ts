@@ -129,17 +129,34 @@ export function checkPlan(
 ): { ordered: Stage[]; selected: Set<string>; force: Set<string> } {
   const ordered = orderStages(def.stages);
   const selected = selectStages(def, ordered, options.only ?? []);
-  const force = new Set(options.force ?? []);
-  for (const id of force) {
-    if (!ordered.some((s) => s.id === id)) {
-      throw new UsageError(`Expected --force to name a stage but found "${id}"`);
-    }
-    if (!selected.has(id)) {
+  // --force takes what --only takes (ids, patterns with *, targets), without ancestors; a
+  // pattern forces the selected stages it matches
+  const ids = ordered.map((s) => s.id);
+  const force = new Set<string>();
+  const only = (options.only ?? []).join(", ");
+  for (const name of options.force ?? []) {
+    let named: string[];
+    try {
+      named = resolveNames(def, ids, [name]);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
       throw new UsageError(
-        `Expected --force to name a selected stage but "${id}" is not among the stages ` +
-          `--only and the targets select (${(options.only ?? []).join(", ")})`,
+        `Expected --force to name a stage, a pattern of stage ids with * or a target but found ` +
+          `"${name}"`,
       );
     }
+    const pattern = name.includes("*") && !ids.includes(name);
+    const picked = pattern ? named.filter((id) => selected.has(id)) : named;
+    const outside = pattern
+      ? (picked.length === 0 ? name : undefined)
+      : named.find((id) => !selected.has(id));
+    if (outside !== undefined) {
+      throw new UsageError(
+        `Expected --force to name a selected stage but "${outside}" is not among the stages ` +
+          `--only and the targets select (${only})`,
+      );
+    }
+    for (const id of picked) force.add(id);
   }
   checkPublish(ordered);
   return { ordered, selected, force };
