@@ -125,3 +125,26 @@ Deno.test("layout: a training run's code closure holds no collector or figure mo
   }
   assert.deepEqual(bad.slice(0, 10), []);
 });
+
+// The grids of the runs (stages/_grids.ts) and the param rules (stages/_params.ts) sit outside
+// every stage's code so that adding a σ, or tightening a rule, gives no existing stage a new key.
+Deno.test("layout: no stage's code closure holds stages/_grids.ts or stages/_params.ts", async () => {
+  const { CodeHasher } = await import("../pipeline/code_hash.ts");
+  const { pipeline, scales } = await import("./mod.ts");
+  const modules = new Set<string>();
+  for (const scale of scales) {
+    for (const s of pipeline({ scale, ep: "cpu" }).stages) modules.add(s.module);
+  }
+  const hasher = new CodeHasher(ROOT);
+  const holders: string[] = [];
+  for (const m of modules) {
+    const files = Object.keys(hasher.fingerprint(m).files);
+    assert.ok(files.length > 1, `${m}: ${files}`); // the closure was followed
+    for (const f of files) {
+      if (/stages\/_(grids|params)\.ts$/.test(f)) {
+        holders.push(`${relative(ROOT, fileURLToPath(m))}: ${f}`);
+      }
+    }
+  }
+  assert.deepEqual(holders, []);
+});

@@ -11,6 +11,7 @@
  */
 import type { CheckParams } from "../pipeline/load.ts";
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
+import { figure2Grid } from "./_grids.ts";
 import { checkParamsWith, paramRules } from "./_params.ts";
 import { cifarFcnStage } from "./cifar_fcn.ts";
 import { cifarFcnRuns } from "./cifar_fcn_runs.ts";
@@ -44,7 +45,7 @@ export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const fig1 = twoLayerFigureStage("figure1", fig1Runs);
   const appcRuns = twoLayerRuns("appendix-c", scale, ep);
   const appc = twoLayerFigureStage("appendix-c", appcRuns);
-  const fig2Runs = figure2Runs(scale, ep, mnist);
+  const fig2Runs = figure2Runs(figure2Grid(scale), ep, mnist);
   const fig2 = figure2Stage(fig2Runs);
   const fcnRuns = cifarFcnRuns(scale, ep, cifar);
   const fcn = cifarFcnStage(fcnRuns);
