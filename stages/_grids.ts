@@ -6,6 +6,7 @@
  * stages/mod.ts imports this file (a test checks that no run module's code closure holds it).
  */
 import type { Figure2Grid } from "./figure2_runs.ts";
+import type { Figure3Grid } from "./figure3_runs.ts";
 import { byScale } from "./_scale.ts";
 
 /** Figure 2: the default scale is the paper's setting (SPEC 5.3): full MNIST, 20 epochs, 3 seeds. */
@@ -18,6 +19,32 @@ export function figure2Grid(scale: string): Figure2Grid {
       epochs: 20,
       perClass: 0,
       logEvery: 100,
+    },
+  });
+}
+
+/**
+ * Figure 3: ResNet-18 at width 1/8 for 4 epochs at the default scale; at full width for 200 epochs
+ * at the paper scale.
+ */
+export function figure3Grid(scale: string): Figure3Grid {
+  return byScale(scale, {
+    smoke: { sigmas: [1, 4], seeds: [0], width: 0.0625, epochs: 1, perClass: 50, testCount: 1000 },
+    default: {
+      sigmas: [0.5, 1, 2, 4, 8],
+      seeds: [0, 1, 2],
+      width: 0.125,
+      epochs: 4,
+      perClass: 0,
+      testCount: 10000,
+    },
+    paper: {
+      sigmas: [0.5, 1, 2, 4, 8],
+      seeds: [0],
+      width: 1,
+      epochs: 200,
+      perClass: 0,
+      testCount: 10000,
     },
   });
 }

@@ -4,28 +4,20 @@
  */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { ResnetParams } from "./_resnet_train.ts";
-import { byScale } from "./_scale.ts";
+/**
+ * What Figure 3 runs at a scale: a ResNet-18 run per σ and seed, with these settings (grids in
+ * stages/_grids.ts, outside this module's code, as for Figure 2).
+ */
+export interface Figure3Grid {
+  readonly sigmas: readonly number[];
+  readonly seeds: readonly number[];
+  readonly width: number;
+  readonly epochs: number;
+  readonly perClass: number;
+  readonly testCount: number;
+}
 
-export function figure3Runs(scale: string, ep: string, cifar: Stage): Stage<ResnetParams>[] {
-  const plan = byScale(scale, {
-    smoke: { sigmas: [1, 4], seeds: [0], width: 0.0625, epochs: 1, perClass: 50, testCount: 1000 },
-    default: {
-      sigmas: [0.5, 1, 2, 4, 8],
-      seeds: [0, 1, 2],
-      width: 0.125,
-      epochs: 4,
-      perClass: 0,
-      testCount: 10000,
-    },
-    paper: {
-      sigmas: [0.5, 1, 2, 4, 8],
-      seeds: [0],
-      width: 1,
-      epochs: 200,
-      perClass: 0,
-      testCount: 10000,
-    },
-  });
+export function figure3Runs(plan: Figure3Grid, ep: string, cifar: Stage): Stage<ResnetParams>[] {
   return plan.sigmas.flatMap((sigma) =>
     plan.seeds.map((seed) =>
       defineStage<ResnetParams>({

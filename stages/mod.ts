@@ -11,7 +11,7 @@
  */
 import type { CheckParams } from "../pipeline/load.ts";
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
-import { figure2Grid } from "./_grids.ts";
+import { figure2Grid, figure3Grid } from "./_grids.ts";
 import { checkParamsWith, paramRules } from "./_params.ts";
 import { cifarFcnStage } from "./cifar_fcn.ts";
 import { cifarFcnRuns } from "./cifar_fcn_runs.ts";
@@ -49,7 +49,7 @@ export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const fig2 = figure2Stage(fig2Runs);
   const fcnRuns = cifarFcnRuns(scale, ep, cifar);
   const fcn = cifarFcnStage(fcnRuns);
-  const fig3Runs = figure3Runs(scale, ep, cifar);
+  const fig3Runs = figure3Runs(figure3Grid(scale), ep, cifar);
   const fig3 = figure3Stage(fig3Runs);
   const stages = [
     ...[mnist, cifar, ...theory, ...fig1Runs, fig1, ...appcRuns, appc],
