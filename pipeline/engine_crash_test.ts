@@ -10,19 +10,24 @@ async function tmpEntries(out: string): Promise<string[]> {
   return names;
 }
 
-Deno.test("run killed with SIGKILL mid-write leaves no trusted entry; the next run redoes the stage", async () => {
-  const repo = await makeToyRepo();
-  const hold = join(repo.root, "hold");
-  await Deno.writeTextFile(hold, "");
-  const child = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
-  await waitFor(async () => {
-    for (const t of await tmpEntries(repo.out)) {
-      const text = await Deno.readTextFile(join(repo.out, "cache", ".tmp", t, "files", "big.txt"))
+/** Waits until the toy's slow stage has written half its output (then it holds on TOY_HOLD). */
+function slowHalfWritten(out: string): Promise<void> {
+  return waitFor(async () => {
+    for (const t of await tmpEntries(out)) {
+      const text = await Deno.readTextFile(join(out, "cache", ".tmp", t, "files", "big.txt"))
         .catch(() => "");
       if (text.includes("line 1")) return true;
     }
     return false;
   }, "the slow stage to write half its output");
+}
+
+Deno.test("run killed with SIGKILL mid-write leaves no trusted entry; the next run redoes the stage", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  const child = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold });
+  await slowHalfWritten(repo.out);
   child.kill("SIGKILL");
   await child.status;
   child.stdout.cancel();
@@ -262,14 +267,7 @@ Deno.test("Ctrl-C stops the workers, writes the manifest and exits 130; the same
   // failing and after-failing are still waiting when the interrupt comes
   const args = ["run", "--jobs", "1", "--only", "sum,other,slow,after-failing"];
   const child = repo.spawn(args, { TOY_HOLD: hold });
-  await waitFor(async () => {
-    for (const t of await tmpEntries(repo.out)) {
-      const text = await Deno.readTextFile(join(repo.out, "cache", ".tmp", t, "files", "big.txt"))
-        .catch(() => "");
-      if (text.includes("line 1")) return true;
-    }
-    return false;
-  }, "the slow stage to write half its output");
+  await slowHalfWritten(repo.out);
   // the runner alone, as `kill -INT PID` does: it must stop its worker itself
   child.kill("SIGINT");
   const [status, stdout, stderr] = await Promise.all([
