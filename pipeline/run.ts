@@ -81,11 +81,8 @@ export async function executePlan(
     running.set(p.stage.id, task);
   };
 
+  // the interrupt sends SIGTERM to the running workers (spawnWorker), whose ends wake the loop
   const interrupted = () => options.signal?.aborted ?? false;
-  // an interrupt must also wake the loop while it waits for a running stage that ignores SIGTERM
-  const wake = new Promise<void>((resolve) =>
-    options.signal?.addEventListener("abort", () => resolve(), { once: true })
-  );
   while (pending.length > 0 || running.size > 0) {
     if (interrupted()) stopped = true;
     for (let i = 0; i < pending.length && !stopped; i++) {
@@ -104,9 +101,8 @@ export async function executePlan(
       launch(p);
     }
     if (stopped && running.size === 0) break;
-    if (running.size > 0) {
-      await Promise.race([...running.values(), ...(interrupted() ? [] : [wake])]);
-    } else if (pending.length > 0 && !stopped) {
+    if (running.size > 0) await Promise.race(running.values());
+    else if (pending.length > 0 && !stopped) {
       throw new Error(`Stages ${pending.map((p) => `"${p.stage.id}"`).join(", ")} cannot start`);
     }
   }
