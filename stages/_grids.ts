@@ -5,9 +5,24 @@
  * here, adding σ = 8 to Figure 2 adds three stages and leaves the runs there were cached. Only
  * stages/mod.ts imports this file (a test checks that no run module's code closure holds it).
  */
+import type { CifarFcnGrid } from "./cifar_fcn_runs.ts";
 import type { Figure2Grid } from "./figure2_runs.ts";
 import type { Figure3Grid } from "./figure3_runs.ts";
+import type { Experiment, TwoLayerGrid } from "./two_layer_runs.ts";
 import { byScale } from "./_scale.ts";
+
+/**
+ * Figure 1 and Appendix C: the six initialisations at each width and seed. Figure 1 runs 5,000 GD
+ * steps and Appendix C 2,000 at the default scale; both 5,000 at the paper scale.
+ */
+export function twoLayerGrid(experiment: Experiment, scale: string): TwoLayerGrid {
+  const steps = experiment === "figure1" ? 5000 : 2000;
+  return byScale(scale, {
+    smoke: { widths: [100, 1000], seeds: [0], steps: 200, logEvery: 20 },
+    default: { widths: [100, 1000, 10000], seeds: [0, 1, 2], steps, logEvery: 50 },
+    paper: { widths: [100, 1000, 10000], seeds: [0, 1, 2], steps: 5000, logEvery: 50 },
+  });
+}
 
 /** Figure 2: the default scale is the paper's setting (SPEC 5.3): full MNIST, 20 epochs, 3 seeds. */
 export function figure2Grid(scale: string): Figure2Grid {
@@ -45,6 +60,30 @@ export function figure3Grid(scale: string): Figure3Grid {
       epochs: 200,
       perClass: 0,
       testCount: 10000,
+    },
+  });
+}
+
+/**
+ * The CIFAR-10 FCN sweep: 500 images a class for 40 epochs at the default scale; the full set, six
+ * σ and five rates for 200 epochs at the paper scale.
+ */
+export function cifarFcnGrid(scale: string): CifarFcnGrid {
+  return byScale(scale, {
+    smoke: { sigmas: [1, 4], lrs: [0.03], seeds: [0], epochs: 2, perClass: 50 },
+    default: {
+      sigmas: [0.5, 1, 2, 4],
+      lrs: [0.03, 0.1, 0.3],
+      seeds: [0, 1, 2],
+      epochs: 40,
+      perClass: 500,
+    },
+    paper: {
+      sigmas: [0.25, 0.5, 1, 2, 4, 8],
+      lrs: [0.003, 0.01, 0.03, 0.1, 0.3],
+      seeds: [0, 1, 2],
+      epochs: 200,
+      perClass: 0,
     },
   });
 }

@@ -5,26 +5,25 @@
  */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { CifarFcnParams } from "./_cifar_fcn_train.ts";
-import { byScale } from "./_scale.ts";
 
-export function cifarFcnRuns(scale: string, ep: string, cifar: Stage): Stage<CifarFcnParams>[] {
-  const plan = byScale(scale, {
-    smoke: { sigmas: [1, 4], lrs: [0.03], seeds: [0], epochs: 2, perClass: 50 },
-    default: {
-      sigmas: [0.5, 1, 2, 4],
-      lrs: [0.03, 0.1, 0.3],
-      seeds: [0, 1, 2],
-      epochs: 40,
-      perClass: 500,
-    },
-    paper: {
-      sigmas: [0.25, 0.5, 1, 2, 4, 8],
-      lrs: [0.003, 0.01, 0.03, 0.1, 0.3],
-      seeds: [0, 1, 2],
-      epochs: 200,
-      perClass: 0,
-    },
-  });
+/**
+ * What the sweep runs at a scale: a run per σ, learning rate and seed, with these settings. The
+ * grids are in stages/_grids.ts, outside this module's code, so that adding a σ or a rate adds
+ * stages without giving the runs there were new keys.
+ */
+export interface CifarFcnGrid {
+  readonly sigmas: readonly number[];
+  readonly lrs: readonly number[];
+  readonly seeds: readonly number[];
+  readonly epochs: number;
+  readonly perClass: number;
+}
+
+export function cifarFcnRuns(
+  plan: CifarFcnGrid,
+  ep: string,
+  cifar: Stage,
+): Stage<CifarFcnParams>[] {
   return plan.sigmas.flatMap((sigma) =>
     plan.lrs.flatMap((lr) =>
       plan.seeds.map((seed) =>

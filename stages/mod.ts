@@ -11,7 +11,7 @@
  */
 import type { CheckParams } from "../pipeline/load.ts";
 import type { BuildOptions, PipelineDef } from "../pipeline/mod.ts";
-import { figure2Grid, figure3Grid } from "./_grids.ts";
+import { cifarFcnGrid, figure2Grid, figure3Grid, twoLayerGrid } from "./_grids.ts";
 import { checkParamsWith, paramRules } from "./_params.ts";
 import { cifarFcnStage } from "./cifar_fcn.ts";
 import { cifarFcnRuns } from "./cifar_fcn_runs.ts";
@@ -41,13 +41,13 @@ export function pipeline({ scale, ep }: BuildOptions): PipelineDef {
   const mnist = fetchMnistStage();
   const cifar = fetchCifar10Stage();
   const theory = [theoryVsGdStage(scale), zetaVsWidthStage(scale), phaseDiagramStage(scale)];
-  const fig1Runs = twoLayerRuns("figure1", scale, ep);
+  const fig1Runs = twoLayerRuns("figure1", twoLayerGrid("figure1", scale), ep);
   const fig1 = twoLayerFigureStage("figure1", fig1Runs);
-  const appcRuns = twoLayerRuns("appendix-c", scale, ep);
+  const appcRuns = twoLayerRuns("appendix-c", twoLayerGrid("appendix-c", scale), ep);
   const appc = twoLayerFigureStage("appendix-c", appcRuns);
   const fig2Runs = figure2Runs(figure2Grid(scale), ep, mnist);
   const fig2 = figure2Stage(fig2Runs);
-  const fcnRuns = cifarFcnRuns(scale, ep, cifar);
+  const fcnRuns = cifarFcnRuns(cifarFcnGrid(scale), ep, cifar);
   const fcn = cifarFcnStage(fcnRuns);
   const fig3Runs = figure3Runs(figure3Grid(scale), ep, cifar);
   const fig3 = figure3Stage(fig3Runs);

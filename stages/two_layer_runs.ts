@@ -5,7 +5,6 @@
  */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
 import type { RunParams } from "./_two_layer_train.ts";
-import { byScale } from "./_scale.ts";
 import { TWO_LAYER_NAMES } from "../models/init/two_layer_table.ts";
 
 /** The literal (seed) table differs from the corrected one only for these two. */
@@ -28,14 +27,16 @@ export function twoLayerRunStage(experiment: Experiment, params: RunParams): Sta
   });
 }
 
-/** Widths, initialisation seeds, steps and logging interval of an experiment at a scale. */
-export function runPlan(experiment: Experiment, scale: string) {
-  const steps = experiment === "figure1" ? 5000 : 2000;
-  return byScale(scale, {
-    smoke: { widths: [100, 1000], seeds: [0], steps: 200, logEvery: 20 },
-    default: { widths: [100, 1000, 10000], seeds: [0, 1, 2], steps, logEvery: 50 },
-    paper: { widths: [100, 1000, 10000], seeds: [0, 1, 2], steps: 5000, logEvery: 50 },
-  });
+/**
+ * What an experiment runs at a scale: every initialisation at each width and seed, for this many
+ * GD steps. The grids are in stages/_grids.ts, outside this module's code, so that adding a width
+ * or a seed adds stages without giving the runs there were new keys.
+ */
+export interface TwoLayerGrid {
+  readonly widths: readonly number[];
+  readonly seeds: readonly number[];
+  readonly steps: number;
+  readonly logEvery: number;
 }
 
 /**
@@ -44,10 +45,9 @@ export function runPlan(experiment: Experiment, scale: string) {
  */
 export function twoLayerRuns(
   experiment: Experiment,
-  scale: string,
+  plan: TwoLayerGrid,
   ep: string,
 ): Stage<RunParams>[] {
-  const plan = runPlan(experiment, scale);
   const base = {
     task: experiment === "figure1" ? "regression" as const : "classification" as const,
     inputDim: 10,
