@@ -32,7 +32,7 @@ function assertSuperset(before: readonly Stage[], after: readonly Stage[]) {
   for (const [id, v] of a) assert.deepEqual(b.get(id), v, id);
 }
 
-Deno.test("grids: one more σ, rate or seed adds runs and leaves every other run as it was", () => {
+Deno.test("grids: one more σ, rate, seed or width adds runs and leaves every other run as it was", () => {
   for (const scale of ["smoke", "default", "paper"]) {
     const f2 = figure2Grid(scale);
     assertSuperset(
