@@ -31,6 +31,20 @@ function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * "path: old -> new" for each place where `a` and `b` differ: inside two objects, at the keys
+ * that differ (so a preset of many stages names the stage and param that changed, not two cut
+ * JSON texts that begin alike), elsewhere the whole value.
+ */
+function valueChanges(path: string, a: unknown, b: unknown): string[] {
+  if (!isRecord(a) || !isRecord(b)) return [`${path}: ${show(a)} -> ${show(b)}`];
+  return changedParams(a, b).flatMap((k) => valueChanges(`${path}.${k}`, a[k], b[k]));
+}
+
 /** Names of the params whose values differ between `a` and `b` (absent is a value), sorted. */
 export function changedParams(
   a: Readonly<Record<string, unknown>>,
@@ -78,8 +92,8 @@ function differences(
   const newParams = (material.params ?? {}) as Record<string, unknown>;
   const changed = changedParams(oldParams, newParams);
   if (changed.length > 0) {
-    const what = changed.map((n) => `${n}: ${show(oldParams[n])} -> ${show(newParams[n])}`);
-    found.push(`${changed.length === 1 ? "param" : "params"} ${list(what)}`);
+    const what = changed.flatMap((n) => valueChanges(n, oldParams[n], newParams[n]));
+    found.push(`${what.length === 1 ? "param" : "params"} ${list(what)}`);
   }
   const code = codeChange(old.code, material.code);
   if (code) found.push(code);

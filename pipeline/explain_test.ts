@@ -51,6 +51,31 @@ Deno.test("explain() cuts a long param value to 40 characters", () => {
   );
 });
 
+Deno.test("explain() names the keys where an object-valued param changed", () => {
+  const run = (seed: number) => ({ sigma: 1, seed, epochs: 40, batch: 128, perClass: 500 });
+  const old = material({ params: { preset: { "run-1": run(1), "run-2": run(2) }, scale: "a" } });
+  const added = material({
+    params: { preset: { "run-1": run(1), "run-2": run(2), "run-3": run(3) }, scale: "a" },
+  });
+  assert.equal(
+    explain(added, "k2", [build("k1", old)], new Map()),
+    'param preset.run-3: (none) -> {"batch":128,"epochs":40,"perClass":5...',
+  );
+  const edited = material({
+    params: { preset: { "run-1": { ...run(1), epochs: 8 }, "run-2": run(2) }, scale: "b" },
+  });
+  assert.equal(
+    explain(edited, "k2", [build("k1", old)], new Map()),
+    'params preset.run-1.epochs: 40 -> 8, scale: "a" -> "b"',
+  );
+  // arrays, and an object against another kind of value, show whole (cut) values
+  const list = material({ params: { preset: [1, 2], scale: "a" } });
+  assert.equal(
+    explain(list, "k2", [build("k1", old)], new Map()),
+    'param preset: {"run-1":{"batch":128,"epochs":40,"pe... -> [1,2]',
+  );
+});
+
 Deno.test("explain() names an input the stage no longer has", () => {
   const old = material({ inputs: { data: "d".repeat(64), extra: "e".repeat(64) } });
   const now = material({ inputs: { data: "d".repeat(64) } });
