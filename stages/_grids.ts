@@ -3,7 +3,8 @@
  * with them), kept apart from the modules that declare the runs. A run's key covers the code of
  * its module, so a grid written there gives every run a new key when a value is added to it; from
  * here, adding σ = 8 to Figure 2 adds three stages and leaves the runs there were cached. Only
- * stages/mod.ts imports this file (a test checks that no run module's code closure holds it).
+ * stages/mod.ts (and _grids_test.ts) imports this file; layout_test.ts checks that no stage's code
+ * closure holds it.
  */
 import type { CifarFcnGrid } from "./cifar_fcn_runs.ts";
 import type { Figure2Grid } from "./figure2_runs.ts";

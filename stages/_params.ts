@@ -44,7 +44,7 @@ const fixed = (hint = "it is not a setting"): Rule => (v, _p, preset) => {
  */
 const named = fixed(
   "the stage id names it: another value is another stage, from the run's grid in " +
-    "stages/_grids.ts or in the stage's module",
+    "stages/_grids.ts",
 );
 /** A folder to try after the downloads: "" for none, else a directory that exists. */
 const folder: Rule = (v) => {

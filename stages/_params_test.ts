@@ -88,7 +88,7 @@ const BAD: [string[], string][] = [
   [
     ["fig1-corrected-ntk-d100-seed0.name=ntk2"],
     'Expected fig1-corrected-ntk-d100-seed0.name to be "ntk" (the stage id names it: another ' +
-    "value is another stage, from the run's grid in stages/_grids.ts or in the stage's module) " +
+    "value is another stage, from the run's grid in stages/_grids.ts) " +
     'but found "ntk2" (--set changed name)',
   ],
   [
@@ -215,7 +215,7 @@ Deno.test("problems on several params are listed together, one line per kind", (
 
 Deno.test("a run's params that its stage id names cannot be set: the id would say another run", () => {
   const because = "(the stage id names it: another value is another stage, from the run's grid " +
-    "in stages/_grids.ts or in the stage's module)";
+    "in stages/_grids.ts)";
   for (
     const [set, param, value] of [
       ["fig2-sigma2-seed0.sigma=3", "sigma", "2"],
