@@ -41,9 +41,13 @@ Deno.test("run exits 2 when two stages publish one path or a stage publishes out
 const BAD: [string[], RegExp][] = [
   [
     ["--only", "figure9"],
-    /Expected a stage id, a pattern of stage ids with \* or a target \(all, totals\) but found "figure9"/,
+    /Expected a stage id, a pattern of stage ids with \* or a target \(all, totals\) but found "figure9"$/m,
   ],
-  [["--set", "nope.x=1"], /Unknown stage "nope" in --set "nope\.x=1"/],
+  // a name one edit from a stage id or target (one in four for longer names) is suggested
+  [["--only", "totls"], /but found "totls" \(did you mean "totals"\?\)$/m],
+  [["--only", "othre"], /but found "othre"$/m],
+  [["--set", "nope.x=1"], /Unknown stage "nope" in --set "nope\.x=1"$/m],
+  [["--set", "othr.x=1"], /Unknown stage "othr" in --set "othr\.x=1" \(did you mean "other"\?\)$/m],
   [["--set", "other.y=1"], /Stage "other" has no param "y" \(its params: label, x\)/],
   [
     ["--set", "other.x=abc"],
@@ -57,8 +61,9 @@ const BAD: [string[], RegExp][] = [
   ],
   [
     ["--force", "ghost"],
-    /Expected --force to name a stage, a pattern of stage ids with \* or a target but found "ghost"/,
+    /Expected --force to name a stage, a pattern of stage ids with \* or a target but found "ghost"$/m,
   ],
+  [["--force", "sourc"], /but found "sourc" \(did you mean "source"\?\)$/m],
   [
     ["--only", "other", "--force", "source"],
     /Expected --force to name a selected stage but "source" is not among the stages --only and the targets select \(other\)/,
@@ -253,7 +258,14 @@ Deno.test("gc lists entries no scale reaches and deletes them only with --yes", 
   assert.doesNotMatch(kept.stderr, /tiny/);
   const nowhere = await repo.run(["gc", "--set", "tinier.k=2"]);
   assert.equal(nowhere.code, 2, nowhere.stderr);
-  assert.match(nowhere.stderr, /Unknown stage "tinier" in --set "tinier\.k=2"/);
+  assert.match(nowhere.stderr, /Unknown stage "tinier" in --set "tinier\.k=2"$/m);
+  // a misspelt stage of any scale is suggested (tiny is a smoke-scale stage)
+  const typo = await repo.run(["gc", "--set", "tinx.k=2"]);
+  assert.equal(typo.code, 2, typo.stderr);
+  assert.match(
+    typo.stderr,
+    /Unknown stage "tinx" in --set "tinx\.k=2" \(did you mean "tiny"\?\)$/m,
+  );
   await repo.dispose();
 });
 

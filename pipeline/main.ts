@@ -197,7 +197,9 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
     })
   );
   for (const set of o.set) {
-    if (!builds.some(({ built }) => setNamesStage(built.preset, set))) throw unknownStage(set);
+    if (!builds.some(({ built }) => setNamesStage(built.preset, set))) {
+      throw unknownStage(set, builds.flatMap(({ built }) => built.preset.map((s) => s.id)));
+    }
   }
   for (const { all, built } of builds) {
     for (const p of (await plan(dag, all, store, built)).stages) {

@@ -2,6 +2,7 @@
 import { UsageError } from "./errors.ts";
 import type { Json } from "./hash.ts";
 import type { Stage } from "./stage.ts";
+import { didYouMean } from "./suggest.ts";
 
 function kind(v: unknown): string {
   if (v === null) return "null";
@@ -46,9 +47,12 @@ function parseSet(set: string): { pattern: string; param: string; text: string }
   return { pattern: set.slice(0, dot), param: set.slice(dot + 1, eq), text: set.slice(eq + 1) };
 }
 
-/** The error of a `set` whose stage part names no stage. */
-export function unknownStage(set: string): UsageError {
-  return new UsageError(`Unknown stage "${parseSet(set).pattern}" in --set "${set}"`);
+/** The error of a `set` whose stage part names none of the stage ids `known`. */
+export function unknownStage(set: string, known: Iterable<string>): UsageError {
+  const { pattern } = parseSet(set);
+  return new UsageError(
+    `Unknown stage "${pattern}" in --set "${set}"${didYouMean(pattern, known)}`,
+  );
 }
 
 /** Whether the stage part of `set` names at least one of `stages`. */
@@ -75,7 +79,7 @@ export function applySets(
     const re = globToRegExp(pattern);
     let matched = out.filter((s) => re.test(s.id));
     if (matched.length === 0 && options.skipUnknown) continue;
-    if (matched.length === 0) throw unknownStage(set);
+    if (matched.length === 0) throw unknownStage(set, out.map((s) => s.id));
     if (pattern.includes("*") && matched.some((s) => param in s.params)) {
       matched = matched.filter((s) => param in s.params); // a pattern sets the param where it exists
     }

@@ -18,6 +18,7 @@ import type { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
 import { explain } from "./explain.ts";
+import { didYouMean } from "./suggest.ts";
 import { globToRegExp } from "./overrides.ts";
 import type { PipelineDef, Stage } from "./stage.ts";
 
@@ -91,7 +92,7 @@ export function resolveNames(def: PipelineDef, ids: readonly string[], names: st
         const targets = [...Object.keys(def.targets)].sort().join(", ");
         throw new UsageError(
           `Expected a stage id, a pattern of stage ids with * or a target (${targets}) but ` +
-            `found "${name}"`,
+            `found "${name}"${didYouMean(name, [...ids, ...Object.keys(def.targets)])}`,
         );
       }
       wanted.push(...hits);
@@ -142,7 +143,7 @@ export function checkPlan(
       if (!(e instanceof UsageError)) throw e;
       throw new UsageError(
         `Expected --force to name a stage, a pattern of stage ids with * or a target but found ` +
-          `"${name}"`,
+          `"${name}"${didYouMean(name, [...ids, ...Object.keys(def.targets)])}`,
       );
     }
     const pattern = name.includes("*") && !ids.includes(name);
