@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { closedForm, prepareInit } from "../linear/mod.ts";
 import { createRng } from "../rng.ts";
 import { linearData, linearStep, maxAbsDiff, referenceGd } from "./_testing.ts";
+import { ParamStore } from "./param_store.ts";
 import { constantLr } from "./schedule.ts";
 import { train } from "./trainer.ts";
 
@@ -147,4 +148,48 @@ Deno.test("train() reports divergence at the step of the first non-finite loss o
   assert.equal(result.step, ref.divergedAt);
   if (result.diverged) assert.equal(result.message, `Diverged at step ${ref.divergedAt}`);
   console.log(`  diverged at step ${result.step}`);
+});
+
+Deno.test("train() with parameters kept on a device reports a non-finite update at the next log or at the end", async () => {
+  const [d, n, eta] = [10, 16, 0.01];
+  const rng = createRng(6);
+  const params = {
+    "fc1.weight": rng.fillNormal(new Float64Array(d)),
+    "fc2.weight": rng.fillNormal(new Float64Array(d)),
+  };
+  const base = { step: linearStep(d, 1, n), params, data: linearData(n, 1, 4), threads: 1 };
+  // an infinite rate for the update at step `at`: θ_{at+1} is not finite, the loss of θ_at is
+  const infiniteAt = (at: number) => ({ step }: { step: number }) => {
+    const r = step === at ? Infinity : eta;
+    return { eta_u: r, eta_w: r };
+  };
+  const runs = async () => {
+    const logged: number[] = [];
+    const last = await train({ ...base, epochs: 4, schedule: infiniteAt(3) });
+    const logging = await train({
+      ...base,
+      epochs: 6,
+      schedule: infiniteAt(1),
+      onLog: (k) => void logged.push(k),
+      logEvery: 2,
+    });
+    return [
+      ...[last, logging].map((
+        r,
+      ) => [r.diverged, r.step, r.losses.length, r.losses.every(isFinite)]),
+      logged,
+    ];
+  };
+  // on the CPU every update is checked on the host
+  const host = await runs();
+  assert.deepEqual(host, [[true, 4, 4, true], [true, 2, 2, true], [0]]);
+  // on WebGPU the updated parameters stay on the device (the host sees none of them): the
+  // non-finite θ_4 of the last update is found by the final readback, θ_2 by the log at step 2
+  const finiteOnHost = ParamStore.prototype.finiteOnHost;
+  ParamStore.prototype.finiteOnHost = () => true;
+  try {
+    assert.deepEqual(await runs(), host);
+  } finally {
+    ParamStore.prototype.finiteOnHost = finiteOnHost;
+  }
 });
