@@ -208,17 +208,17 @@ Deno.test("pickStages() takes ids, targets and * patterns, without ancestors, in
   assert.deepEqual(ids(["training"]), ["train-b"]);
   assert.deepEqual(ids(["plot", "train-*"]), ["train-a", "train-b", "plot"]);
   assert.deepEqual(ids([]), ["fetch", "train-a", "train-b", "plot"]);
-  const unknown = (name: string) =>
+  const unknown = (name: string, suggestion = "") =>
     assert.throws(
       () => ids([name]),
       (e) =>
         e instanceof UsageError &&
         e.message ===
           "Expected a stage id, a pattern of stage ids with * or a target (training) but found " +
-            `"${name}"`,
+            `"${name}"${suggestion}`,
     );
   unknown("trian-*");
-  unknown("train-."); // a dot is not a wildcard
+  unknown("train-.", ' (did you mean "train-a"?)'); // a dot is not a wildcard
   unknown("constructor"); // not an inherited property of the targets object
 });
 
