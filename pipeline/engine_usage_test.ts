@@ -45,7 +45,8 @@ const BAD: [string[], RegExp][] = [
   ],
   // a name one edit from a stage id or target (one in four for longer names) is suggested
   [["--only", "totls"], /but found "totls" \(did you mean "totals"\?\)$/m],
-  [["--only", "othre"], /but found "othre"$/m],
+  [["--only", "othre"], /but found "othre" \(did you mean "other"\?\)$/m], // a swap: one edit
+  [["--only", "otehrs"], /but found "otehrs"$/m],
   [["--set", "nope.x=1"], /Unknown stage "nope" in --set "nope\.x=1"$/m],
   [["--set", "othr.x=1"], /Unknown stage "othr" in --set "othr\.x=1" \(did you mean "other"\?\)$/m],
   [["--set", "other.y=1"], /Stage "other" has no param "y" \(its params: label, x\)/],

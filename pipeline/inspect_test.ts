@@ -218,7 +218,7 @@ Deno.test("pickStages() takes ids, targets and * patterns, without ancestors, in
             `"${name}"${suggestion}`,
     );
   unknown("trian-*");
-  unknown("train-.", ' (did you mean "train-a"?)'); // a dot is not a wildcard
+  unknown("train-.", ' (did you mean "train-a" or "train-b"?)'); // a dot is not a wildcard
   unknown("constructor"); // not an inherited property of the targets object
 });
 

@@ -186,10 +186,13 @@ Deno.test("train() with parameters kept on a device reports a non-finite update 
   // on WebGPU the updated parameters stay on the device (the host sees none of them): the
   // non-finite θ_4 of the last update is found by the final readback, θ_2 by the log at step 2
   const finiteOnHost = ParamStore.prototype.finiteOnHost;
-  ParamStore.prototype.finiteOnHost = () => true;
+  let asked = 0;
+  ParamStore.prototype.finiteOnHost = () => (asked++, true);
   try {
     assert.deepEqual(await runs(), host);
   } finally {
     ParamStore.prototype.finiteOnHost = finiteOnHost;
   }
+  // once per update of the two runs (4 and 2): the stub stood where the host check stands
+  assert.equal(asked, 6);
 });
