@@ -4,7 +4,7 @@ import { createRng } from "../rng.ts";
 import { linearData, linearStep, maxAbsDiff, referenceGd } from "./_testing.ts";
 import { ParamStore } from "./param_store.ts";
 import { constantLr } from "./schedule.ts";
-import { train } from "./trainer.ts";
+import { train, type TrainResult } from "./trainer.ts";
 
 interface Case {
   name: string;
@@ -163,6 +163,10 @@ Deno.test("train() with parameters kept on a device reports a non-finite update 
     const r = step === at ? Infinity : eta;
     return { eta_u: r, eta_w: r };
   };
+  // diverged, the step reported, how many losses and whether all of them are finite
+  const outcome = ({ diverged, step, losses }: TrainResult) => {
+    return [diverged, step, losses.length, losses.every(isFinite)];
+  };
   const runs = async () => {
     const logged: number[] = [];
     const last = await train({ ...base, epochs: 4, schedule: infiniteAt(3) });
@@ -173,12 +177,7 @@ Deno.test("train() with parameters kept on a device reports a non-finite update 
       onLog: (k) => void logged.push(k),
       logEvery: 2,
     });
-    return [
-      ...[last, logging].map((
-        r,
-      ) => [r.diverged, r.step, r.losses.length, r.losses.every(isFinite)]),
-      logged,
-    ];
+    return [outcome(last), outcome(logging), logged];
   };
   // on the CPU every update is checked on the host
   const host = await runs();
