@@ -75,6 +75,11 @@ export function orderStages(stages: Stage[]): Stage[] {
   return order;
 }
 
+/** The "did you mean" suffix for an unknown name: the stage ids and targets nearest it. */
+function nearestName(def: PipelineDef, ids: readonly string[], name: string): string {
+  return didYouMean(name, [...ids, ...Object.keys(def.targets)]);
+}
+
 /**
  * The stage ids `names` stand for, in the order given: a stage id stands for itself, then a
  * target for the stages it lists, then a name with `*` for the ids it matches (as in `--set`).
@@ -92,7 +97,7 @@ export function resolveNames(def: PipelineDef, ids: readonly string[], names: st
         const targets = [...Object.keys(def.targets)].sort().join(", ");
         throw new UsageError(
           `Expected a stage id, a pattern of stage ids with * or a target (${targets}) but ` +
-            `found "${name}"${didYouMean(name, [...ids, ...Object.keys(def.targets)])}`,
+            `found "${name}"${nearestName(def, ids, name)}`,
         );
       }
       wanted.push(...hits);
@@ -143,7 +148,7 @@ export function checkPlan(
       if (!(e instanceof UsageError)) throw e;
       throw new UsageError(
         `Expected --force to name a stage, a pattern of stage ids with * or a target but found ` +
-          `"${name}"${didYouMean(name, [...ids, ...Object.keys(def.targets)])}`,
+          `"${name}"${nearestName(def, ids, name)}`,
       );
     }
     const pattern = name.includes("*") && !ids.includes(name);
