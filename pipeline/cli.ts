@@ -1,6 +1,7 @@
 /** Command-line parsing (node:util parseArgs; @std/cli is JSR-only and JSR is unreachable here). */
 import { parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
+import { UnknownNameError, UsageError } from "./errors.ts";
+import { didYouMean } from "./suggest.ts";
 import { DAG_FORMATS, type DagFormat } from "./inspect.ts";
 
 export type Command = "run" | "verify" | "gc" | "key" | "dag" | "show";
@@ -25,6 +26,8 @@ export interface CliOptions {
   wait: boolean;
   yes: boolean;
   help: boolean;
+  /** The first word when it named no command (so `run` was implied): a target, or a typo. */
+  firstWord?: string;
 }
 
 export const USAGE = `Usage: pipeline <command> [options] [target...]
@@ -139,9 +142,10 @@ export function parseCli(args: string[]): CliOptions {
   }
   const { values, positionals, tokens } = parsed;
   let command: Command = "run";
+  let firstWord: string | undefined;
   if (positionals.length > 0 && Object.hasOwn(OPTIONS, positionals[0])) {
     command = positionals.shift() as Command;
-  }
+  } else firstWord = positionals[0];
   for (const t of tokens) {
     if (t.kind !== "option" || ["dag", "out", "help"].includes(t.name)) continue;
     if (!OPTIONS[command].includes(t.name)) {
@@ -189,5 +193,25 @@ export function parseCli(args: string[]): CliOptions {
     wait: !values["no-wait"],
     yes: values.yes,
     help: values.help,
+    firstWord,
   };
+}
+
+/**
+ * `e` with a hint for a command word the DAG read as a target: a misspelt command in the first
+ * place (`verfy`: did you mean the command "verify"?; else the commands are listed) or a command
+ * after a target (`figure3 verify`, also beside a suggested stage or target). Other errors are
+ * returned as is, and so are misspelt names for which a stage or target was suggested.
+ */
+export function commandHint(e: unknown, o: Pick<CliOptions, "firstWord">): unknown {
+  if (!(e instanceof UnknownNameError)) return e;
+  const commands = Object.keys(OPTIONS);
+  if (commands.includes(e.unknown)) {
+    return new UsageError(
+      `${e.message} ("${e.unknown}" is a command, which must come before any target)`,
+    );
+  }
+  if (e.suggested || e.unknown !== o.firstWord) return e;
+  const near = didYouMean(e.unknown, commands, "the command ");
+  return new UsageError(e.message + (near || ` (nor a command: ${commands.join(", ")})`));
 }

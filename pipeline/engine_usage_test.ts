@@ -102,6 +102,30 @@ const BAD_OTHERS: [string[], RegExp][] = [
   [["show", "constructor"], /Expected a stage id, .* but found "constructor"/],
 ];
 
+// the first word names the command; a word there that is no command is read as a target of run
+const BAD_FIRST: [string[], RegExp][] = [
+  [["verfy"], /but found "verfy" \(did you mean the command "verify"\?\)$/m],
+  [["--dry-run", "shwo"], /but found "shwo" \(did you mean the command "show"\?\)$/m],
+  [["frobnicate"], /but found "frobnicate" \(nor a command: run, verify, gc, key, dag, show\)$/m],
+  [["totls"], /but found "totls" \(did you mean "totals"\?\)$/m], // a target first
+  [["run", "verfy"], /but found "verfy"$/m], // a command was given: not its slot
+  [["totals", "gc"], /but found "gc" \("gc" is a command, which must come before any target\)$/m],
+  [
+    ["dag", "--only", "show"],
+    /but found "show" \(did you mean "slow"\?\) \("show" is a command, which must come before any target\)$/m,
+  ],
+];
+
+for (const [args, message] of BAD_FIRST) {
+  Deno.test(`pipeline ${args.join(" ")} exits 2 with a hint about commands`, async () => {
+    const repo = await makeToyRepo();
+    const r = await repo.run(args);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    await repo.dispose();
+  });
+}
+
 for (const [args, message] of BAD_OTHERS) {
   Deno.test(`${args[0]} exits 2 with a clear message for ${args.slice(1).join(" ")}`, async () => {
     const repo = await makeToyRepo();

@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { Store } from "./cache.ts";
-import { type CliOptions, parseCli, USAGE } from "./cli.ts";
+import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
@@ -236,6 +236,14 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  try {
+    return await command(o);
+  } catch (e) {
+    throw commandHint(e, o);
+  }
+}
+
+async function command(o: CliOptions): Promise<number> {
   // verify and gc look after an existing out/; run writes one; the others only read it
   const use: OutDirUse = o.command === "verify" || o.command === "gc"
     ? "exist"

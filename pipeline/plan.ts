@@ -15,7 +15,7 @@ import {
   type Store,
 } from "./cache.ts";
 import type { CodeHasher } from "./code_hash.ts";
-import { UsageError } from "./errors.ts";
+import { UnknownNameError, UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
 import { explain } from "./explain.ts";
 import { didYouMean } from "./suggest.ts";
@@ -95,9 +95,12 @@ export function resolveNames(def: PipelineDef, ids: readonly string[], names: st
       const hits = re ? ids.filter((id) => re.test(id)) : [];
       if (hits.length === 0) {
         const targets = [...Object.keys(def.targets)].sort().join(", ");
-        throw new UsageError(
+        const near = nearestName(def, ids, name);
+        throw new UnknownNameError(
           `Expected a stage id, a pattern of stage ids with * or a target (${targets}) but ` +
-            `found "${name}"${nearestName(def, ids, name)}`,
+            `found "${name}"${near}`,
+          name,
+          near !== "",
         );
       }
       wanted.push(...hits);

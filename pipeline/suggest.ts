@@ -14,9 +14,10 @@ const SHOWN = 3;
  * ` (did you mean "x"?)`, where x is the name of `known` nearest `name` and at most one edit in
  * four away (at least one), else "". Names equally near are all offered, in the order of
  * `known`: ` (did you mean "x", "y" or "z"?)`, and beyond three ` (did you mean "x", "y", "z"
- * or 2 more?)`. Patterns with `*` and names of `known` itself get no suggestion.
+ * or 2 more?)`. `what` goes before the names: "the command " gives ` (did you mean the command
+ * "x"?)`. Patterns with `*` and names of `known` itself get no suggestion.
  */
-export function didYouMean(name: string, known: Iterable<string>): string {
+export function didYouMean(name: string, known: Iterable<string>, what = ""): string {
   const names = [...new Set(known)];
   if (name.includes("*") || names.includes(name)) return "";
   const limit = Math.max(1, Math.floor(name.length / 4));
@@ -30,5 +31,5 @@ export function didYouMean(name: string, known: Iterable<string>): string {
     : near.length === 1
     ? near[0]
     : `${near.slice(0, -1).join(", ")} or ${near.at(-1)}`;
-  return ` (did you mean ${listed}?)`;
+  return ` (did you mean ${what}${listed}?)`;
 }

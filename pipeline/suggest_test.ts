@@ -22,6 +22,11 @@ Deno.test("didYouMean() names the nearest known name within one edit in four, el
   // a swap of two adjacent characters is one edit
   assert.equal(didYouMean("reprot", IDS), ' (did you mean "report"?)');
   assert.equal(didYouMean("thoery", IDS), ' (did you mean "theory"?)');
+  // what the names are can be said before them
+  assert.equal(
+    didYouMean("verfy", ["run", "verify"], "the command "),
+    ' (did you mean the command "verify"?)',
+  );
   // two edits in six characters, four in 19: too far
   assert.equal(didYouMean("rpeotr", IDS), "");
   assert.equal(didYouMean("cifar-sigma4-lr0.3", IDS), "");
