@@ -259,7 +259,15 @@ Deno.test("stages whose code changed after planning are neither cached nor start
   await repo.dispose();
 });
 
-Deno.test("Ctrl-C stops the workers, writes the manifest and exits 130; the same command resumes", async () => {
+// `kill -INT PID` reaches the runner once; a terminal's Ctrl-C through `deno task` twice, 1-2 ms
+// apart (the terminal signals the process group, and deno task forwards its own)
+for (const [how, times] of [["sent to the runner alone", 1], ["through deno task", 2]] as const) {
+  Deno.test(`Ctrl-C ${how} stops the workers, writes the manifest and exits 130; the same command resumes`, async () => {
+    await interruptOnce(times);
+  });
+}
+
+async function interruptOnce(times: number): Promise<void> {
   const repo = await makeToyRepo();
   const hold = join(repo.root, "hold");
   await Deno.writeTextFile(hold, "");
@@ -268,8 +276,11 @@ Deno.test("Ctrl-C stops the workers, writes the manifest and exits 130; the same
   const args = ["run", "--jobs", "1", "--only", "sum,other,slow,after-failing"];
   const child = repo.spawn(args, { TOY_HOLD: hold });
   await slowHalfWritten(repo.out);
-  // the runner alone, as `kill -INT PID` does: it must stop its worker itself
-  child.kill("SIGINT");
+  // the runner must stop its worker itself
+  for (let i = 0; i < times; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 20)); // sent at once, they would merge
+    child.kill("SIGINT");
+  }
   const [status, stdout, stderr] = await Promise.all([
     child.status,
     new Response(child.stdout).text(),
@@ -313,5 +324,34 @@ Deno.test("Ctrl-C stops the workers, writes the manifest and exits 130; the same
     failing: 1,
     "after-failing": 1,
   });
+  await repo.dispose();
+}
+
+Deno.test("a second Ctrl-C half a second after the first quits at once with 130", async () => {
+  const repo = await makeToyRepo();
+  const hold = join(repo.root, "hold");
+  await Deno.writeTextFile(hold, "");
+  // the stage ignores the runner's SIGTERM, so the first Ctrl-C alone would wait for it
+  const child = repo.spawn(["run", "--only", "slow"], { TOY_HOLD: hold, TOY_IGNORE_TERM: "1" });
+  await slowHalfWritten(repo.out);
+  child.kill("SIGINT");
+  await new Promise((r) => setTimeout(r, 700));
+  child.kill("SIGINT");
+  // were the runner to wait for the stage anyway, the stage ends after 10 s and the test fails
+  const release = setTimeout(() => Deno.remove(hold).catch(() => {}), 10_000);
+  const [status, stdout, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  clearTimeout(release);
+  const all = stdout + stderr;
+  assert.equal(status.code, 130, all);
+  assert.match(all, /interrupted: stopping the running stages \(again to quit at once\)/);
+  assert.doesNotMatch(all, /INTERRUPTED:/); // it did not wait to record the run
+  await Deno.remove(hold);
+  // nothing half-written is trusted: the next run redoes the stage
+  const [slow] = await repo.plan(["--only", "slow"]);
+  assert.equal(slow.status, "run");
   await repo.dispose();
 });

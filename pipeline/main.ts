@@ -69,6 +69,9 @@ function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): voi
   }
 }
 
+/** Signals this close to the first interrupt count as the same one (see runCommand). */
+const SAME_SIGNAL_MS = 500;
+
 async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   if (o.dryRun) {
     const { build, stages } = await plan(dag, o, store);
@@ -96,11 +99,18 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
       `${selected.length - toRun.length} cached`,
   );
   const tools = { ...toolVersions(dag.root), ep: build.ep };
-  // Ctrl-C (or SIGTERM) stops the workers and still records what ran; a second one quits at once
+  // Ctrl-C (or SIGTERM) stops the workers and still records what ran; a second one quits at once.
+  // A terminal's Ctrl-C through `deno task` arrives twice within milliseconds (from the terminal
+  // and forwarded by deno task): a signal within SAME_SIGNAL_MS of the first is that same one.
   const interrupt = new AbortController();
   const signals = ["SIGINT", "SIGTERM"] as const;
+  let firstAt = 0;
   const onSignal = () => {
-    if (interrupt.signal.aborted) Deno.exit(130);
+    if (interrupt.signal.aborted) {
+      if (performance.now() - firstAt >= SAME_SIGNAL_MS) Deno.exit(130);
+      return;
+    }
+    firstAt = performance.now();
     interrupt.abort();
     reporter.message("interrupted: stopping the running stages (again to quit at once)");
   };

@@ -74,11 +74,13 @@ export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
     await Deno.writeTextFile(`${ctx.outDir}/other.txt`, `${ctx.params.x} ${ctx.params.label}\n`);
   });
   // Writes half its output, then waits while the file named by TOY_HOLD exists. Asks for 2 threads.
+  // With TOY_IGNORE_TERM set it ignores SIGTERM (the runner's request to stop).
   const slow = stage(
     "slow",
     { steps: 4 },
     {},
     async (ctx) => {
+      if (Deno.env.get("TOY_IGNORE_TERM")) Deno.addSignalListener("SIGTERM", () => {});
       const file = await Deno.open(`${ctx.outDir}/big.txt`, { write: true, create: true });
       const total = ctx.params.steps as number;
       for (let i = 0; i < total; i++) {
