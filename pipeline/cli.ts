@@ -65,7 +65,9 @@ Options (each command takes only those it reads; any other exits 2):
   --yes               with gc: delete
   -h, --help          this help
 
-Exit codes: 0 success, 1 a stage failed, 2 bad usage or configuration.`;
+With no arguments at all this help is printed (exit 2); "run" alone runs the whole DAG.
+
+Exit codes: 0 success, 1 a stage failed, 2 bad usage or configuration, 130 interrupted.`;
 
 /** The comma-separated names of a repeatable flag; an empty one is an error, not "all stages". */
 function list(flag: string, what: string, values: string[] | undefined): string[] {

@@ -419,3 +419,28 @@ Deno.test("run --force reruns the named stage only; dag and show say so", async 
   assert.deepEqual(await repo.runs(), { source: 1, double: 2, sum: 2 });
   await repo.dispose();
 });
+
+Deno.test("no arguments print the usage and exit 2, running nothing; --help prints it and exits 0", async () => {
+  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+  const cwd = await Deno.makeTempDir();
+  const call = async (args: string[]) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, ...args],
+      cwd,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+  };
+  const bare = await call([]);
+  assert.equal(bare.code, 2, bare.stderr);
+  assert.match(bare.stderr, /^Usage: pipeline <command>/);
+  assert.match(bare.stderr, /Exit codes: 0 success, .*, 130 interrupted\.$/m);
+  assert.equal(bare.stdout, "");
+  const help = await call(["--help"]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^Usage: pipeline <command>/);
+  assert.deepEqual([...Deno.readDirSync(cwd)], []); // no out/ made, no DAG loaded
+  await Deno.remove(cwd, { recursive: true });
+});

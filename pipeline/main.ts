@@ -241,6 +241,11 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
 }
 
 async function main(args: string[]): Promise<number> {
+  // a bare `deno task pipeline` shows what it can do instead of starting hours of default runs
+  if (args.length === 0) {
+    say(USAGE);
+    return 2;
+  }
   const o = parseCli(args);
   if (o.help) {
     console.log(USAGE);
