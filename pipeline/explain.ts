@@ -76,7 +76,8 @@ export function codeChange(before: CodeFingerprint, after: CodeFingerprint): str
 
 /**
  * Every way `material` differs from the build `old`, in the order a user should hear them (engine
- * format, params, code, external packages, inputs), and how many things differ (each param counts).
+ * format, params, code, external packages, inputs), and how many things differ (each param and
+ * each input counts).
  */
 function differences(
   old: KeyMaterial,
@@ -97,30 +98,39 @@ function differences(
   }
   const code = codeChange(old.code, material.code);
   if (code) found.push(code);
-  for (const [name, inputKey] of Object.entries(material.inputs)) {
-    if (old.inputs[name] === inputKey) continue;
-    const up = [...upstream.values()].find((u) => u.key === inputKey);
-    if (!up) {
-      found.push(`input "${name}" changed`);
-      break;
-    }
-    const root = up.cause.id === up.stage.id
-      ? up.cause.reason
-      : `via "${up.cause.id}": ${up.cause.reason}`;
-    const how = up.status === "run" ? `reruns (${root})` : "changed to a cached version";
-    found.push(`input "${name}" changed: upstream "${up.stage.id}" ${how}`);
-    break;
+  // each changed input counts; the one named first is one whose upstream reruns, if any (the
+  // cause), before one switched to another cached entry
+  const inputs = Object.entries(material.inputs)
+    .filter(([name, inputKey]) => old.inputs[name] !== inputKey)
+    .map(([name, inputKey]) => {
+      const up = [...upstream.values()].find((u) => u.key === inputKey);
+      if (!up) return { name, reruns: false, text: `input "${name}" changed` };
+      const root = up.cause.id === up.stage.id
+        ? up.cause.reason
+        : `via "${up.cause.id}": ${up.cause.reason}`;
+      const reruns = up.status === "run";
+      const how = reruns ? `reruns (${root})` : "changed to a cached version";
+      return { name, reruns, text: `input "${name}" changed: upstream "${up.stage.id}" ${how}` };
+    })
+    .sort((a, b) => Number(b.reruns) - Number(a.reruns));
+  if (inputs.length > 0) {
+    const others = inputs.slice(1).map((i) => `"${i.name}"`);
+    const also = others.length === 0
+      ? ""
+      : `; also changed: ${others.length === 1 ? "input" : "inputs"} ${list(others)}`;
+    found.push(inputs[0].text + also);
   }
   const gone = Object.keys(old.inputs).filter((n) => !(n in material.inputs));
   if (gone.length > 0) found.push(`inputs removed: ${list(gone)}`);
-  return { found, count: found.length + Math.max(0, changed.length - 1) };
+  const extra = Math.max(0, changed.length - 1) + Math.max(0, inputs.length - 1);
+  return { found, count: found.length + extra };
 }
 
 /**
  * Explain a stage whose key has no cache entry by the first difference from the closest of its
  * recent builds (`previous`, newest first): the one that differs in the fewest ways (each param,
- * code, packages, inputs), the newest among equals. So after a `--set` variant was built, a code change
- * is reported as such, not as the variant's param change. `quarantined`: verify moved the entry
+ * code, packages, each input), the newest among equals. So after a `--set` variant was built, a
+ * code change is reported as such, not as the variant's param change. `quarantined`: verify moved the entry
  * of this very key aside as corrupt.
  */
 export function explain(

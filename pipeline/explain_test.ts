@@ -101,3 +101,34 @@ Deno.test("explain() prefers a build of this engine format over an older format'
     "engine format version changed: 1 -> 2",
   );
 });
+
+function upstreamOf(
+  id: string,
+  key: string,
+  status: "cached" | "run",
+  reason = "param lr: 0.05 -> 0.07",
+) {
+  return [id, { stage: { id }, key, status, reason, cause: { id, reason } }] as const;
+}
+
+Deno.test("explain() counts every changed input, so the closest build is the one with fewest", () => {
+  const [f2, f2b, f3, f3b, f3c] = ["2", "b", "3", "c", "d"].map((c) => c.repeat(64));
+  // the newest build differs in both inputs, an older one only in figure3's
+  const both = material({ inputs: { figure2: f2b, figure3: f3b } });
+  const one = material({ inputs: { figure2: f2, figure3: f3 } });
+  const now = material({ inputs: { figure2: f2, figure3: f3c } });
+  const upstream = new Map([
+    upstreamOf("figure2", f2, "cached"),
+    upstreamOf("figure3", f3c, "run"),
+  ]);
+  assert.equal(
+    explain(now, "k3", [build("k2", both), build("k1", one)], upstream),
+    'input "figure3" changed: upstream "figure3" reruns (param lr: 0.05 -> 0.07)',
+  );
+  // against the newest alone: the rerunning input first, the other named after it
+  assert.equal(
+    explain(now, "k3", [build("k2", both)], upstream),
+    'input "figure3" changed: upstream "figure3" reruns (param lr: 0.05 -> 0.07); also changed: ' +
+      'input "figure2"',
+  );
+});
