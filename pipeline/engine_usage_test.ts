@@ -188,6 +188,17 @@ Deno.test("bad --out and --dag paths exit 2 naming the flag, before anything is 
       /Expected --out to be an existing folder but ".*missing" does not/,
     ],
     [["gc", "--dag", dag, "--out", missing], /Expected --out to be an existing folder but/],
+    // verify and gc --yes change out/ (a lock at least): a folder nobody can write (Linux's /proc,
+    // where not even root can create a file) is refused before they start
+    ...(Deno.build.os === "linux"
+      ? [
+        [["verify", "--out", "/proc"], /Expected --out to be a folder that can be written but/],
+        [
+          ["gc", "--yes", "--dag", dag, "--out", "/proc"],
+          /Expected --out to be a folder that can be written but "\/proc"/,
+        ],
+      ] as [string[], RegExp][]
+      : []),
     [
       ["run", "--dag", notes, "--dry-run"],
       /Expected --dag to name a TypeScript or JavaScript module file but ".*notes\.md" is not one/,
@@ -212,6 +223,37 @@ Deno.test("bad --out and --dag paths exit 2 naming the flag, before anything is 
   assert.equal((await cli("dag", "--dag", dag, "--out", missing)).code, 0);
   assert.equal((await cli("run", "--dag", dag, "--out", missing, "--dry-run")).code, 0);
   assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
+  await repo.dispose();
+});
+
+Deno.test("a --dag that fails to import exits 2 naming the file and line that failed", async () => {
+  const repo = await makeToyRepo();
+  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+  const write = (name: string, text: string) => Deno.writeTextFile(join(repo.root, name), text);
+  await write("syntax.ts", "export const x = ;\n");
+  await write("throws.ts", 'import "./thrower.ts";\n');
+  await write("thrower.ts", 'export const y = 1;\nthrow new Error("no data here");\n');
+  await write("missing.ts", 'import "./nowhere.ts";\n');
+  const cases: [string, RegExp][] = [
+    ["syntax.ts", /failed: TypeError: SyntaxError: Expression expected\n[^]*syntax\.ts:1:18$/],
+    ["throws.ts", /failed: Error: no data here\n\s+at file:\/\/.*thrower\.ts:2:7$/],
+    [
+      "missing.ts",
+      /failed: TypeError: Module not found ".*nowhere\.ts"\.\n\s+at .*missing\.ts:1:8$/,
+    ],
+  ];
+  for (const [name, message] of cases) {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, "run", "--dry-run", "--dag", join(repo.root, name)],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(r.stderr).trimEnd();
+    assert.equal(r.code, 2, stderr);
+    assert.match(stderr, new RegExp(`^error: Expected --dag ".*${name}" to load but importing`));
+    assert.match(stderr, message);
+    assert.doesNotMatch(stderr, /pipeline\/(main|load)\.ts|\x1b\[/); // no engine frames, no colour
+  }
   await repo.dispose();
 });
 

@@ -1,6 +1,7 @@
 /** Load a DAG module, validate scale and EP, build it and apply overrides. */
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import { UsageError } from "./errors.ts";
 import { applySets } from "./overrides.ts";
 import type { BuildOptions, DagModule, PipelineDef, Stage } from "./stage.ts";
@@ -37,6 +38,20 @@ function findRoot(path: string): string {
   }
 }
 
+/**
+ * What went wrong importing a module: the error with the places in the DAG's code it came from
+ * (a syntax error or a missing module names its file, line and column; an exception thrown while
+ * the modules load lists its stack), without the engine's own frames or colour codes.
+ */
+function importFailure(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const engine = new URL(".", import.meta.url).href;
+  return stripVTControlCharacters(e.stack ?? `${e.name}: ${e.message}`)
+    .split("\n")
+    .filter((line) => !line.includes(engine))
+    .join("\n");
+}
+
 /** Import the DAG module at `path`, checking that it exports what a DAG module must. */
 export async function loadDag(path: string): Promise<LoadedDag> {
   const abs = resolve(path);
@@ -46,14 +61,20 @@ export async function loadDag(path: string): Promise<LoadedDag> {
   } catch {
     throw new UsageError(`Expected --dag to name a module file but "${path}" does not exist`);
   }
-  // an error inside a module's own code is the DAG's bug (exit 1, with its stack), not a usage error
   if (!info.isFile || !/\.(ts|mts|tsx|js|mjs|jsx)$/.test(abs)) {
     throw new UsageError(
       `Expected --dag to name a TypeScript or JavaScript module file but "${path}" is not one`,
     );
   }
   const url = pathToFileURL(abs).href;
-  const mod = (await import(url)) as DagModule;
+  let mod: DagModule;
+  try {
+    mod = (await import(url)) as DagModule;
+  } catch (e) {
+    throw new UsageError(
+      `Expected --dag "${path}" to load but importing it failed: ${importFailure(e)}`,
+    );
+  }
   if (typeof mod.pipeline !== "function" || !Array.isArray(mod.scales) || !Array.isArray(mod.eps)) {
     throw new UsageError(`Expected "${path}" to export pipeline(), scales and eps`);
   }

@@ -259,8 +259,11 @@ async function main(args: string[]): Promise<number> {
 }
 
 async function command(o: CliOptions): Promise<number> {
-  // verify and gc look after an existing out/; run writes one; the others only read it
-  const use: OutDirUse = o.command === "verify" || o.command === "gc"
+  // verify and gc look after an existing out/ (verify and gc --yes change it: lock, quarantine,
+  // deletions); run writes one; the others only read it
+  const use: OutDirUse = o.command === "verify" || (o.command === "gc" && o.yes)
+    ? "change"
+    : o.command === "gc"
     ? "exist"
     : o.command === "run" && !o.dryRun
     ? "write"

@@ -7,11 +7,12 @@ import { UsageError } from "./errors.ts";
 
 /**
  * What the command needs of the folder: `read` (it may be absent, but a path that exists must be a
- * folder), `exist` (it must be an existing folder) or `write` (a folder that files can be written
- * into, or, if absent, one that can be created: its nearest existing parent is checked; nothing is
- * created, so a command that then stops on another bad argument leaves no trace).
+ * folder), `exist` (it must be an existing folder), `change` (an existing folder that files can be
+ * written into) or `write` (a folder that files can be written into, or, if absent, one that can
+ * be created: its nearest existing parent is checked; nothing is created, so a command that then
+ * stops on another bad argument leaves no trace).
  */
-export type OutDirUse = "read" | "exist" | "write";
+export type OutDirUse = "read" | "exist" | "change" | "write";
 
 /**
  * Check `dir`, the value of `flag` (e.g. "--out"), for `use`; throws UsageError.
@@ -35,10 +36,10 @@ export async function checkOutDir(dir: string, flag: string, use: OutDirUse): Pr
   if (info && !info.isDirectory) {
     throw new UsageError(`Expected ${flag} to be a folder but "${dir}" is a file`);
   }
-  if (!info && use === "exist") {
+  if (!info && (use === "exist" || use === "change")) {
     throw new UsageError(`Expected ${flag} to be an existing folder but "${dir}" does not exist`);
   }
-  if (use !== "write") return;
+  if (use === "read" || use === "exist") return;
   let existing = resolve(dir);
   while (!info) {
     existing = dirname(existing);

@@ -9,7 +9,7 @@ Deno.test("checkOutDir() accepts folders, creates none, and names the flag other
     const file = join(root, "file");
     await Deno.writeTextFile(file, "");
     const missing = join(root, "a", "b");
-    for (const use of ["read", "exist", "write"] as const) {
+    for (const use of ["read", "exist", "change", "write"] as const) {
       await checkOutDir(root, "--out", use);
       await assert.rejects(
         checkOutDir(file, "--out", use),
@@ -27,10 +27,12 @@ Deno.test("checkOutDir() accepts folders, creates none, and names the flag other
       );
     }
     await checkOutDir(missing, "--out", "read");
-    await assert.rejects(
-      checkOutDir(missing, "--out", "exist"),
-      /Expected --out to be an existing folder but ".*a\/b" does not exist/,
-    );
+    for (const use of ["exist", "change"] as const) {
+      await assert.rejects(
+        checkOutDir(missing, "--out", use),
+        /Expected --out to be an existing folder but ".*a\/b" does not exist/,
+      );
+    }
     assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
     await checkOutDir(missing, "--out", "write"); // root, where it would be made, is writable
     assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
@@ -57,5 +59,12 @@ Deno.test({
       );
     }
     await checkOutDir("/proc", "--out", "exist");
+    // change (verify, gc --yes) needs the existing folder itself to be writable
+    await assert.rejects(
+      checkOutDir("/proc", "--out", "change"),
+      (e) =>
+        e instanceof UsageError &&
+        e.message.startsWith('Expected --out to be a folder that can be written but "/proc"'),
+    );
   },
 });
