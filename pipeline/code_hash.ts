@@ -99,7 +99,20 @@ export class CodeHasher {
     } else if (/^(npm|jsr|https?):/.test(spec)) {
       into.externals.push(spec);
     } else {
-      into.externals.push(this.#imports[spec] ?? `unmapped:${spec}`);
+      into.externals.push(this.#mapped(spec) ?? `unmapped:${spec}`);
     }
+  }
+
+  /**
+   * A bare specifier through deno.json's import map, as Deno resolves it: an exact key, else the
+   * longest key ending in "/" that begins it (`"pkg/": "npm:/pkg@1.2.3/"` maps `pkg/file.json` to
+   * `npm:/pkg@1.2.3/file.json`, so the pinned version is part of the fingerprint).
+   */
+  #mapped(spec: string): string | undefined {
+    if (Object.hasOwn(this.#imports, spec)) return this.#imports[spec];
+    const prefix = Object.keys(this.#imports)
+      .filter((k) => k.endsWith("/") && spec.startsWith(k))
+      .sort((a, b) => b.length - a.length)[0];
+    return prefix === undefined ? undefined : this.#imports[prefix] + spec.slice(prefix.length);
   }
 }

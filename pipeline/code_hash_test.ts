@@ -90,3 +90,34 @@ Deno.test("CodeHasher.fingerprint() refuses a module that imports a file outside
   );
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("CodeHasher.fingerprint() maps a package's files through a prefix key of the import map", async () => {
+  const root = await Deno.makeTempDir();
+  const imports = {
+    "font/": "npm:/font@2.37.3/",
+    "font/ttf/": "npm:/font-ttf@9.0.0/", // the longest key that begins the specifier wins
+    "font": "npm:font@2.37.3",
+  };
+  await Deno.writeTextFile(join(root, "deno.json"), JSON.stringify({ imports }));
+  await Deno.writeTextFile(
+    join(root, "a.ts"),
+    'import "font";\nimport m from "font/package.json" with { type: "json" };\n' +
+      'import "font/ttf/Sans.ttf";\nimport "fontx/y.js";\n',
+  );
+  const fp = new CodeHasher(root).fingerprint(join(root, "a.ts"));
+  assert.deepEqual(fp.externals, [
+    "npm:/font-ttf@9.0.0/Sans.ttf",
+    "npm:/font@2.37.3/package.json",
+    "npm:font@2.37.3",
+    "unmapped:fontx/y.js", // "font/" does not begin "fontx/"
+  ]);
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("every external package the DAG's code imports resolves to a pinned version", () => {
+  const root = new URL("../", import.meta.url);
+  const fp = new CodeHasher(root.pathname).fingerprint(new URL("stages/mod.ts", root).href);
+  assert.ok(fp.externals.length > 5, fp.externals.join(", "));
+  assert.deepEqual(fp.externals.filter((e) => !/^npm:\/?[\w@.\/-]+@\d/.test(e)), []);
+  assert.ok(fp.externals.some((e) => e.startsWith("npm:/dejavu-fonts-ttf@")));
+});
