@@ -210,7 +210,8 @@ export function commandHint(e: unknown, o: Pick<CliOptions, "firstWord">): unkno
   const commands = Object.keys(OPTIONS);
   if (commands.includes(e.unknown)) {
     return new UsageError(
-      `${e.message} ("${e.unknown}" is a command, which must come before any target)`,
+      `${e.message} ("${e.unknown}" is a command, which must come first, before any target; ` +
+        `"deno task reproduce" already starts with "run": write "deno task pipeline ${e.unknown}")`,
     );
   }
   if (e.suggested || e.unknown !== o.firstWord) return e;

@@ -109,10 +109,13 @@ const BAD_FIRST: [string[], RegExp][] = [
   [["frobnicate"], /but found "frobnicate" \(nor a command: run, verify, gc, key, dag, show\)$/m],
   [["totls"], /but found "totls" \(did you mean "totals"\?\)$/m], // a target first
   [["run", "verfy"], /but found "verfy"$/m], // a command was given: not its slot
-  [["totals", "gc"], /but found "gc" \("gc" is a command, which must come before any target\)$/m],
+  [
+    ["totals", "gc"],
+    /but found "gc" \("gc" is a command, which must come first, before any target; "deno task reproduce" already starts with "run": write "deno task pipeline gc"\)$/m,
+  ],
   [
     ["dag", "--only", "show"],
-    /but found "show" \(did you mean "slow"\?\) \("show" is a command, which must come before any target\)$/m,
+    /but found "show" \(did you mean "slow"\?\) \("show" is a command, which must come first/,
   ],
 ];
 
