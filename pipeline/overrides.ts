@@ -25,8 +25,15 @@ function parseValue(text: string, current: Json, where: string): Json {
         `not valid JSON`,
     );
   }
+  // the value as typed after its kind: `found a string, "2"`, `found a number, 3`
   if (current !== null && kind(value) !== kind(current)) {
-    throw new UsageError(`Expected --set ${where} to be ${aKind(current)} but found "${text}"`);
+    throw new UsageError(
+      `Expected --set ${where} to be ${aKind(current)} but found ${aKind(value)}, ${text}`,
+    );
+  }
+  // JSON.parse reads 1e400 as Infinity, which no param can take and JSON cannot hold
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new UsageError(`Expected --set ${where} to be a finite number but found ${text}`);
   }
   return value;
 }

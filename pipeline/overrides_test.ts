@@ -69,7 +69,14 @@ Deno.test("applySets() says when a value is not JSON, with the kind and its arti
     message("a.q=[1,2"),
     'Expected --set a.q to be an array (as JSON) but found "[1,2", which is not valid JSON',
   );
-  assert.equal(message("a.q=3"), 'Expected --set a.q to be an array but found "3"');
-  assert.equal(message("a.o=[1]"), 'Expected --set a.o to be an object but found "[1]"');
-  assert.equal(message("a.n=true"), 'Expected --set a.n to be a number but found "true"');
+  assert.equal(message("a.q=3"), "Expected --set a.q to be an array but found a number, 3");
+  assert.equal(message("a.o=[1]"), "Expected --set a.o to be an object but found an array, [1]");
+  assert.equal(message("a.n=true"), "Expected --set a.n to be a number but found a boolean, true");
+  assert.equal(message('a.n="2"'), 'Expected --set a.n to be a number but found a string, "2"');
+  for (const big of ["1e400", "-1e400"]) {
+    assert.equal(
+      message(`a.n=${big}`),
+      `Expected --set a.n to be a finite number but found ${big}`,
+    );
+  }
 });
