@@ -103,6 +103,26 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   show: ["scale", "ep", "only", "force", "set", "json"],
 };
 
+/** Every option of every command, for node:util's parseArgs. */
+const SPECS = {
+  dag: { type: "string", default: "stages/mod.ts" },
+  out: { type: "string", default: "out" },
+  scale: { type: "string" },
+  ep: { type: "string" },
+  only: { type: "string", multiple: true },
+  force: { type: "string", multiple: true },
+  set: { type: "string", multiple: true },
+  jobs: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  format: { type: "string" },
+  group: { type: "boolean", default: false },
+  "keep-going": { type: "boolean", default: false },
+  "no-wait": { type: "boolean", default: false },
+  yes: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
 /** Parse argv; throws UsageError naming the bad flag or value. */
 export function parseCli(args: string[]): CliOptions {
   let parsed;
@@ -112,26 +132,16 @@ export function parseCli(args: string[]): CliOptions {
       allowPositionals: true,
       strict: true,
       tokens: true,
-      options: {
-        dag: { type: "string", default: "stages/mod.ts" },
-        out: { type: "string", default: "out" },
-        scale: { type: "string" },
-        ep: { type: "string" },
-        only: { type: "string", multiple: true },
-        force: { type: "string", multiple: true },
-        set: { type: "string", multiple: true },
-        jobs: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        format: { type: "string" },
-        group: { type: "boolean", default: false },
-        "keep-going": { type: "boolean", default: false },
-        "no-wait": { type: "boolean", default: false },
-        yes: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
+      options: SPECS,
     });
   } catch (e) {
+    const unknown = (e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" &&
+      (e as Error).message.match(/^Unknown option '([^']+)'/)?.[1];
+    if (unknown) {
+      const known = Object.keys(SPECS).map((o) => `--${o}`);
+      const near = didYouMean(unknown, known);
+      throw new UsageError(`Unknown option '${unknown}'${near || " (--help lists the options)"}`);
+    }
     // node:util says "argument is ambiguous" for `--scale --dry-run` and `--jobs -3`
     const missing = (e as { code?: string }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" &&
       (e as Error).message.match(/^Option '(--[\w-]+)' argument is ambiguous/)?.[1];
