@@ -228,7 +228,9 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
       ? ` (of ${mib(listed)} listed: files also linked from elsewhere free nothing)`
       : "";
     say(
-      o.yes
+      entries + work === 0
+        ? "nothing unreachable: every cache entry and checkpoint is kept"
+        : o.yes
         ? `${counted(entries, "entry", "entries")}${folders} deleted, ${mib(freed)} freed${shared}`
         : `${counted(entries, "entry", "entries")}${folders} unreachable, ${
           mib(freed)
