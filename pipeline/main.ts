@@ -20,7 +20,7 @@ import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
 import { setNamesStage, unknownStage } from "./overrides.ts";
 import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
-import { formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
+import { clock, formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
 import { publish } from "./publish.ts";
 import { executePlan, INTERRUPTED, NOT_STARTED } from "./run.ts";
@@ -148,8 +148,10 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   const failed = count("failed");
   const stopped = interrupt.signal.aborted;
   const withDetail = (d: string) => [...results.values()].filter((r) => r.detail === d).length;
+  // on a terminal the live view is gone by now; in a log the last line is timestamped like the rest
   say(
-    `${stopped ? "INTERRUPTED" : failed > 0 ? "FAILED" : "done"}: ${count("ran")} ran, ` +
+    (Deno.stderr.isTerminal() ? "" : `${clock()} `) +
+      `${stopped ? "INTERRUPTED" : failed > 0 ? "FAILED" : "done"}: ${count("ran")} ran, ` +
       `${count("cached")} cached, ${failed} failed, ` +
       (stopped
         ? `${withDetail(INTERRUPTED)} stopped, ${withDetail(NOT_STARTED)} not started`

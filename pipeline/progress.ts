@@ -4,6 +4,11 @@
  */
 import type { Progress } from "./stage.ts";
 
+/** The time of day (UTC) that starts each line of plain progress output: "13:05:09". */
+export function clock(now = new Date()): string {
+  return now.toISOString().slice(11, 19);
+}
+
 /** Outcome of one stage in a run. */
 export type Outcome = "cached" | "ran" | "failed" | "skipped";
 
@@ -85,7 +90,7 @@ abstract class BaseReporter implements Reporter {
     this.finished++;
   }
   protected stamp(): string {
-    return new Date().toISOString().slice(11, 19);
+    return clock();
   }
   abstract message(text: string): void;
   abstract close(): void;
