@@ -106,33 +106,6 @@ const BAD_OTHERS: [string[], RegExp][] = [
   [["show", "constructor"], /Expected a stage id, .* but found "constructor"/],
 ];
 
-// the first word names the command; a word there that is no command is read as a target of run
-const BAD_FIRST: [string[], RegExp][] = [
-  [["verfy"], /but found "verfy" \(did you mean the command "verify"\?\)$/m],
-  [["--dry-run", "shwo"], /but found "shwo" \(did you mean the command "show"\?\)$/m],
-  [["frobnicate"], /but found "frobnicate" \(nor a command: run, verify, gc, key, dag, show\)$/m],
-  [["totls"], /but found "totls" \(did you mean "totals"\?\)$/m], // a target first
-  [["run", "verfy"], /but found "verfy"$/m], // a command was given: not its slot
-  [
-    ["totals", "gc"],
-    /but found "gc" \("gc" is a command, which must come first, before any target; "deno task reproduce" already starts with "run": write "deno task pipeline gc"\)$/m,
-  ],
-  [
-    ["dag", "--only", "show"],
-    /but found "show" \(did you mean "slow"\?\) \("show" is a command, which must come first/,
-  ],
-];
-
-for (const [args, message] of BAD_FIRST) {
-  Deno.test(`pipeline ${args.join(" ")} exits 2 with a hint about commands`, async () => {
-    const repo = await makeToyRepo();
-    const r = await repo.run(args);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, message);
-    await repo.dispose();
-  });
-}
-
 for (const [args, message] of BAD_OTHERS) {
   Deno.test(`${args[0]} exits 2 with a clear message for ${args.slice(1).join(" ")}`, async () => {
     const repo = await makeToyRepo();
@@ -230,37 +203,6 @@ Deno.test("bad --out and --dag paths exit 2 naming the flag, before anything is 
   assert.equal((await cli("dag", "--dag", dag, "--out", missing)).code, 0);
   assert.equal((await cli("run", "--dag", dag, "--out", missing, "--dry-run")).code, 0);
   assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
-  await repo.dispose();
-});
-
-Deno.test("a --dag that fails to import exits 2 naming the file and line that failed", async () => {
-  const repo = await makeToyRepo();
-  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
-  const write = (name: string, text: string) => Deno.writeTextFile(join(repo.root, name), text);
-  await write("syntax.ts", "export const x = ;\n");
-  await write("throws.ts", 'import "./thrower.ts";\n');
-  await write("thrower.ts", 'export const y = 1;\nthrow new Error("no data here");\n');
-  await write("missing.ts", 'import "./nowhere.ts";\n');
-  const cases: [string, RegExp][] = [
-    ["syntax.ts", /failed: TypeError: SyntaxError: Expression expected\n[^]*syntax\.ts:1:18$/],
-    ["throws.ts", /failed: Error: no data here\n\s+at file:\/\/.*thrower\.ts:2:7$/],
-    [
-      "missing.ts",
-      /failed: TypeError: Module not found ".*nowhere\.ts"\.\n\s+at .*missing\.ts:1:8$/,
-    ],
-  ];
-  for (const [name, message] of cases) {
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", main, "run", "--dry-run", "--dag", join(repo.root, name)],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(r.stderr).trimEnd();
-    assert.equal(r.code, 2, stderr);
-    assert.match(stderr, new RegExp(`^error: Expected --dag ".*${name}" to load but importing`));
-    assert.match(stderr, message);
-    assert.doesNotMatch(stderr, /pipeline\/(main|load)\.ts|\x1b\[/); // no engine frames, no colour
-  }
   await repo.dispose();
 });
 
@@ -471,29 +413,4 @@ Deno.test("run --force reruns the named stage only; dag and show say so", async 
   assert.equal((await repo.run(["run", "totals", "--force", "totals"])).code, 0);
   assert.deepEqual(await repo.runs(), { source: 1, double: 2, sum: 2 });
   await repo.dispose();
-});
-
-Deno.test("no arguments print the usage and exit 2, running nothing; --help prints it and exits 0", async () => {
-  const main = fileURLToPath(new URL("./main.ts", import.meta.url));
-  const cwd = await Deno.makeTempDir();
-  const call = async (args: string[]) => {
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", main, ...args],
-      cwd,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dec = new TextDecoder();
-    return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
-  };
-  const bare = await call([]);
-  assert.equal(bare.code, 2, bare.stderr);
-  assert.match(bare.stderr, /^Usage: pipeline <command>/);
-  assert.match(bare.stderr, /Exit codes: 0 success, .*, 130 interrupted\.$/m);
-  assert.equal(bare.stdout, "");
-  const help = await call(["--help"]);
-  assert.equal(help.code, 0, help.stderr);
-  assert.match(help.stdout, /^Usage: pipeline <command>/);
-  assert.deepEqual([...Deno.readDirSync(cwd)], []); // no out/ made, no DAG loaded
-  await Deno.remove(cwd, { recursive: true });
 });

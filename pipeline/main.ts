@@ -18,7 +18,7 @@ import { buildDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
-import { setNamesStage, unknownStage } from "./overrides.ts";
+import { idleSets, setNamesStage, unknownStage } from "./overrides.ts";
 import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
 import { clock, formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
@@ -69,12 +69,21 @@ function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): voi
   }
 }
 
+/** A note for each --set that changes no selected stage (say, one that --only leaves out). */
+function noteIdleSets(sets: string[], stages: PlannedStage[]): void {
+  const chosen = stages.filter((p) => p.selected).map((p) => p.stage);
+  for (const set of idleSets(chosen, sets)) {
+    say(`note: --set ${set} changes none of the stages this run selects`);
+  }
+}
+
 /** Signals this close to the first interrupt count as the same one (see runCommand). */
 const SAME_SIGNAL_MS = 500;
 
 async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   if (o.dryRun) {
     const { build, stages } = await plan(dag, o, store);
+    noteIdleSets(o.set, stages);
     printDryRun(stages, o, `plan (scale ${build.scale}, ep ${build.ep})`);
     return 0;
   }
@@ -89,6 +98,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   await store.cleanTmp();
   const startedAt = new Date();
   const { build, stages } = await plan(dag, o, store, built);
+  noteIdleSets(o.set, stages);
   const selected = stages.filter((p) => p.selected);
   const toRun = selected.filter((p) => p.status === "run");
   const reporter: Reporter = Deno.stderr.isTerminal()

@@ -62,6 +62,18 @@ export function unknownStage(set: string, known: Iterable<string>): UsageError {
   );
 }
 
+/**
+ * The sets of `sets` that change none of `stages`: their stage part matches none that has their
+ * param (e.g. a stage that `--only` leaves out).
+ */
+export function idleSets(stages: readonly Stage[], sets: readonly string[]): string[] {
+  return sets.filter((set) => {
+    const { pattern, param } = parseSet(set);
+    const re = globToRegExp(pattern);
+    return !stages.some((s) => re.test(s.id) && param in s.params);
+  });
+}
+
 /** Whether the stage part of `set` names at least one of `stages`. */
 export function setNamesStage(stages: readonly Stage[], set: string): boolean {
   const re = globToRegExp(parseSet(set).pattern);
