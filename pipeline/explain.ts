@@ -130,8 +130,8 @@ function differences(
  * Explain a stage whose key has no cache entry by the first difference from the closest of its
  * recent builds (`previous`, newest first): the one that differs in the fewest ways (each param,
  * code, packages, each input), the newest among equals. So after a `--set` variant was built, a
- * code change is reported as such, not as the variant's param change. `quarantined`: verify moved the entry
- * of this very key aside as corrupt.
+ * code change is reported as such, not as the variant's param change. `quarantined`: verify
+ * moved the entry of this very key aside as corrupt.
  */
 export function explain(
   material: KeyMaterial,
