@@ -26,8 +26,10 @@ export interface CliOptions {
   wait: boolean;
   yes: boolean;
   help: boolean;
-  /** The first word when it named no command (so `run` was implied): a target, or a typo. */
-  firstWord?: string;
+  /** Whether the first word named the command (else `run` was implied). */
+  commandGiven: boolean;
+  /** The words after the command (or all of them, if none was given): the targets. */
+  words: string[];
 }
 
 export const USAGE = `Usage: pipeline <command> [options] [target...]
@@ -140,7 +142,7 @@ export function parseCli(args: string[]): CliOptions {
     if (unknown) {
       const known = Object.keys(SPECS).map((o) => `--${o}`);
       const near = didYouMean(unknown, known);
-      throw new UsageError(`Unknown option '${unknown}'${near || " (--help lists the options)"}`);
+      throw new UsageError(`Unknown option "${unknown}"${near || " (--help lists the options)"}`);
     }
     // node:util says "argument is ambiguous" for `--scale --dry-run` and `--jobs -3`
     const missing = (e as { code?: string }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" &&
@@ -154,17 +156,19 @@ export function parseCli(args: string[]): CliOptions {
   }
   const { values, positionals, tokens } = parsed;
   let command: Command = "run";
-  let firstWord: string | undefined;
-  if (positionals.length > 0 && Object.hasOwn(OPTIONS, positionals[0])) {
-    command = positionals.shift() as Command;
-  } else firstWord = positionals[0];
+  const commandGiven = positionals.length > 0 && Object.hasOwn(OPTIONS, positionals[0]);
+  if (commandGiven) command = positionals.shift() as Command;
   for (const t of tokens) {
     if (t.kind !== "option" || ["dag", "out", "help"].includes(t.name)) continue;
     if (!OPTIONS[command].includes(t.name)) {
       const takers = Object.entries(OPTIONS).filter(([, o]) => o.includes(t.name));
+      // `gcc --yes`: the misspelt command is the likelier mistake
+      const near = commandGiven || positionals.length === 0
+        ? ""
+        : didYouMean(positionals[0], Object.keys(OPTIONS), "the command ");
       throw new UsageError(
         `Expected --${t.name} only with ${takers.map(([c]) => c).join(", ")} but found it with ` +
-          `"${command}"`,
+          `"${command}"${near}`,
       );
     }
   }
@@ -205,26 +209,34 @@ export function parseCli(args: string[]): CliOptions {
     wait: !values["no-wait"],
     yes: values.yes,
     help: values.help,
-    firstWord,
+    commandGiven,
+    words: positionals,
   };
 }
 
 /**
  * `e` with a hint for a command word the DAG read as a target: a misspelt command in the first
- * place (`verfy`: did you mean the command "verify"?; else the commands are listed) or a command
- * after a target (`figure3 verify`, also beside a suggested stage or target). Other errors are
- * returned as is, and so are misspelt names for which a stage or target was suggested.
+ * place (`verfy`: did you mean the command "verify"?; else the commands are listed), or a command
+ * among the targets (`figure3 verify`; `deno task reproduce verify`, whose task gives `run` first).
+ * Other errors are returned as is, and so are misspelt names for which a stage or target was
+ * suggested and names given with --only.
  */
-export function commandHint(e: unknown, o: Pick<CliOptions, "firstWord">): unknown {
-  if (!(e instanceof UnknownNameError)) return e;
+export function commandHint(
+  e: unknown,
+  o: Pick<CliOptions, "command" | "commandGiven" | "words">,
+): unknown {
+  if (!(e instanceof UnknownNameError) || !o.words.includes(e.unknown)) return e;
   const commands = Object.keys(OPTIONS);
   if (commands.includes(e.unknown)) {
-    return new UsageError(
-      `${e.message} ("${e.unknown}" is a command, which must come first, before any target; ` +
-        `"deno task reproduce" already starts with "run": write "deno task pipeline ${e.unknown}")`,
-    );
+    const why = !o.commandGiven
+      ? "which must come first, before any target"
+      : o.command === "run"
+      ? `but the command here is "run" ("deno task reproduce" starts with it): write ` +
+        `"deno task pipeline ${e.unknown}"`
+      : `but the command here is "${o.command}", and a call takes one`;
+    return new UsageError(`${e.message} ("${e.unknown}" is a command, ${why})`);
   }
-  if (e.suggested || e.unknown !== o.firstWord) return e;
+  if (e.suggested || o.commandGiven || e.unknown !== o.words[0]) return e;
   const near = didYouMean(e.unknown, commands, "the command ");
   return new UsageError(e.message + (near || ` (nor a command: ${commands.join(", ")})`));
 }

@@ -45,6 +45,10 @@ export class CodeHasher {
   constructor(root: string) {
     this.root = resolve(root);
     const config = JSON.parse(Deno.readTextFileSync(join(this.root, "deno.json")));
+    if (config.scopes !== undefined) {
+      // a scope maps a specifier differently below some folders, which #mapped does not follow
+      throw new RangeError(`Expected no "scopes" in "${join(this.root, "deno.json")}"`);
+    }
     this.#imports = config.imports ?? {};
   }
 
@@ -106,13 +110,21 @@ export class CodeHasher {
   /**
    * A bare specifier through deno.json's import map, as Deno resolves it: an exact key, else the
    * longest key ending in "/" that begins it (`"pkg/": "npm:/pkg@1.2.3/"` maps `pkg/file.json` to
-   * `npm:/pkg@1.2.3/file.json`, so the pinned version is part of the fingerprint).
+   * `npm:/pkg@1.2.3/file.json`, so the pinned version is part of the fingerprint). Like Deno, an
+   * npm entry `"pkg": "npm:pkg@1.2.3"` also maps `pkg/...`, as if `"pkg/"` were given.
    */
   #mapped(spec: string): string | undefined {
     if (Object.hasOwn(this.#imports, spec)) return this.#imports[spec];
-    const prefix = Object.keys(this.#imports)
-      .filter((k) => k.endsWith("/") && spec.startsWith(k))
+    const prefixes: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.#imports)) {
+      if (key.endsWith("/")) prefixes[key] = value;
+      else if (value.startsWith("npm:") && !value.endsWith("/")) {
+        prefixes[`${key}/`] ??= `npm:/${value.slice("npm:".length).replace(/^\//, "")}/`;
+      }
+    }
+    const prefix = Object.keys(prefixes)
+      .filter((k) => spec.startsWith(k))
       .sort((a, b) => b.length - a.length)[0];
-    return prefix === undefined ? undefined : this.#imports[prefix] + spec.slice(prefix.length);
+    return prefix === undefined ? undefined : prefixes[prefix] + spec.slice(prefix.length);
   }
 }

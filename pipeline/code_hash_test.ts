@@ -97,20 +97,25 @@ Deno.test("CodeHasher.fingerprint() maps a package's files through a prefix key 
     "font/": "npm:/font@2.37.3/",
     "font/ttf/": "npm:/font-ttf@9.0.0/", // the longest key that begins the specifier wins
     "font": "npm:font@2.37.3",
+    "lev": "npm:lev@1.0.8", // maps "lev/..." too, as Deno does for an npm entry
   };
   await Deno.writeTextFile(join(root, "deno.json"), JSON.stringify({ imports }));
   await Deno.writeTextFile(
     join(root, "a.ts"),
     'import "font";\nimport m from "font/package.json" with { type: "json" };\n' +
-      'import "font/ttf/Sans.ttf";\nimport "fontx/y.js";\n',
+      'import "font/ttf/Sans.ttf";\nimport "fontx/y.js";\nimport "lev/package.json";\n',
   );
   const fp = new CodeHasher(root).fingerprint(join(root, "a.ts"));
   assert.deepEqual(fp.externals, [
     "npm:/font-ttf@9.0.0/Sans.ttf",
     "npm:/font@2.37.3/package.json",
+    "npm:/lev@1.0.8/package.json",
     "npm:font@2.37.3",
     "unmapped:fontx/y.js", // "font/" does not begin "fontx/"
   ]);
+  // scopes, which map differently below some folders, are refused rather than ignored
+  await Deno.writeTextFile(join(root, "deno.json"), JSON.stringify({ imports, scopes: {} }));
+  assert.throws(() => new CodeHasher(root), /Expected no "scopes" in ".*deno\.json"/);
   await Deno.remove(root, { recursive: true });
 });
 

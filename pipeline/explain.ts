@@ -77,7 +77,7 @@ export function codeChange(before: CodeFingerprint, after: CodeFingerprint): str
 /**
  * Every way `material` differs from the build `old`, in the order a user should hear them (engine
  * format, params, code, external packages, inputs), and how many things differ (each param and
- * each input counts).
+ * each changed input counts; removed inputs count once together).
  */
 function differences(
   old: KeyMaterial,

@@ -45,10 +45,12 @@ function findRoot(path: string): string {
  */
 function importFailure(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  const engine = new URL(".", import.meta.url).href;
+  // the engine's frames are those of the modules that call loadDag: main.ts and this one
+  const engine = ["main.ts", "load.ts"].map((f) => `${new URL(f, import.meta.url).href}:`);
+  const ours = (line: string) => /^\s+at /.test(line) && engine.some((f) => line.includes(f));
   return stripVTControlCharacters(e.stack ?? `${e.name}: ${e.message}`)
     .split("\n")
-    .filter((line) => !line.includes(engine))
+    .filter((line) => !ours(line))
     .join("\n");
 }
 

@@ -69,11 +69,11 @@ function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): voi
   }
 }
 
-/** A note for each --set that changes no selected stage (say, one that --only leaves out). */
+/** A note for each --set that names no selected stage having its param (say, one --only drops). */
 function noteIdleSets(sets: string[], stages: PlannedStage[]): void {
   const chosen = stages.filter((p) => p.selected).map((p) => p.stage);
   for (const set of idleSets(chosen, sets)) {
-    say(`note: --set ${set} changes none of the stages this run selects`);
+    say(`note: --set ${set} names none of the stages this run selects`);
   }
 }
 

@@ -14,6 +14,14 @@ function kind(v: unknown): string {
 const aKind = (v: unknown) =>
   `${kind(v) === "array" || kind(v) === "object" ? "an" : "a"} ${kind(v)}`;
 
+/** Whether every number in `value`, at any depth, is finite. */
+function allFinite(value: Json): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(allFinite);
+  if (value !== null && typeof value === "object") return Object.values(value).every(allFinite);
+  return true;
+}
+
 function parseValue(text: string, current: Json, where: string): Json {
   if (typeof current === "string") return text;
   let value: Json;
@@ -25,15 +33,14 @@ function parseValue(text: string, current: Json, where: string): Json {
         `not valid JSON`,
     );
   }
-  // the value as typed after its kind: `found a string, "2"`, `found a number, 3`
+  // the value as typed after its kind: `found a string, "2"`, `found a number, 3`, `found null`
   if (current !== null && kind(value) !== kind(current)) {
-    throw new UsageError(
-      `Expected --set ${where} to be ${aKind(current)} but found ${aKind(value)}, ${text}`,
-    );
+    const found = value === null ? "null" : `${aKind(value)}, ${text}`;
+    throw new UsageError(`Expected --set ${where} to be ${aKind(current)} but found ${found}`);
   }
   // JSON.parse reads 1e400 as Infinity, which no param can take and JSON cannot hold
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new UsageError(`Expected --set ${where} to be a finite number but found ${text}`);
+  if (!allFinite(value)) {
+    throw new UsageError(`Expected --set ${where} to hold finite numbers only but found ${text}`);
   }
   return value;
 }
@@ -63,7 +70,7 @@ export function unknownStage(set: string, known: Iterable<string>): UsageError {
 }
 
 /**
- * The sets of `sets` that change none of `stages`: their stage part matches none that has their
+ * The sets of `sets` that name none of `stages`: their stage part matches none that has their
  * param (e.g. a stage that `--only` leaves out).
  */
 export function idleSets(stages: readonly Stage[], sets: readonly string[]): string[] {

@@ -73,10 +73,17 @@ Deno.test("applySets() says when a value is not JSON, with the kind and its arti
   assert.equal(message("a.o=[1]"), "Expected --set a.o to be an object but found an array, [1]");
   assert.equal(message("a.n=true"), "Expected --set a.n to be a number but found a boolean, true");
   assert.equal(message('a.n="2"'), 'Expected --set a.n to be a number but found a string, "2"');
-  for (const big of ["1e400", "-1e400"]) {
+  assert.equal(message("a.n=null"), "Expected --set a.n to be a number but found null");
+  const nonFinite = [
+    ["a.n", "1e400"],
+    ["a.n", "-1e400"],
+    ["a.q", "[1,1e400]"], // at any depth
+    ["a.o", '{"k":[-1e999]}'],
+  ];
+  for (const [where, text] of nonFinite) {
     assert.equal(
-      message(`a.n=${big}`),
-      `Expected --set a.n to be a finite number but found ${big}`,
+      message(`${where}=${text}`),
+      `Expected --set ${where} to hold finite numbers only but found ${text}`,
     );
   }
 });
