@@ -40,7 +40,7 @@ function odeCheck(
 
 function gdCheck(ctx: ClaimContext): Check {
   const s = summaryOf<TheorySummary>(ctx.input(STAGE), "summary.json");
-  const label = "GD vs closed form: max over the logged steps k of |g_GD(k) − g(t = k)| / |a|";
+  const label = "GD vs closed form: max over every step k of |g_GD(k) − g(t = k)| / |a|";
   const criterion = '≤ 0.3% of |a| when m2·K0·step ≤ 0.02 (SPEC\'s "≲ 0.3%" read as ≤ 0.3%; ' +
     "κ ≥ m2·K0·step, so κ ≤ 0.02 meets SPEC's condition)";
   if (!s) return notRun(label, criterion, `${STAGE} wrote no summary.json`);
