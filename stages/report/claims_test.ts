@@ -276,6 +276,21 @@ Deno.test("claim 8: train accuracy must exceed 95% at every σ", () => {
   assert.equal(c8(0.951).verdict, "pass");
   assert.equal(c8(0.95).verdict, "fail");
   assert.equal(c8(0.9).verdict, "fail");
+  // every run, not the seed mean: one seed at 90 % fails though the mean of 3 is 96.3 %
+  const seeds = (second: number) =>
+    claim("8", [
+      accRuns("cifar-fcn", "fcn", [
+        [1, 0.5, 0.99],
+        [2, 0.45, 0.99],
+        [2, 0.45, second],
+        [2, 0.45, 1],
+        [4, 0.4, 0.99],
+      ]),
+    ]);
+  assert.equal(seeds(0.99).verdict, "pass");
+  const low = seeds(0.9);
+  assert.equal(low.verdict, "fail");
+  assert.match(low.checks.map((c) => c.measured).join("\n"), /90\.00%/);
 });
 
 Deno.test("claim 10: ResNet-18 at σ = 1 passes at 93% and fails below; a reduced width is not run", () => {
