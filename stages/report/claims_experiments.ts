@@ -7,6 +7,43 @@ import { mean, notRun, num, pct, sampleStd, summaryOf, verdictOf } from "./_form
 import type { InitScaleSummary, ZetaRunsSummary } from "./contracts.ts";
 import type { Check, ClaimContext, ClaimDef } from "./types.ts";
 
+/** SPEC 5.1's kernel members and their feature-learning partners, equal at the width 100. */
+const PARTNERS = [["ntk", "meanField"], ["kaiming", "kaimingPlus"], ["xavier", "xavierPlus"]];
+const REFERENCE_WIDTH = 100;
+
+/** SPEC 6.5's d = 100 run: each pair's ζ, seed by seed, the same up to rounding. */
+function partnersCoincide(runs: ZetaRunsSummary["runs"]): Check {
+  const label = `largest |ζ(kernel) / ζ(partner) − 1| at d = ${REFERENCE_WIDTH}, seed by seed`;
+  const criterion = '≤ 1e-9 (SPEC: "the d = 100 run, where each pair coincides by construction")';
+  const at = runs.filter((r) => r.d === REFERENCE_WIDTH);
+  if (at.length === 0) return notRun(label, criterion, `no run at d = ${REFERENCE_WIDTH}`);
+  const zeta = (name: string, seed: number) =>
+    at.find((r) => r.parametrisation === name && (r.seed ?? 0) === seed)?.zetaFinal ?? null;
+  const seeds = [...new Set(at.map((r) => r.seed ?? 0))].sort((a, b) => a - b);
+  // pairs of which neither member ran (a variant that runs some parametrisations) are left out
+  const present = PARTNERS.filter((pair) =>
+    pair.some((n) => at.some((r) => r.parametrisation === n))
+  );
+  if (present.length === 0) return notRun(label, criterion, "no pair of partners ran");
+  let worst = 0;
+  const per = present.map(([kernel, feature]) => {
+    let gap = 0;
+    for (const seed of seeds) {
+      const [k, f] = [zeta(kernel, seed), zeta(feature, seed)];
+      // a missing or diverged member leaves its pair unmatched: the largest gap there is
+      gap = Math.max(gap, k === null || f === null ? Infinity : Math.abs(k / f - 1));
+    }
+    worst = Math.max(worst, gap);
+    return `${kernel}/${feature} ${Number.isFinite(gap) ? num(gap) : "a run missing or diverged"}`;
+  });
+  return {
+    label,
+    measured: `${Number.isFinite(worst) ? num(worst) : "not matched"} [${per.join(", ")}]`,
+    criterion,
+    verdict: verdictOf(worst <= 1e-9),
+  };
+}
+
 function separation(ctx: ClaimContext, stage: string): { scale: string; checks: Check[] } {
   const label = "min ζ(feature) / max ζ(kernel) at the largest width (seed means)";
   const criterion = '≥ 10 (SPEC: "expect ≥ 10× separation")';
@@ -53,7 +90,7 @@ function separation(ctx: ClaimContext, stage: string): { scale: string; checks: 
       }`,
       criterion,
       verdict: verdictOf(shown && ratio >= 10),
-    }],
+    }, partnersCoincide(s.runs)],
   };
 }
 

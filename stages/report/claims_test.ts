@@ -226,15 +226,55 @@ function zetaRuns(feature: number, kernel: number) {
   return input("figure1", {
     "summary.json": {
       runs: [
-        run("mean-field", "feature", feature),
+        run("meanField", "feature", feature),
         run("ntk", "kernel", kernel),
-        // at d = 100 the kernel run is larger: only the largest width is judged
-        run("mean-field", "feature", 0.1, 100),
+        // at d = 100 the partners coincide (no separation there): only the largest width is judged
+        run("meanField", "feature", 5, 100),
         run("ntk", "kernel", 5, 100),
       ],
     },
   });
 }
+
+Deno.test("claim 5: at d = 100 each kernel member and its partner must coincide, seed by seed", () => {
+  const runs = (pairs: [string, string, number, number][]) =>
+    input("figure1", {
+      "summary.json": {
+        runs: pairs.flatMap(([kernel, feature, zk, zf]) => [
+          { parametrisation: kernel, regime: "kernel", d: 100, seed: 0, zetaFinal: zk },
+          { parametrisation: feature, regime: "feature", d: 100, seed: 0, zetaFinal: zf },
+          { parametrisation: kernel, regime: "kernel", d: 10000, seed: 0, zetaFinal: 0.01 },
+          { parametrisation: feature, regime: "feature", d: 10000, seed: 0, zetaFinal: 1 },
+        ]),
+      },
+    });
+  const check = (c: ReturnType<typeof claim>) => c.checks.find((k) => /d = 100/.test(k.label))!;
+  const equal = claim("5", [
+    runs([["ntk", "meanField", 0.3, 0.3], ["xavier", "xavierPlus", 2, 2]]),
+  ]);
+  assert.equal(equal.verdict, "pass");
+  assert.match(check(equal).measured, /^0 \[ntk\/meanField 0, xavier\/xavierPlus 0\]$/);
+  const apart = claim("5", [
+    runs([["ntk", "meanField", 0.3, 0.3], ["xavier", "xavierPlus", 2, 2.00001]]),
+  ]);
+  assert.equal(apart.verdict, "fail");
+  assert.equal(check(apart).verdict, "fail");
+  // a member without its partner leaves the pair unmatched
+  const alone = input("figure1", {
+    "summary.json": {
+      runs: [
+        { parametrisation: "kaiming", regime: "kernel", d: 100, seed: 0, zetaFinal: 0.3 },
+        { parametrisation: "kaiming", regime: "kernel", d: 10000, seed: 0, zetaFinal: 0.01 },
+        { parametrisation: "meanField", regime: "feature", d: 10000, seed: 0, zetaFinal: 1 },
+      ],
+    },
+  });
+  assert.match(
+    check(claim("5", [alone])).measured,
+    /kaiming\/kaimingPlus a run missing or diverged/,
+  );
+  assert.equal(claim("5", [alone]).verdict, "fail");
+});
 
 Deno.test("claim 5: a separation of 10× passes, just under it fails, judged at the largest width", () => {
   assert.equal(claim("5", [zetaRuns(1, 0.1)]).verdict, "pass");
