@@ -115,7 +115,7 @@ function bySigma(runs: InitScaleSummary["runs"], model: string) {
       diverged,
       missing: all.length - diverged - rs.length,
       // the lowest run's, not the seed mean: every run must reach the train accuracy
-      train: train.length === rs.length ? Math.min(...train) : NaN,
+      lowestTrain: train.length === rs.length ? Math.min(...train) : NaN,
       test: mean(test),
       testStd: sampleStd(test),
     };
@@ -157,8 +157,8 @@ function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: 
         ),
       });
       if (train) {
-        const trained = pts.filter((p) => p.seeds > 0 && Number.isFinite(p.train));
-        const low = Math.min(...trained.map((p) => p.train));
+        const trained = pts.filter((p) => p.seeds > 0 && Number.isFinite(p.lowestTrain));
+        const low = Math.min(...trained.map((p) => p.lowestTrain));
         const gone = pts.filter((p) => p.diverged > 0);
         checks.push({
           label: `${model} (${stage}): lowest best train accuracy over σ and seeds`,
