@@ -105,6 +105,9 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   show: ["scale", "ep", "only", "force", "set", "json"],
 };
 
+/** The command names, in the order of the help. */
+const COMMANDS = Object.keys(OPTIONS) as Command[];
+
 /** Every option of every command, for node:util's parseArgs. */
 const SPECS = {
   dag: { type: "string", default: "stages/mod.ts" },
@@ -165,7 +168,7 @@ export function parseCli(args: string[]): CliOptions {
       // `gcc --yes`: the misspelt command is the likelier mistake
       const near = commandGiven || positionals.length === 0
         ? ""
-        : didYouMean(positionals[0], Object.keys(OPTIONS), "the command ");
+        : didYouMean(positionals[0], COMMANDS, "the command ");
       throw new UsageError(
         `Expected --${t.name} only with ${takers.map(([c]) => c).join(", ")} but found it with ` +
           `"${command}"${near}`,
@@ -226,8 +229,7 @@ export function commandHint(
   o: Pick<CliOptions, "command" | "commandGiven" | "words">,
 ): unknown {
   if (!(e instanceof UnknownNameError) || !o.words.includes(e.unknown)) return e;
-  const commands = Object.keys(OPTIONS);
-  if (commands.includes(e.unknown)) {
+  if ((COMMANDS as string[]).includes(e.unknown)) {
     const why = !o.commandGiven
       ? "which must come first, before any target"
       : o.command === "run"
@@ -237,6 +239,6 @@ export function commandHint(
     return new UsageError(`${e.message} ("${e.unknown}" is a command, ${why})`);
   }
   if (e.suggested || o.commandGiven || e.unknown !== o.words[0]) return e;
-  const near = didYouMean(e.unknown, commands, "the command ");
-  return new UsageError(e.message + (near || ` (nor a command: ${commands.join(", ")})`));
+  const near = didYouMean(e.unknown, COMMANDS, "the command ");
+  return new UsageError(e.message + (near || ` (nor a command: ${COMMANDS.join(", ")})`));
 }

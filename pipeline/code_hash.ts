@@ -39,6 +39,8 @@ export function scanImports(source: string): string[] {
 export class CodeHasher {
   readonly root: string;
   #imports: Record<string, string>;
+  /** The import map's prefix keys ("pkg/"), with those Deno implies for npm entries (#mapped). */
+  #prefixes: Record<string, string> = {};
   #scanned = new Map<string, ScannedFile>();
 
   /** `root` is the directory holding deno.json, whose import map resolves bare specifiers. */
@@ -50,6 +52,12 @@ export class CodeHasher {
       throw new RangeError(`Expected no "scopes" in "${join(this.root, "deno.json")}"`);
     }
     this.#imports = config.imports ?? {};
+    for (const [key, value] of Object.entries(this.#imports)) {
+      if (key.endsWith("/")) this.#prefixes[key] = value;
+      else if (value.startsWith("npm:") && !value.endsWith("/")) {
+        this.#prefixes[`${key}/`] ??= `npm:/${value.slice("npm:".length).replace(/^\//, "")}/`;
+      }
+    }
   }
 
   /** The fingerprint of a module given as a file: URL or path. */
@@ -115,16 +123,9 @@ export class CodeHasher {
    */
   #mapped(spec: string): string | undefined {
     if (Object.hasOwn(this.#imports, spec)) return this.#imports[spec];
-    const prefixes: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.#imports)) {
-      if (key.endsWith("/")) prefixes[key] = value;
-      else if (value.startsWith("npm:") && !value.endsWith("/")) {
-        prefixes[`${key}/`] ??= `npm:/${value.slice("npm:".length).replace(/^\//, "")}/`;
-      }
-    }
-    const prefix = Object.keys(prefixes)
+    const prefix = Object.keys(this.#prefixes)
       .filter((k) => spec.startsWith(k))
       .sort((a, b) => b.length - a.length)[0];
-    return prefix === undefined ? undefined : prefixes[prefix] + spec.slice(prefix.length);
+    return prefix === undefined ? undefined : this.#prefixes[prefix] + spec.slice(prefix.length);
   }
 }
