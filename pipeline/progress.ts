@@ -47,9 +47,17 @@ interface Running {
   id: string;
   startedAt: number;
   p?: Progress;
-  /** When the first progress report arrived, with its `done`, for a rate that ignores set-up. */
+  /**
+   * When the first report of the current count arrived, with its `done`, for a rate that ignores
+   * set-up. A new count (another total or unit, or `done` going back, as when a download is
+   * followed by its verification) starts a new base.
+   */
   base?: { at: number; done: number };
 }
+
+/** No ETA until the rate has been observed this long: the first chunks of a download or the first
+ * steps after set-up would give one that is far off. */
+export const MIN_ETA_MS = 1000;
 
 /** Percent, counts and ETA of a running stage, e.g. "45% 450/1000 steps ETA 1m20s". */
 export function describeProgress(r: Running, now: number): string {
@@ -57,7 +65,7 @@ export function describeProgress(r: Running, now: number): string {
   const { done, total, unit } = r.p;
   const pct = Math.floor((100 * done) / total);
   let eta = "";
-  if (r.base && done > r.base.done) {
+  if (r.base && done > r.base.done && now - r.base.at >= MIN_ETA_MS) {
     const rate = (done - r.base.done) / (now - r.base.at);
     eta = ` ETA ${formatDuration((total - done) / rate)}`;
   }
@@ -82,8 +90,10 @@ abstract class BaseReporter implements Reporter {
   progress(id: string, p: Progress): void {
     const r = this.running.get(id);
     if (!r) return;
+    const last = r.p;
+    const fresh = !last || p.total !== last.total || p.unit !== last.unit || p.done < last.done;
     r.p = p;
-    r.base ??= { at: Date.now(), done: p.done };
+    if (!r.base || fresh) r.base = { at: Date.now(), done: p.done };
   }
   end(id: string, _outcome: Outcome, _ms: number, _detail?: string): void {
     this.running.delete(id);

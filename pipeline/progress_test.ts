@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { describeProgress, formatDuration, PlainReporter, TtyReporter } from "./progress.ts";
+import {
+  describeProgress,
+  formatDuration,
+  MIN_ETA_MS,
+  PlainReporter,
+  TtyReporter,
+} from "./progress.ts";
 
 Deno.test("formatDuration() shows tenths below 10 s, then s, m, h", () => {
   assert.equal(formatDuration(340), "0.3s");
@@ -79,7 +85,7 @@ Deno.test("PlainReporter prints timestamped start and end lines and throttles pr
   assert.match(lines[1], /^\d\d:\d\d:\d\d +ran a \(1\.5s\)\n$/);
 });
 
-Deno.test("PlainReporter shows progress every `every` ms, with an ETA from the first report on", () => {
+Deno.test("PlainReporter shows progress every `every` ms, with an ETA from the first report's rate", () => {
   withClock((clock) => {
     const lines: string[] = [];
     const r = new PlainReporter(1, (s) => lines.push(s), 1000);
@@ -87,13 +93,56 @@ Deno.test("PlainReporter shows progress every `every` ms, with an ETA from the f
     clock.t = 500;
     r.progress("a", { done: 1, total: 5, unit: "steps" }); // 500 ms after the start: not shown
     clock.t = 1000;
-    r.progress("a", { done: 2, total: 5, unit: "steps" }); // 1 step per 500 ms since the first
+    r.progress("a", { done: 2, total: 5, unit: "steps" }); // rate seen for 500 ms only: no ETA
     clock.t = 1999;
     r.progress("a", { done: 3, total: 5, unit: "steps" }); // 999 ms after the last shown line
     clock.t = 2000;
-    r.progress("a", { done: 4, total: 5, unit: "steps" });
+    r.progress("a", { done: 4, total: 5, unit: "steps" }); // 3 steps in 1.5 s since the first
     const shown = lines.slice(1).map((l) => l.replace(/^\d\d:\d\d:\d\d +/, ""));
-    assert.deepEqual(shown, ["a 40% 2/5 steps ETA 1.5s\n", "a 80% 4/5 steps ETA 0.5s\n"]);
+    assert.deepEqual(shown, ["a 40% 2/5 steps\n", "a 80% 4/5 steps ETA 0.5s\n"]);
+  });
+});
+
+Deno.test("describeProgress() gives no ETA until the rate has been seen for MIN_ETA_MS", () => {
+  const r = { id: "x", startedAt: 0, p: { done: 3, total: 1000 }, base: { at: 0, done: 0 } };
+  assert.equal(describeProgress(r, MIN_ETA_MS - 1), "0% 3/1000");
+  assert.equal(describeProgress(r, MIN_ETA_MS), "0% 3/1000 ETA 5m32s");
+});
+
+Deno.test("a new count (another total or unit, or done going back) gets an ETA from its own rate", () => {
+  withClock((clock) => {
+    const lines: string[] = [];
+    const r = new PlainReporter(1, (s) => lines.push(s), 0);
+    const MiB = 2 ** 20;
+    const shown = () => lines.at(-1)!.replace(/^\d\d:\d\d:\d\d +/, "");
+    r.start("fetch", "new stage (never built)");
+    // A 100 MiB download at 10 MiB/s ...
+    r.progress("fetch", { done: 0, total: 100 * MiB, unit: "bytes" });
+    clock.t = 10_000;
+    r.progress("fetch", { done: 100 * MiB, total: 100 * MiB, unit: "bytes" });
+    // ... then its verification (the same total) at 100 MiB/s.
+    r.progress("fetch", { done: 0, total: 100 * MiB, unit: "bytes" });
+    clock.t = 10_500;
+    r.progress("fetch", { done: 50 * MiB, total: 100 * MiB, unit: "bytes" });
+    clock.t = 11_000;
+    r.progress("fetch", { done: 60 * MiB, total: 100 * MiB, unit: "bytes" });
+    // 60 MiB in 1 s: 40 more take 0.7 s (with the download's base it would be 40 / 6 s = 6.7 s)
+    assert.equal(shown(), "fetch 60% 60.0/100.0 MiB ETA 0.7s\n");
+    // Then a second file, with another total: its rate starts afresh.
+    r.progress("fetch", { done: 70, total: 100, unit: "entries" });
+    clock.t = 12_000;
+    r.progress("fetch", { done: 80, total: 100, unit: "entries" });
+    assert.equal(shown(), "fetch 80% 80/100 entries ETA 2.0s\n");
+    // The same total in another unit is a new count too.
+    r.progress("fetch", { done: 90, total: 100, unit: "files" });
+    clock.t = 13_000;
+    r.progress("fetch", { done: 95, total: 100, unit: "files" });
+    assert.equal(shown(), "fetch 95% 95/100 files ETA 1.0s\n");
+    // And so is another total in the same unit, even with done going on up.
+    r.progress("fetch", { done: 96, total: 200, unit: "files" });
+    clock.t = 14_000;
+    r.progress("fetch", { done: 116, total: 200, unit: "files" });
+    assert.equal(shown(), "fetch 58% 116/200 files ETA 4.2s\n");
   });
 });
 
