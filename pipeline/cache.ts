@@ -59,6 +59,9 @@ export interface IndexRecord {
   key: string;
   material: KeyMaterial;
   builtAt: string;
+  /** How long the build ran (ms) and with how many threads; absent in older records. */
+  ms?: number;
+  threads?: number;
 }
 
 /** The folders in `dir` named by a cache key, sorted; none if `dir` does not exist. */
@@ -198,6 +201,8 @@ export class Store {
       key: info.key,
       material: info.material,
       builtAt: info.endedAt,
+      ms: Date.parse(info.endedAt) - Date.parse(info.startedAt),
+      ...(info.threads !== undefined ? { threads: info.threads } : {}),
     });
     return manifest;
   }
@@ -244,6 +249,24 @@ export class Store {
       return Array.isArray(read) ? read : [read]; // a single record before the history was kept
     } catch {
       return [];
+    }
+  }
+
+  /**
+   * How long an earlier build ran and with how many threads: from its index record, or for older
+   * records from its entry's manifest while the entry is kept; null when neither says.
+   */
+  async buildTime(record: IndexRecord): Promise<{ ms: number; threads: number } | null> {
+    if (record.ms !== undefined && record.threads !== undefined) {
+      return { ms: record.ms, threads: record.threads };
+    }
+    try {
+      const path = join(this.entryDir(record.key), "manifest.json");
+      const m = JSON.parse(await Deno.readTextFile(path)) as Partial<EntryManifest>;
+      const ms = Date.parse(m.endedAt ?? "") - Date.parse(m.startedAt ?? "");
+      return Number.isFinite(ms) && m.threads !== undefined ? { ms, threads: m.threads } : null;
+    } catch {
+      return null;
     }
   }
 

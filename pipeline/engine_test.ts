@@ -253,3 +253,28 @@ Deno.test("run: an entry whose manifest names another key is corrupt, not anothe
   assert.match(copied.reason, /cache entry is corrupt: manifest\.json belongs to another key/);
   await repo.dispose();
 });
+
+Deno.test("run says how long the stages to run took in their earlier builds", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", ...SAFE])).code, 0);
+  // never built: no estimate
+  const fresh = await repo.run(["run", "--dry-run", "--only", "slow"]);
+  assert.match(fresh.stdout, /^plan \(scale default, ep cpu\): 1 stages, 1 to run\n/);
+  // the same params built before: their time
+  const forced = await repo.run(["run", "--dry-run", ...SAFE, "--force", "double"]);
+  assert.match(forced.stdout, /: 4 stages, 1 to run; about \d+\.\ds by earlier builds\n/);
+  const plan = await repo.plan([...SAFE, "--force", "double"]);
+  const ms = plan.find((s) => s.id === "double")!.estimateMs;
+  assert.ok(ms !== undefined && ms >= 0 && ms < 60_000, `estimateMs ${ms}`);
+  // other params: "double" has no such build, "sum" (its params unchanged) has one
+  const variant = await repo.run(["run", "--dry-run", ...SAFE, "--set", "double.factor=3"]);
+  assert.match(
+    variant.stdout,
+    /: 4 stages, 2 to run; at least \S+ by earlier builds of 1 of the 2\n/,
+  );
+  // and a real run says it before it starts
+  const r = await repo.run(["run", ...SAFE, "--force", "double"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /1 to run, 3 cached; about \S+ by earlier builds\n/);
+  await repo.dispose();
+});

@@ -12,6 +12,7 @@ import { Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
+import { planEstimate } from "./estimate.ts";
 import { hashJson } from "./hash.ts";
 import { dagGraph, pickStages, renderDag, renderStage, stageReport } from "./inspect.ts";
 import { buildDag, loadDag, type LoadedDag } from "./load.ts";
@@ -55,6 +56,7 @@ function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): voi
         key: p.key,
         status: p.status,
         reason: p.reason,
+        ...(p.estimateMs !== undefined ? { estimateMs: p.estimateMs } : {}),
       })),
     };
     console.log(JSON.stringify(doc));
@@ -62,7 +64,8 @@ function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): voi
   }
   const width = Math.max(...selected.map((p) => p.stage.id.length), 2);
   const toRun = selected.filter((p) => p.status === "run").length;
-  console.log(`${header}: ${selected.length} stages, ${toRun} to run`);
+  const estimate = planEstimate(stages, o.jobs);
+  console.log(`${header}: ${selected.length} stages, ${toRun} to run${estimate}`);
   for (const p of selected) {
     const why = p.status === "run" ? p.reason : "";
     console.log(`  ${p.status.padEnd(6)} ${p.stage.id.padEnd(width)}  ${why}`.trimEnd());
@@ -106,7 +109,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
     : new PlainReporter(toRun.length, err);
   reporter.message(
     `scale ${build.scale}, ep ${build.ep}: ${selected.length} stages, ${toRun.length} to run, ` +
-      `${selected.length - toRun.length} cached`,
+      `${selected.length - toRun.length} cached${planEstimate(stages, o.jobs)}`,
   );
   const tools = { ...toolVersions(dag.root), ep: build.ep };
   // Ctrl-C (or SIGTERM) stops the workers and still records what ran; a second one quits at once.

@@ -14,8 +14,17 @@ export interface ToyRepo {
   spawn(args: string[], env?: Record<string, string>): Deno.ChildProcess;
   /** How many times each stage's run() was entered. */
   runs(): Promise<Record<string, number>>;
-  plan(args?: string[]): Promise<{ id: string; key: string; status: string; reason: string }[]>;
+  plan(args?: string[]): Promise<PlanRow[]>;
   dispose(): Promise<void>;
+}
+
+/** One stage of `run --dry-run --json`. */
+export interface PlanRow {
+  id: string;
+  key: string;
+  status: string;
+  reason: string;
+  estimateMs?: number;
 }
 
 export interface EngineResult {

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { type IndexRecord, Store } from "./cache.ts";
+import { describeEstimate, earlierRunMs, type ScheduledStage, scheduleMs } from "./estimate.ts";
+
+const stage = (
+  id: string,
+  ms: number | undefined,
+  inputs: string[] = [],
+  threads = 1,
+): ScheduledStage => ({ id, ms, inputs, threads });
+
+Deno.test("scheduleMs() runs independent stages side by side within jobs, inputs first", () => {
+  // two 1-thread runs of 10 and 30 ms at once, a third when the first ends, then the collector
+  const runs = [stage("a", 10), stage("b", 30), stage("c", 10), stage("fig", 5, ["a", "b", "c"])];
+  assert.equal(scheduleMs(runs, 2), 35);
+  assert.equal(scheduleMs(runs, 1), 55);
+  assert.equal(scheduleMs(runs, 4), 35);
+});
+
+Deno.test("scheduleMs() starts stages in plan order as executePlan does, a wide one alone", () => {
+  // "wide" (2 threads) cannot start beside "a"; "b", after it in the plan, starts beside "a"
+  // (0-100 ms), and "wide" runs when both have ended (100-110 ms)
+  const runs = [stage("a", 10), stage("wide", 10, [], 2), stage("b", 100)];
+  assert.equal(scheduleMs(runs, 2), 110);
+  // a stage wider than jobs counts as jobs (the caller clamps), and one always starts alone
+  assert.equal(scheduleMs([stage("w", 7, [], 4)], 2), 7);
+  // inputs that are not among the stages to run are done (cached)
+  assert.equal(scheduleMs([stage("x", 3, ["cached-upstream"])], 2), 3);
+});
+
+Deno.test("describeEstimate() says about, at least (with the share covered) or nothing", () => {
+  assert.equal(
+    describeEstimate([stage("a", 90_000), stage("b", 60_000)], 1),
+    "; about 2m30s by earlier builds",
+  );
+  assert.equal(
+    describeEstimate([stage("a", 90_000), stage("b", undefined)], 1),
+    "; at least 1m30s by earlier builds of 1 of the 2",
+  );
+  assert.equal(describeEstimate([stage("a", undefined)], 1), "");
+  assert.equal(describeEstimate([], 1), "");
+});
+
+const record = (key: string, params: unknown, ms?: number, threads?: number): IndexRecord => ({
+  key,
+  material: {
+    format: 1,
+    id: "s",
+    params: params as IndexRecord["material"]["params"],
+    code: { files: {}, externals: [] },
+    inputs: {},
+  },
+  builtAt: "2026-12-01T00:00:00.000Z",
+  ...(ms !== undefined ? { ms, threads } : {}),
+});
+
+Deno.test("earlierRunMs() takes the newest build with the same params and threads", async () => {
+  const timeOf = (r: IndexRecord) =>
+    Promise.resolve(r.ms === undefined ? null : { ms: r.ms, threads: r.threads! });
+  const builds = [
+    record("k1", { sigma: 2 }, 100, 1), // newest, other params
+    record("k2", { sigma: 1 }, 200, 2), // same params, other threads
+    record("k3", { sigma: 1 }), // same params, time unknown
+    record("k4", { sigma: 1 }, 300, 1),
+    record("k5", { sigma: 1 }, 400, 1),
+  ];
+  assert.equal(await earlierRunMs(builds, { sigma: 1 }, 1, timeOf), 300);
+  assert.equal(await earlierRunMs(builds, { sigma: 1 }, 2, timeOf), 200);
+  assert.equal(await earlierRunMs(builds, { sigma: 3 }, 1, timeOf), undefined);
+  assert.equal(await earlierRunMs([], { sigma: 1 }, 1, timeOf), undefined);
+});
+
+Deno.test("Store.buildTime() reads the index record, else the kept entry's manifest", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const store = new Store(out);
+    assert.deepEqual(await store.buildTime(record("a".repeat(64), {}, 1234, 2)), {
+      ms: 1234,
+      threads: 2,
+    });
+    // an older record without the fields: the entry's manifest, while the entry is kept
+    const key = "b".repeat(64);
+    await Deno.mkdir(store.entryDir(key), { recursive: true });
+    await Deno.writeTextFile(
+      join(store.entryDir(key), "manifest.json"),
+      JSON.stringify({
+        startedAt: "2026-12-01T10:00:00.000Z",
+        endedAt: "2026-12-01T10:02:03.500Z",
+        threads: 1,
+      }),
+    );
+    assert.deepEqual(await store.buildTime(record(key, {})), { ms: 123_500, threads: 1 });
+    assert.equal(await store.buildTime(record("c".repeat(64), {})), null); // entry deleted by gc
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
