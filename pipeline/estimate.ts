@@ -90,13 +90,42 @@ export function describeEstimate(stages: readonly ScheduledStage[], jobs: number
     : `; at least ${total} by earlier builds of ${known} of the ${stages.length}`;
 }
 
-/** `describeEstimate` of the selected stages that run in `plan`, with `jobs` threads. */
-export function planEstimate(plan: readonly PlannedStage[], jobs: number): string {
-  const toRun = plan.filter((p) => p.selected && p.status === "run").map((p) => ({
+/** The selected stages that run in `plan`, as the schedule sees them with `jobs` threads. */
+export function scheduledStages(plan: readonly PlannedStage[], jobs: number): ScheduledStage[] {
+  return plan.filter((p) => p.selected && p.status === "run").map((p) => ({
     id: p.stage.id,
     threads: Math.max(1, Math.min(p.stage.resources.threads, jobs)),
     ms: p.estimateMs,
     inputs: Object.values(p.inputIds),
   }));
-  return describeEstimate(toRun, jobs);
+}
+
+/** `describeEstimate` of the selected stages that run in `plan`, with `jobs` threads. */
+export function planEstimate(plan: readonly PlannedStage[], jobs: number): string {
+  return describeEstimate(scheduledStages(plan, jobs), jobs);
+}
+
+/**
+ * While a run goes on: "about 1h10m left" (or "at least 40m left" where some stages have no
+ * earlier build; "" where none has) for the stages not `ended`, the running ones (id to start, ms
+ * since 1970) first with what their estimates leave, the others after them in plan order.
+ */
+export function describeLeft(
+  stages: readonly ScheduledStage[],
+  jobs: number,
+  ended: ReadonlySet<string>,
+  running: ReadonlyMap<string, number>,
+  now: number,
+): string {
+  const left = stages.filter((s) => !ended.has(s.id));
+  const known = left.filter((s) => s.ms !== undefined).length;
+  if (known === 0) return "";
+  const first = left.filter((s) => running.has(s.id)).map((s) => ({
+    ...s,
+    inputs: [],
+    ms: s.ms === undefined ? undefined : Math.max(0, s.ms - (now - running.get(s.id)!)),
+  }));
+  const rest = left.filter((s) => !running.has(s.id));
+  const total = formatDuration(scheduleMs([...first, ...rest], jobs));
+  return known === left.length ? `about ${total} left` : `at least ${total} left`;
 }

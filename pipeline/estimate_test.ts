@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type IndexRecord, Store } from "./cache.ts";
-import { describeEstimate, earlierRunMs, type ScheduledStage, scheduleMs } from "./estimate.ts";
+import {
+  describeEstimate,
+  describeLeft,
+  earlierRunMs,
+  type ScheduledStage,
+  scheduleMs,
+} from "./estimate.ts";
 
 const stage = (
   id: string,
@@ -95,4 +101,29 @@ Deno.test("Store.buildTime() reads the index record, else the kept entry's manif
   } finally {
     await Deno.remove(out, { recursive: true });
   }
+});
+
+Deno.test("describeLeft() counts what the running stages' estimates leave, then the rest", () => {
+  const runs = [
+    stage("a", 60_000),
+    stage("b", 120_000),
+    stage("c", 60_000),
+    stage("fig", 1_000, ["a", "b", "c"]),
+  ];
+  const none = new Set<string>();
+  // nothing started: the whole schedule (a and b at once, c after a, fig after b)
+  assert.equal(describeLeft(runs, 2, none, new Map(), 0), "about 2m01s left");
+  // 90 s in: a ended at 60 s, b has 30 s left, c (started at 60 s) 30 s, then fig
+  const at = 90_000;
+  const running = new Map([["b", 0], ["c", 60_000]]);
+  assert.equal(describeLeft(runs, 2, new Set(["a"]), running, at), "about 31s left");
+  // a stage over its estimate counts as ending now
+  assert.equal(
+    describeLeft(runs, 2, new Set(["a", "c"]), new Map([["b", 0]]), 500_000),
+    "about 1.0s left",
+  );
+  // stages without an earlier build: a lower bound, or nothing
+  const partly = [stage("a", 60_000), stage("x", undefined)];
+  assert.equal(describeLeft(partly, 1, none, new Map(), 0), "at least 1m00s left");
+  assert.equal(describeLeft(partly, 1, new Set(["a"]), new Map(), 0), "");
 });

@@ -12,7 +12,7 @@ import { Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
-import { planEstimate } from "./estimate.ts";
+import { describeLeft, planEstimate, scheduledStages } from "./estimate.ts";
 import { hashJson } from "./hash.ts";
 import { dagGraph, pickStages, renderDag, renderStage, stageReport } from "./inspect.ts";
 import { buildDag, loadDag, type LoadedDag } from "./load.ts";
@@ -21,7 +21,7 @@ import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
 import { idleSets, setNamesStage, unknownStage } from "./overrides.ts";
 import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
-import { clock, formatDuration, PlainReporter, type Reporter, TtyReporter } from "./progress.ts";
+import { clock, formatDuration, PlainReporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
 import { publish } from "./publish.ts";
 import { executePlan, INTERRUPTED, NOT_STARTED } from "./run.ts";
@@ -104,9 +104,11 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   noteIdleSets(o.set, stages);
   const selected = stages.filter((p) => p.selected);
   const toRun = selected.filter((p) => p.status === "run");
-  const reporter: Reporter = Deno.stderr.isTerminal()
+  const reporter = Deno.stderr.isTerminal()
     ? new TtyReporter(toRun.length, err, Deno.consoleSize?.().columns ?? 100)
     : new PlainReporter(toRun.length, err);
+  const scheduled = scheduledStages(stages, o.jobs);
+  reporter.left = (ended, running, now) => describeLeft(scheduled, o.jobs, ended, running, now);
   reporter.message(
     `scale ${build.scale}, ep ${build.ep}: ${selected.length} stages, ${toRun.length} to run, ` +
       `${selected.length - toRun.length} cached${planEstimate(stages, o.jobs)}`,

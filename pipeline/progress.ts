@@ -78,11 +78,27 @@ function bar(p: Progress | undefined, width: number): string {
   return `[${"#".repeat(n)}${".".repeat(width - n)}]`;
 }
 
+/** What is left of a run, given the stages ended and the running ones' starts (see estimate.ts). */
+export type LeftEstimate = (
+  ended: ReadonlySet<string>,
+  running: ReadonlyMap<string, number>,
+  now: number,
+) => string;
+
 abstract class BaseReporter implements Reporter {
   protected running = new Map<string, Running>();
   protected finished = 0;
   protected started = 0;
+  #ended = new Set<string>();
+  /** Set by the runner when earlier builds give times: "about 1h10m left", or "". */
+  left?: LeftEstimate;
   constructor(protected total: number, protected write: (s: string) => void) {}
+  /** `left`'s text now, "" without one. */
+  protected leftText(now = Date.now()): string {
+    if (!this.left) return "";
+    const starts = new Map([...this.running.values()].map((r) => [r.id, r.startedAt]));
+    return this.left(this.#ended, starts, now);
+  }
   start(id: string, _reason: string): void {
     this.started++;
     this.running.set(id, { id, startedAt: Date.now() });
@@ -97,6 +113,7 @@ abstract class BaseReporter implements Reporter {
   }
   end(id: string, _outcome: Outcome, _ms: number, _detail?: string): void {
     this.running.delete(id);
+    this.#ended.add(id);
     this.finished++;
   }
   protected stamp(): string {
@@ -127,7 +144,11 @@ export class PlainReporter extends BaseReporter {
   override end(id: string, outcome: Outcome, ms: number, detail?: string): void {
     super.end(id, outcome, ms);
     const extra = detail ? `: ${detail}` : "";
-    this.write(`${this.stamp()}       ${outcome} ${id} (${formatDuration(ms)})${extra}\n`);
+    const left = this.running.size > 0 || this.finished < this.total ? this.leftText() : "";
+    this.write(
+      `${this.stamp()}       ${outcome} ${id} (${formatDuration(ms)})${extra}` +
+        `${left ? `; ${left}` : ""}\n`,
+    );
   }
   message(text: string): void {
     this.write(`${this.stamp()} ${text}\n`);
@@ -153,7 +174,10 @@ export class TtyReporter extends BaseReporter {
   #draw(): void {
     this.#clear();
     const now = Date.now();
-    const rows = [`[${this.finished}/${this.total}] ${this.running.size} running`];
+    const left = this.leftText(now);
+    const rows = [
+      `[${this.finished}/${this.total}] ${this.running.size} running${left ? `, ${left}` : ""}`,
+    ];
     for (const r of this.running.values()) {
       const line = `  ${r.id} ${bar(r.p, 20)} ${describeProgress(r, now)}`;
       rows.push(line.length > this.columns ? line.slice(0, this.columns - 1) : line);

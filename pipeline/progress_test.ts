@@ -158,3 +158,32 @@ Deno.test("TtyReporter draws a full bar for a stage that reports more than its t
     r.close();
   }
 });
+
+Deno.test("reporters say what is left of the run where the runner gives an estimate", () => {
+  const lines: string[] = [];
+  const plain = new PlainReporter(2, (s) => lines.push(s), 60_000);
+  const seen: string[][] = [];
+  plain.left = (ended, running) => {
+    seen.push([...ended, ...running.keys()]);
+    return "about 1m00s left";
+  };
+  plain.start("a", "new stage (never built)");
+  plain.start("b", "new stage (never built)");
+  plain.end("a", "ran", 1500);
+  plain.end("b", "ran", 2500); // the last: nothing is left to estimate
+  assert.match(lines[2], / ran a \(1\.5s\); about 1m00s left\n$/);
+  assert.match(lines[3], / ran b \(2\.5s\)\n$/);
+  assert.deepEqual(seen, [["a", "b"]]); // a ended, b running
+  const out: string[] = [];
+  const tty = new TtyReporter(1, (s) => out.push(s), 100);
+  try {
+    tty.left = () => "at least 5m00s left";
+    tty.start("c", "new stage (never built)");
+    assert.match(out.join(""), /\[0\/1\] 1 running, at least 5m00s left\n/);
+    tty.left = () => "";
+    tty.message("note");
+    assert.match(out.at(-1)!, /^\[0\/1\] 1 running\n/);
+  } finally {
+    tty.close();
+  }
+});
