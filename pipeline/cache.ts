@@ -46,6 +46,8 @@ export interface EntryManifest {
   tools: Record<string, string>;
   /** Threads the stage computed with (results can depend on them); absent in older entries. */
   threads?: number;
+  /** The build went on from an interrupted attempt's checkpoints, so its times cover only part. */
+  resumed?: boolean;
 }
 
 /** What `check` found for a key. */
@@ -62,6 +64,8 @@ export interface IndexRecord {
   /** How long the build ran (ms) and with how many threads; absent in older records. */
   ms?: number;
   threads?: number;
+  /** Went on from an earlier attempt's checkpoints: `ms` is absent, as it would cover only part. */
+  resumed?: boolean;
 }
 
 /** The folders in `dir` named by a cache key, sorted; none if `dir` does not exist. */
@@ -176,9 +180,14 @@ export class Store {
   }
 
   /** Hash a finished temporary entry, write its manifest, and rename it into place. */
+  /**
+   * Make `tmp` the entry of `info.key` and record the build in the stage's index, with `ms`, how
+   * long it ran by a monotonic clock (else by `info`'s start and end).
+   */
   async commit(
     tmp: string,
     info: Omit<EntryManifest, "files" | "format" | "key"> & { key: string },
+    ms = Date.parse(info.endedAt) - Date.parse(info.startedAt),
   ): Promise<EntryManifest> {
     const files: FileRecord[] = [];
     for (const path of await listFiles(join(tmp, "files"))) {
@@ -201,7 +210,7 @@ export class Store {
       key: info.key,
       material: info.material,
       builtAt: info.endedAt,
-      ms: Date.parse(info.endedAt) - Date.parse(info.startedAt),
+      ...(info.resumed ? { resumed: true } : { ms }),
       ...(info.threads !== undefined ? { threads: info.threads } : {}),
     });
     return manifest;
@@ -254,17 +263,23 @@ export class Store {
 
   /**
    * How long an earlier build ran and with how many threads: from its index record, or for older
-   * records from its entry's manifest while the entry is kept; null when neither says.
+   * records from its entry's manifest while the entry is kept; null when neither says, when the
+   * build went on from checkpoints (its time covers only part) or when the time is not a duration
+   * (a clock stepped back).
    */
   async buildTime(record: IndexRecord): Promise<{ ms: number; threads: number } | null> {
-    if (record.ms !== undefined && record.threads !== undefined) {
-      return { ms: record.ms, threads: record.threads };
+    const usable = (ms: number | undefined, threads: number | undefined, resumed?: boolean) =>
+      !resumed && ms !== undefined && ms >= 0 && Number.isFinite(ms) && threads !== undefined
+        ? { ms, threads }
+        : null;
+    if (record.resumed || (record.ms !== undefined && record.threads !== undefined)) {
+      return usable(record.ms, record.threads, record.resumed);
     }
     try {
       const path = join(this.entryDir(record.key), "manifest.json");
       const m = JSON.parse(await Deno.readTextFile(path)) as Partial<EntryManifest>;
       const ms = Date.parse(m.endedAt ?? "") - Date.parse(m.startedAt ?? "");
-      return Number.isFinite(ms) && m.threads !== undefined ? { ms, threads: m.threads } : null;
+      return usable(ms, m.threads, m.resumed);
     } catch {
       return null;
     }

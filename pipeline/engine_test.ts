@@ -254,27 +254,60 @@ Deno.test("run: an entry whose manifest names another key is corrupt, not anothe
   await repo.dispose();
 });
 
+/** The newest build of `id` in the cache's index of builds. */
+async function newestBuild(out: string, id: string) {
+  const index = JSON.parse(await Deno.readTextFile(join(out, "cache", ".index", `${id}.json`)));
+  return index[0] as { key: string; ms?: number; threads?: number; resumed?: boolean };
+}
+
 Deno.test("run says how long the stages to run took in their earlier builds", async () => {
   const repo = await makeToyRepo();
   assert.equal((await repo.run(["run", ...SAFE])).code, 0);
   // never built: no estimate
   const fresh = await repo.run(["run", "--dry-run", "--only", "slow"]);
   assert.match(fresh.stdout, /^plan \(scale default, ep cpu\): 1 stages, 1 to run\n/);
-  // the same params built before: their time
+  // the same params built before: the time its index record gives
+  const built = await newestBuild(repo.out, "double");
+  assert.ok(built.ms! > 0 && built.threads === 1, JSON.stringify(built));
   const forced = await repo.run(["run", "--dry-run", ...SAFE, "--force", "double"]);
   assert.match(forced.stdout, /: 4 stages, 1 to run; about \d+\.\ds by earlier builds\n/);
   const plan = await repo.plan([...SAFE, "--force", "double"]);
-  const ms = plan.find((s) => s.id === "double")!.estimateMs;
-  assert.ok(ms !== undefined && ms >= 0 && ms < 60_000, `estimateMs ${ms}`);
+  assert.equal(plan.find((s) => s.id === "double")!.estimateMs, built.ms);
   // other params: "double" has no such build, "sum" (its params unchanged) has one
   const variant = await repo.run(["run", "--dry-run", ...SAFE, "--set", "double.factor=3"]);
   assert.match(
     variant.stdout,
-    /: 4 stages, 2 to run; at least \S+ by earlier builds of 1 of the 2\n/,
+    /: 4 stages, 2 to run; about \S+ by earlier builds, counting the stage without an earlier build as 0\n/,
   );
-  // and a real run says it before it starts
-  const r = await repo.run(["run", ...SAFE, "--force", "double"]);
+  // a real run says it before it starts, and on each "ran" line but the last what is left
+  const r = await repo.run(["run", ...SAFE, "--force", "source,other", "--jobs", "1"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /1 to run, 3 cached; about \S+ by earlier builds\n/);
+  assert.match(r.stderr, /2 to run, 2 cached; about \S+ by earlier builds\n/);
+  const ran = r.stderr.split("\n").filter((l) => / ran (source|other) /.test(l));
+  assert.equal(ran.length, 2, r.stderr);
+  assert.match(ran[0], /\); about \S+ left$/);
+  assert.match(ran[1], /\)$/);
+  await repo.dispose();
+});
+
+Deno.test("a build's time is looked up by its declared threads, and not kept when it resumed", async () => {
+  const repo = await makeToyRepo();
+  // "slow" declares 2 threads: its record says so, and --jobs 1 (it then runs alone) finds it
+  assert.equal((await repo.run(["run", "--only", "slow", "--jobs", "2"])).code, 0);
+  const slow = await newestBuild(repo.out, "slow");
+  assert.equal(slow.threads, 2);
+  const plan = await repo.plan(["--only", "slow", "--force", "slow", "--jobs", "1"]);
+  assert.equal(plan[0].estimateMs, slow.ms);
+  // a build that found an earlier attempt's files in its work folder went on from them: its
+  // time covers only part of the work, so it is not recorded and gives no estimate
+  const set = ["--only", "other", "--set", "other.x=5"];
+  const key = (await repo.plan(set))[0].key;
+  await Deno.mkdir(join(repo.out, "work", key), { recursive: true });
+  await Deno.writeTextFile(join(repo.out, "work", key, "checkpoint"), "from an earlier attempt");
+  assert.equal((await repo.run(["run", ...set])).code, 0);
+  const other = await newestBuild(repo.out, "other");
+  assert.deepEqual([other.key, other.resumed, other.ms], [key, true, undefined]);
+  const again = await repo.run(["run", "--dry-run", ...set, "--force", "other"]);
+  assert.match(again.stdout, /: 1 stages, 1 to run\n/);
   await repo.dispose();
 });

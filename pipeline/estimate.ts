@@ -1,15 +1,16 @@
 /**
  * How long the stages to run will take, from their earlier builds: a stage's estimate is the run
  * time of its newest earlier build with the same params and threads (a build of other params, a
- * smoke-scale one, say, says little about this one); the whole run's is the time the runner's
- * schedule (`executePlan`: stages in plan order, each started once its inputs are done and its
- * threads fit in `--jobs`) takes with those times. Stages without an earlier build count as 0, so
- * then it is a lower bound, and the message says how many stages it covers.
+ * smoke-scale one, say, says little about this one; one that went on from checkpoints covers only
+ * part); the whole run's is the time the runner's schedule (`executePlan`: stages in plan order,
+ * each started once its inputs are done and its threads fit in `--jobs`) takes with those times.
+ * Stages without such a build count as 0, and the message says how many there are.
  */
-import type { IndexRecord } from "./cache.ts";
+import type { IndexRecord, Store } from "./cache.ts";
 import { canonicalJson } from "./hash.ts";
 import type { PlannedStage } from "./plan.ts";
 import { formatDuration } from "./progress.ts";
+import { countedThreads, declaredThreads } from "./run.ts";
 
 /** An earlier build's run time, ms (from its index record or its entry), or null if unknown. */
 export type BuildTime = (record: IndexRecord) => Promise<{ ms: number; threads: number } | null>;
@@ -77,38 +78,49 @@ export function scheduleMs(stages: readonly ScheduledStage[], jobs: number): num
   return now;
 }
 
+/** ", counting the 3 stages without an earlier build as 0" where `unknown` > 0. */
+function unknownNote(unknown: number): string {
+  if (unknown === 0) return "";
+  return `, counting ${unknown === 1 ? "the stage" : `the ${unknown} stages`} without an ` +
+    `earlier build as 0`;
+}
+
 /**
- * "; about 2h24m by earlier builds" (of every stage to run) or "; at least 40m by earlier builds
- * of 12 of the 15" (some never built with these params), or "" when none was.
+ * "; about 2h24m by earlier builds" (of every stage to run), "; about 40m by earlier builds,
+ * counting the 3 stages without an earlier build as 0", or "" when none has one.
  */
 export function describeEstimate(stages: readonly ScheduledStage[], jobs: number): string {
-  const known = stages.filter((s) => s.ms !== undefined).length;
-  if (known === 0) return "";
+  const unknown = stages.filter((s) => s.ms === undefined).length;
+  if (unknown === stages.length) return "";
   const total = formatDuration(scheduleMs(stages, jobs));
-  return known === stages.length
-    ? `; about ${total} by earlier builds`
-    : `; at least ${total} by earlier builds of ${known} of the ${stages.length}`;
+  return `; about ${total} by earlier builds${unknownNote(unknown)}`;
+}
+
+/** Set `estimateMs` of every selected stage that runs in `plan` from its earlier builds. */
+export async function addEstimates(plan: readonly PlannedStage[], store: Store): Promise<void> {
+  for (const p of plan) {
+    if (!p.selected || p.status !== "run") continue;
+    const builds = await store.readIndex(p.stage.id);
+    const timeOf = (r: IndexRecord) => store.buildTime(r);
+    p.estimateMs = await earlierRunMs(builds, p.stage.params, declaredThreads(p.stage), timeOf);
+  }
 }
 
 /** The selected stages that run in `plan`, as the schedule sees them with `jobs` threads. */
 export function scheduledStages(plan: readonly PlannedStage[], jobs: number): ScheduledStage[] {
   return plan.filter((p) => p.selected && p.status === "run").map((p) => ({
     id: p.stage.id,
-    threads: Math.max(1, Math.min(p.stage.resources.threads, jobs)),
+    threads: countedThreads(p.stage, jobs),
     ms: p.estimateMs,
     inputs: Object.values(p.inputIds),
   }));
 }
 
-/** `describeEstimate` of the selected stages that run in `plan`, with `jobs` threads. */
-export function planEstimate(plan: readonly PlannedStage[], jobs: number): string {
-  return describeEstimate(scheduledStages(plan, jobs), jobs);
-}
-
 /**
- * While a run goes on: "about 1h10m left" (or "at least 40m left" where some stages have no
- * earlier build; "" where none has) for the stages not `ended`, the running ones (id to start, ms
- * since 1970) first with what their estimates leave, the others after them in plan order.
+ * While a run goes on: "about 1h10m left" (with the note of `describeEstimate` where some stages
+ * have no earlier build; "" where none has) for the stages not `ended`, the running ones (id to
+ * start, ms since 1970) first with what their estimates leave, the others after them in plan
+ * order.
  */
 export function describeLeft(
   stages: readonly ScheduledStage[],
@@ -118,14 +130,13 @@ export function describeLeft(
   now: number,
 ): string {
   const left = stages.filter((s) => !ended.has(s.id));
-  const known = left.filter((s) => s.ms !== undefined).length;
-  if (known === 0) return "";
+  const unknown = left.filter((s) => s.ms === undefined).length;
+  if (unknown === left.length) return "";
   const first = left.filter((s) => running.has(s.id)).map((s) => ({
     ...s,
-    inputs: [],
     ms: s.ms === undefined ? undefined : Math.max(0, s.ms - (now - running.get(s.id)!)),
   }));
   const rest = left.filter((s) => !running.has(s.id));
   const total = formatDuration(scheduleMs([...first, ...rest], jobs));
-  return known === left.length ? `about ${total} left` : `at least ${total} left`;
+  return `about ${total} left${unknownNote(unknown)}`;
 }

@@ -35,14 +35,16 @@ Deno.test("scheduleMs() starts stages in plan order as executePlan does, a wide 
   assert.equal(scheduleMs([stage("x", 3, ["cached-upstream"])], 2), 3);
 });
 
-Deno.test("describeEstimate() says about, at least (with the share covered) or nothing", () => {
-  assert.equal(
-    describeEstimate([stage("a", 90_000), stage("b", 60_000)], 1),
-    "; about 2m30s by earlier builds",
-  );
+Deno.test("describeEstimate() says about, names the stages counted as 0, or says nothing", () => {
+  const both = [stage("a", 90_000), stage("b", 60_000)];
+  assert.equal(describeEstimate(both, 1), "; about 2m30s by earlier builds");
   assert.equal(
     describeEstimate([stage("a", 90_000), stage("b", undefined)], 1),
-    "; at least 1m30s by earlier builds of 1 of the 2",
+    "; about 1m30s by earlier builds, counting the stage without an earlier build as 0",
+  );
+  assert.equal(
+    describeEstimate([stage("a", 90_000), stage("b", undefined), stage("c", undefined)], 1),
+    "; about 1m30s by earlier builds, counting the 2 stages without an earlier build as 0",
   );
   assert.equal(describeEstimate([stage("a", undefined)], 1), "");
   assert.equal(describeEstimate([], 1), "");
@@ -98,6 +100,16 @@ Deno.test("Store.buildTime() reads the index record, else the kept entry's manif
     );
     assert.deepEqual(await store.buildTime(record(key, {})), { ms: 123_500, threads: 1 });
     assert.equal(await store.buildTime(record("c".repeat(64), {})), null); // entry deleted by gc
+    // a build that went on from checkpoints, by its record or by its entry, and a clock that
+    // stepped back: no time
+    assert.equal(await store.buildTime({ ...record(key, {}), resumed: true }), null);
+    assert.equal(await store.buildTime(record("a".repeat(64), {}, -5000, 1)), null);
+    const m = JSON.parse(await Deno.readTextFile(join(store.entryDir(key), "manifest.json")));
+    await Deno.writeTextFile(
+      join(store.entryDir(key), "manifest.json"),
+      JSON.stringify({ ...m, resumed: true }),
+    );
+    assert.equal(await store.buildTime(record(key, {})), null);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
@@ -117,6 +129,11 @@ Deno.test("describeLeft() counts what the running stages' estimates leave, then 
   const at = 90_000;
   const running = new Map([["b", 0], ["c", 60_000]]);
   assert.equal(describeLeft(runs, 2, new Set(["a"]), running, at), "about 31s left");
+  // the running stages hold their threads before any stage that waits, even one earlier in the
+  // plan: r (30 s left) beside q1, then q2 (30 s); with the plan's order q1 and q2 would start
+  // first and r after them (40 s)
+  const queue = [stage("q1", 10_000), stage("q2", 10_000), stage("r", 60_000)];
+  assert.equal(describeLeft(queue, 2, none, new Map([["r", 0]]), 30_000), "about 30s left");
   // a stage over its estimate counts as ending now
   assert.equal(
     describeLeft(runs, 2, new Set(["a", "c"]), new Map([["b", 0]]), 500_000),
@@ -124,6 +141,9 @@ Deno.test("describeLeft() counts what the running stages' estimates leave, then 
   );
   // stages without an earlier build: a lower bound, or nothing
   const partly = [stage("a", 60_000), stage("x", undefined)];
-  assert.equal(describeLeft(partly, 1, none, new Map(), 0), "at least 1m00s left");
+  assert.equal(
+    describeLeft(partly, 1, none, new Map(), 0),
+    "about 1m00s left, counting the stage without an earlier build as 0",
+  );
   assert.equal(describeLeft(partly, 1, new Set(["a"]), new Map(), 0), "");
 });

@@ -12,7 +12,7 @@ import { Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
-import { describeLeft, planEstimate, scheduledStages } from "./estimate.ts";
+import { addEstimates, describeEstimate, describeLeft, scheduledStages } from "./estimate.ts";
 import { hashJson } from "./hash.ts";
 import { dagGraph, pickStages, renderDag, renderStage, stageReport } from "./inspect.ts";
 import { buildDag, loadDag, type LoadedDag } from "./load.ts";
@@ -64,7 +64,7 @@ function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): voi
   }
   const width = Math.max(...selected.map((p) => p.stage.id.length), 2);
   const toRun = selected.filter((p) => p.status === "run").length;
-  const estimate = planEstimate(stages, o.jobs);
+  const estimate = describeEstimate(scheduledStages(stages, o.jobs), o.jobs);
   console.log(`${header}: ${selected.length} stages, ${toRun} to run${estimate}`);
   for (const p of selected) {
     const why = p.status === "run" ? p.reason : "";
@@ -87,6 +87,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   if (o.dryRun) {
     const { build, stages } = await plan(dag, o, store);
     noteIdleSets(o.set, stages);
+    await addEstimates(stages, store);
     printDryRun(stages, o, `plan (scale ${build.scale}, ep ${build.ep})`);
     return 0;
   }
@@ -107,11 +108,12 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   const reporter = Deno.stderr.isTerminal()
     ? new TtyReporter(toRun.length, err, Deno.consoleSize?.().columns ?? 100)
     : new PlainReporter(toRun.length, err);
+  await addEstimates(stages, store);
   const scheduled = scheduledStages(stages, o.jobs);
   reporter.left = (ended, running, now) => describeLeft(scheduled, o.jobs, ended, running, now);
   reporter.message(
     `scale ${build.scale}, ep ${build.ep}: ${selected.length} stages, ${toRun.length} to run, ` +
-      `${selected.length - toRun.length} cached${planEstimate(stages, o.jobs)}`,
+      `${selected.length - toRun.length} cached${describeEstimate(scheduled, o.jobs)}`,
   );
   const tools = { ...toolVersions(dag.root), ep: build.ep };
   // Ctrl-C (or SIGTERM) stops the workers and still records what ran; a second one quits at once.

@@ -11,7 +11,6 @@ import {
   type EntryManifest,
   type EntryState,
   FORMAT_VERSION,
-  type IndexRecord,
   type KeyMaterial,
   type Store,
 } from "./cache.ts";
@@ -19,7 +18,6 @@ import type { CodeHasher } from "./code_hash.ts";
 import { UnknownNameError, UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
 import { explain } from "./explain.ts";
-import { earlierRunMs } from "./estimate.ts";
 import { didYouMean } from "./suggest.ts";
 import { globToRegExp } from "./overrides.ts";
 import type { PipelineDef, Stage } from "./stage.ts";
@@ -38,7 +36,8 @@ export interface PlannedStage {
   reason: string;
   /** The stage whose own change makes this one run, and why: itself, or the root upstream. */
   cause: { id: string; reason: string };
-  /** For a stage that runs: how long its newest earlier build with these params ran (ms). */
+  /** For a selected stage that runs: how long its newest earlier build with these params ran
+   * (ms; set by `addEstimates` for `run` and `--dry-run`). */
   estimateMs?: number;
 }
 
@@ -212,15 +211,10 @@ export async function planRun(
       reason: "up to date",
       cause: { id: stage.id, reason: "" },
     };
-    const builds = p.status === "run" ? await store.readIndex(stage.id) : [];
-    if (p.status === "run") {
-      const threads = Math.max(1, stage.resources.threads);
-      const timeOf = (r: IndexRecord) => store.buildTime(r);
-      p.estimateMs = await earlierRunMs(builds, stage.params, threads, timeOf);
-    }
     if (force.has(stage.id)) p.reason = "forced with --force";
     else if (state.state === "corrupt") p.reason = `cache entry is corrupt: ${state.reason}`;
     else if (state.state === "missing") {
+      const builds = await store.readIndex(stage.id);
       const built = builds.find((b) => b.key === key);
       // quarantined after its latest build (a rebuilt entry deleted since is just missing)
       const quarantinedAt = built ? await store.quarantinedAt(key) : null;

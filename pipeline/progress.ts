@@ -90,12 +90,16 @@ abstract class BaseReporter implements Reporter {
   protected finished = 0;
   protected started = 0;
   #ended = new Set<string>();
+  #failed = false;
   /** Set by the runner when earlier builds give times: "about 1h10m left", or "". */
   left?: LeftEstimate;
   constructor(protected total: number, protected write: (s: string) => void) {}
-  /** `left`'s text now, "" without one. */
+  /**
+   * `left`'s text now; "" without one, and after a stage failed or was skipped (the run stops,
+   * or with --keep-going skips what depends on it, which the estimate cannot tell).
+   */
   protected leftText(now = Date.now()): string {
-    if (!this.left) return "";
+    if (!this.left || this.#failed) return "";
     const starts = new Map([...this.running.values()].map((r) => [r.id, r.startedAt]));
     return this.left(this.#ended, starts, now);
   }
@@ -111,9 +115,10 @@ abstract class BaseReporter implements Reporter {
     r.p = p;
     if (!r.base || fresh) r.base = { at: Date.now(), done: p.done };
   }
-  end(id: string, _outcome: Outcome, _ms: number, _detail?: string): void {
+  end(id: string, outcome: Outcome, _ms: number, _detail?: string): void {
     this.running.delete(id);
     this.#ended.add(id);
+    if (outcome === "failed" || outcome === "skipped") this.#failed = true;
     this.finished++;
   }
   protected stamp(): string {
@@ -144,7 +149,8 @@ export class PlainReporter extends BaseReporter {
   override end(id: string, outcome: Outcome, ms: number, detail?: string): void {
     super.end(id, outcome, ms);
     const extra = detail ? `: ${detail}` : "";
-    const left = this.running.size > 0 || this.finished < this.total ? this.leftText() : "";
+    const more = this.running.size > 0 || this.finished < this.total;
+    const left = outcome === "ran" && more ? this.leftText() : "";
     this.write(
       `${this.stamp()}       ${outcome} ${id} (${formatDuration(ms)})${extra}` +
         `${left ? `; ${left}` : ""}\n`,

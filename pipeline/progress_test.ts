@@ -174,6 +174,15 @@ Deno.test("reporters say what is left of the run where the runner gives an estim
   assert.match(lines[2], / ran a \(1\.5s\); about 1m00s left\n$/);
   assert.match(lines[3], / ran b \(2\.5s\)\n$/);
   assert.deepEqual(seen, [["a", "b"]]); // a ended, b running
+  // after a failure the run stops (or, with --keep-going, skips what depends on it): no estimate
+  const after: string[] = [];
+  const stops = new PlainReporter(3, (s) => after.push(s), 60_000);
+  stops.left = () => "about 1m00s left";
+  for (const id of ["c", "d", "e"]) stops.start(id, "new stage (never built)");
+  stops.end("c", "failed", 100, "exit code 1");
+  stops.end("d", "ran", 200);
+  assert.match(after[3], / failed c \(0\.1s\): exit code 1\n$/);
+  assert.match(after[4], / ran d \(0\.2s\)\n$/);
   const out: string[] = [];
   const tty = new TtyReporter(1, (s) => out.push(s), 100);
   try {

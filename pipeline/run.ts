@@ -12,7 +12,7 @@ import { codeChange } from "./explain.ts";
 import { removeAll } from "./fs.ts";
 import type { PlannedStage } from "./plan.ts";
 import type { Outcome, Reporter } from "./progress.ts";
-import type { BuildOptions } from "./stage.ts";
+import type { BuildOptions, Stage } from "./stage.ts";
 import { type Job, PROGRESS_MARK } from "./job.ts";
 
 /** What happened to one stage. */
@@ -50,6 +50,16 @@ const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const LOG_TAIL_LINES = 20;
 
 /** Run every selected stage whose status is "run"; return a result for every stage. */
+/** The threads a stage computes with: its declared ones, whatever `--jobs` is. */
+export function declaredThreads(stage: Stage): number {
+  return Math.max(1, stage.resources.threads);
+}
+
+/** The threads a stage counts against `jobs`: a stage wider than `jobs` runs alone. */
+export function countedThreads(stage: Stage, jobs: number): number {
+  return Math.max(1, Math.min(declaredThreads(stage), jobs));
+}
+
 export async function executePlan(
   plan: PlannedStage[],
   store: Store,
@@ -66,8 +76,8 @@ export async function executePlan(
   let stopped = false;
   // A stage wider than --jobs runs alone but keeps its declared threads: ONNX Runtime's results
   // can depend on its thread count, and the cache key does not depend on --jobs.
-  const declared = (p: PlannedStage) => Math.max(1, p.stage.resources.threads);
-  const threadsOf = (p: PlannedStage) => Math.max(1, Math.min(declared(p), options.jobs));
+  const declared = (p: PlannedStage) => declaredThreads(p.stage);
+  const threadsOf = (p: PlannedStage) => countedThreads(p.stage, options.jobs);
 
   const launch = (p: PlannedStage) => {
     const counted = threadsOf(p);
@@ -130,6 +140,7 @@ async function runOne(
 ): Promise<StageResult> {
   const id = p.stage.id;
   const started = new Date();
+  const clock0 = performance.now();
   options.reporter.start(id, p.reason);
   // what the stage's code closure looks like now, against the plan's fingerprint
   const changedSincePlan = () => {
@@ -148,6 +159,8 @@ async function runOne(
   }
   const tmp = await store.begin(p.key);
   const workDir = store.workDir(p.key);
+  // an earlier attempt's checkpoints: this build goes on from them, so its time covers only part
+  const resumed = await hasEntries(workDir);
   await Deno.mkdir(workDir, { recursive: true });
   const logPath = join(store.out, "logs", `${id}.log`);
   await Deno.mkdir(join(store.out, "logs"), { recursive: true });
@@ -203,7 +216,8 @@ async function runOne(
       endedAt: new Date().toISOString(),
       tools: options.tools,
       threads,
-    });
+      ...(resumed ? { resumed } : {}),
+    }, Math.round(performance.now() - clock0));
     await removeAll(workDir);
   } catch (e) {
     await removeAll(tmp);
@@ -280,4 +294,14 @@ function interruptSeen(signal: AbortSignal | undefined): Promise<void> {
 async function logTail(path: string): Promise<string> {
   const text = await Deno.readTextFile(path).catch(() => "");
   return text.trimEnd().split("\n").slice(-LOG_TAIL_LINES).join("\n");
+}
+
+/** Whether `dir` exists and holds anything. */
+async function hasEntries(dir: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(dir)) return true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return false;
 }

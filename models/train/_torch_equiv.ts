@@ -1,6 +1,6 @@
 /**
- * The PyTorch side of torch_equiv_test.ts, float64: the paper's FCNs, kuangliu's CIFAR ResNet-18
- * and a dense chain's learning-rate-weighted NTK, written from the paper and from kuangliu/
+ * The PyTorch side of torch_equiv_test.ts, float64: the paper's FCNs, Figure 1's two-layer ReLU
+ * network, kuangliu's CIFAR ResNet-18 and the learning-rate-weighted NTK, written from the paper and from kuangliu/
  * pytorch-cifar (models/resnet.py), not from our graphs. It reads a case from `<dir>/in.json` and
  * its tensors from `<dir>/in.bin` (float64, little-endian), loads our initial parameters by their
  * state_dict names, runs the case and writes what it found to `<dir>/out.json` and `out.bin`.
@@ -89,19 +89,15 @@ class ResNet(nn.Module):
         out = out.view(out.size(0), -1)
         return self.linear(out)
 
-class Chain(nn.Module):
-    """a <- act(gamma * fc(c * a)) per layer: the paper's input and output multipliers."""
-    def __init__(self, layers):
+class TwoLayerReLU(nn.Module):
+    """Figure 1's network, f(x) = gamma * u . ReLU(W (c x)), with c the input multiplier."""
+    def __init__(self, dim, width, outputs, gamma, c):
         super().__init__()
-        self.spec = layers
-        for k, l in enumerate(layers):
-            setattr(self, "fc%d" % (k + 1), nn.Linear(l["fanIn"], l["fanOut"], bias=l["bias"]))
-    def forward(self, a):
-        for k, l in enumerate(self.spec):
-            a = l["gamma"] * getattr(self, "fc%d" % (k + 1))(l["c"] * a)
-            if l["relu"]:
-                a = F.relu(a)
-        return a
+        self.fc1 = nn.Linear(dim, width, bias=False)
+        self.fc2 = nn.Linear(width, outputs, bias=False)
+        self.gamma, self.c = gamma, c
+    def forward(self, x):
+        return self.gamma * self.fc2(F.relu(self.fc1(self.c * x)))
 
 def load(model):
     state = {n: tensor(n) for n in cfg["state"]}
@@ -167,10 +163,10 @@ if cfg["model"] == "fcn":
 elif cfg["model"] == "resnet18":
     model = ResNet(BasicBlock, [2, 2, 2, 2], cfg["classes"], cfg["width"])
 else:
-    model = Chain(cfg["layers"])
+    model = TwoLayerReLU(cfg["dim"], cfg["width"], cfg["outputs"], cfg["gamma"], cfg["c"])
 model = model.double()
 load(model)
-found = ntk(model) if cfg["model"] == "chain" else train(model)
+found = ntk(model) if cfg.get("ntk") else train(model)
 index, parts, offset = {}, [], 0
 for name, value in found.items():
     data = value.detach().contiguous().numpy().astype("<f8").ravel()

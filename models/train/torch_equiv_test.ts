@@ -342,6 +342,7 @@ torchTest({
 /** The NTK from our ONNX graph (ORT and the reference evaluator) and from PyTorch's gradients. */
 async function compareNtk(
   layers: readonly DenseLayer[],
+  model: Record<string, unknown>,
   groups: Record<string, readonly string[]>,
   rates: Record<string, number>,
   probeRows: number,
@@ -366,16 +367,9 @@ async function compareNtk(
     tensors[`${l.name}.weight`] = { data: params[`${l.name}.weight`], shape: [l.fanOut, l.fanIn] };
     if (l.bias) tensors[`${l.name}.bias`] = { data: params[`${l.name}.bias`], shape: [l.fanOut] };
   }
-  const chain = layers.map((l) => ({
-    fanIn: l.fanIn,
-    fanOut: l.fanOut,
-    bias: l.bias,
-    c: l.inputScale ?? 1,
-    gamma: l.outputScale ?? 1,
-    relu: l.activation === "relu",
-  }));
+  // the model is described to PyTorch by its definition (sizes, multipliers), not by our layers
   const torch = await runTorch(
-    { model: "chain", layers: chain, state: Object.keys(params), rates: rateOf },
+    { ...model, ntk: true, state: Object.keys(params), rates: rateOf },
     tensors,
   );
   const feeds: Record<string, TensorData> = { ...params, x: probe };
@@ -399,16 +393,33 @@ torchTest({
   name: `ntkGram() equals the NTK of PyTorch's per-sample gradients ${NEEDS}`,
   fn: async () => {
     // an MLP with biases and three learning-rate groups: every weighted term of the sum
+    const sizes = [12, 16, 16, 3];
     const mlpNtk = await compareNtk(
-      mlpLayers({ sizes: [12, 16, 16, 3], bias: true }),
+      mlpLayers({ sizes, bias: true }),
+      { model: "fcn", sizes, bias: true },
       { eta_head: ["fc3.weight"], eta_bias: ["fc1.bias", "fc2.bias", "fc3.bias"] },
       { lr: 0.3, eta_head: 0.05, eta_bias: 1.7 },
       4,
       21,
     );
     // Figure 1's two-layer ReLU net: input multiplier 1/√D, output multiplier γ, 3-class head
-    const [base, head] = twoLayerReluLayers({ width: 24, gamma: 0.2, inputScale: 1 / 3 }, 9);
-    const twoLayer = await compareNtk([base, { ...head, fanOut: 3 }], {}, { lr: 0.7 }, 5, 22);
+    const fig1 = { width: 24, gamma: 0.2, inputScale: 1 / 3 };
+    const [base, head] = twoLayerReluLayers(fig1, 9);
+    const twoLayer = await compareNtk(
+      [base, { ...head, fanOut: 3 }],
+      {
+        model: "two_layer_relu",
+        dim: 9,
+        width: fig1.width,
+        outputs: 3,
+        gamma: fig1.gamma,
+        c: 1 / 3,
+      },
+      {},
+      { lr: 0.7 },
+      5,
+      22,
+    );
     console.log(
       `NTK vs PyTorch: MLP reference ${mlpNtk.ref.toExponential(2)}, ORT ${
         mlpNtk.ort.toExponential(2)
