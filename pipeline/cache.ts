@@ -179,10 +179,10 @@ export class Store {
     return tmp;
   }
 
-  /** Hash a finished temporary entry, write its manifest, and rename it into place. */
   /**
-   * Make `tmp` the entry of `info.key` and record the build in the stage's index, with `ms`, how
-   * long it ran by a monotonic clock (else by `info`'s start and end).
+   * Hash a finished temporary entry, write its manifest, rename it into place and record the
+   * build in the stage's index, with `ms`, how long it ran by a monotonic clock (else by `info`'s
+   * start and end).
    */
   async commit(
     tmp: string,
