@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { changedParams } from "./explain.ts";
 import type { Json } from "./hash.ts";
 import { type PlannedStage, resolveNames } from "./plan.ts";
+import { formatDuration } from "./progress.ts";
 import type { PipelineDef, Resources } from "./stage.ts";
 
 /** How `dag` prints. */
@@ -210,7 +211,14 @@ export interface StageReport {
   /** Params `--set` changed, with the preset's value (the description was written for it). */
   overridden: { param: string; preset: Json; value: Json }[];
   /** The cache entry when the stage is cached. */
-  entry: { dir: string; builtAt: string; files: { path: string; size: number }[] } | null;
+  entry: {
+    dir: string;
+    builtAt: string;
+    /** How long the build ran (ms), with `threads`; absent where it went on from checkpoints. */
+    ranMs?: number;
+    threads?: number;
+    files: { path: string; size: number }[];
+  } | null;
 }
 
 /**
@@ -230,6 +238,7 @@ export function stageReport(
     .filter((k) => changed.has(k))
     .map((k) => ({ param: k, preset: preset[k] ?? null, value: params[k] }));
   const manifest = p.manifest;
+  const ranMs = manifest ? Date.parse(manifest.endedAt) - Date.parse(manifest.startedAt) : NaN;
   return {
     id: p.stage.id,
     description: p.stage.description,
@@ -250,10 +259,21 @@ export function stageReport(
       ? {
         dir: entryDir,
         builtAt: manifest.endedAt,
+        ...(ranMs >= 0 && !manifest.resumed ? { ranMs } : {}),
+        ...(manifest.threads !== undefined ? { threads: manifest.threads } : {}),
         files: manifest.files.map((f) => ({ path: f.path, size: f.size })),
       }
       : null,
   };
+}
+
+/** " in 6m17s on 1 thread" (what is known of it), "" when the build went on from checkpoints. */
+function ranFor(entry: { ranMs?: number; threads?: number }): string {
+  if (entry.ranMs === undefined) return "";
+  const on = entry.threads === undefined
+    ? ""
+    : ` on ${entry.threads} thread${entry.threads === 1 ? "" : "s"}`;
+  return ` in ${formatDuration(entry.ranMs)}${on}`;
 }
 
 /** Values longer than this are cut in the text form (`--json` prints them whole). */
@@ -307,7 +327,7 @@ export function renderStage(r: StageReport): string {
     const total = r.entry.files.reduce((s, f) => s + f.size, 0);
     row(
       "entry",
-      `${r.entry.dir} (built ${r.entry.builtAt}; ${r.entry.files.length} file${
+      `${r.entry.dir} (built ${r.entry.builtAt}${ranFor(r.entry)}; ${r.entry.files.length} file${
         r.entry.files.length === 1 ? "" : "s"
       }, ${formatBytes(total)})`,
     );

@@ -229,7 +229,12 @@ Deno.test("pickStages() reads a name that is a stage id and a target as the stag
   assert.ok(selected.has("plot") && selected.has("train-a"));
 });
 
-function report(params: Record<string, Json>, preset: Record<string, Json>, cached = true) {
+function report(
+  params: Record<string, Json>,
+  preset: Record<string, Json>,
+  cached = true,
+  extra: Partial<EntryManifest> = { startedAt: "2026-11-29T09:53:43.000Z", threads: 1 },
+) {
   const p = planned("train-a", {
     module: "runs.ts",
     inputs: { data: "fetch" },
@@ -239,6 +244,7 @@ function report(params: Record<string, Json>, preset: Record<string, Json>, cach
   const manifest = {
     endedAt: "2026-11-29T10:00:00.000Z",
     files: [{ path: "run.json", size: 1300, sha256: "", mtimeMs: 0 }],
+    ...extra,
   } as unknown as EntryManifest;
   return stageReport(
     { ...p, manifest: cached ? manifest : null },
@@ -257,6 +263,8 @@ Deno.test("stageReport() names the params --set changed, with the preset's value
   assert.deepEqual(r.entry, {
     dir: "out/cache/key-train-a",
     builtAt: "2026-11-29T10:00:00.000Z",
+    ranMs: 377_000,
+    threads: 1,
     files: [{ path: "run.json", size: 1300 }],
   });
   assert.deepEqual(report({ a: 1 }, { a: 1 }).overridden, []);
@@ -277,10 +285,23 @@ Deno.test("renderStage() prints params one per line, cuts long values, lists the
   assert.match(grid, /^ {4}grid {3}= \[0,1000,2000,.*… \(40 items; --json prints it whole\)$/);
   assert.ok(
     lines.includes(
-      "  entry      out/cache/key-train-a (built 2026-11-29T10:00:00.000Z; 1 file, 1.3 KiB)",
+      "  entry      out/cache/key-train-a (built 2026-11-29T10:00:00.000Z in 6m17s on 1 thread; " +
+        "1 file, 1.3 KiB)",
     ),
   );
   assert.ok(lines.includes("    run.json (1.3 KiB)"));
+});
+
+Deno.test("renderStage() gives no run time for a build that went on from checkpoints", () => {
+  const entry = (extra: Partial<EntryManifest>) =>
+    renderStage(report({}, {}, true, extra)).split("\n").find((l) => l.startsWith("  entry"));
+  const resumed = entry({ startedAt: "2026-11-29T09:59:00.000Z", threads: 2, resumed: true });
+  assert.equal(
+    resumed,
+    "  entry      out/cache/key-train-a (built 2026-11-29T10:00:00.000Z; 1 file, 1.3 KiB)",
+  );
+  // an older entry without its threads: the time alone
+  assert.match(entry({ startedAt: "2026-11-29T09:59:00.000Z" })!, /built \S+ in 1m00s; 1 file/);
 });
 
 Deno.test("renderStage() indents every line of a description", () => {
