@@ -10,7 +10,7 @@ import type { IndexRecord, Store } from "./cache.ts";
 import { canonicalJson } from "./hash.ts";
 import type { PlannedStage } from "./plan.ts";
 import { formatDuration } from "./progress.ts";
-import { countedThreads, declaredThreads } from "./run.ts";
+import { countedThreads, declaredThreads, takeStartable } from "./run.ts";
 
 /** An earlier build's run time, ms (from its index record or its entry), or null if unknown. */
 export type BuildTime = (record: IndexRecord) => Promise<{ ms: number; threads: number } | null>;
@@ -46,9 +46,8 @@ export interface ScheduledStage {
 }
 
 /**
- * The wall time of running `stages` (in plan order) as `executePlan` schedules them: at each
- * moment, every stage whose inputs are done starts, in order, while its threads fit in `jobs`
- * (one always starts when nothing runs).
+ * The wall time of running `stages` (in plan order) as `executePlan` schedules them
+ * (`takeStartable`), each taking its `ms`.
  */
 export function scheduleMs(stages: readonly ScheduledStage[], jobs: number): number {
   const toRun = new Set(stages.map((s) => s.id));
@@ -57,12 +56,9 @@ export function scheduleMs(stages: readonly ScheduledStage[], jobs: number): num
   const running: { id: string; end: number; threads: number }[] = [];
   let now = 0;
   let used = 0;
+  const ready = (s: ScheduledStage) => s.inputs.every((id) => done.has(id) || !toRun.has(id));
   while (pending.length > 0 || running.length > 0) {
-    for (let i = 0; i < pending.length; i++) {
-      const s = pending[i];
-      if (!s.inputs.every((id) => done.has(id) || !toRun.has(id))) continue;
-      if (running.length > 0 && used + s.threads > jobs) continue;
-      pending.splice(i--, 1);
+    for (const s of takeStartable(pending, ready, (s) => s.threads, running.length, used, jobs)) {
       running.push({ id: s.id, end: now + (s.ms ?? 0), threads: s.threads });
       used += s.threads;
     }

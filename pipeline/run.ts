@@ -60,6 +60,32 @@ export function countedThreads(stage: Stage, jobs: number): number {
   return Math.max(1, Math.min(declaredThreads(stage), jobs));
 }
 
+/**
+ * The runner's schedule: takes from `pending`, in order, every stage that can start now, i.e.
+ * whose inputs are done (`ready`) and whose threads fit in `jobs` beside the `used` ones of the
+ * `running` stages and of those taken before it (one always starts when nothing runs). The run's
+ * time estimate (estimate.ts) replays it.
+ */
+export function takeStartable<T>(
+  pending: T[],
+  ready: (t: T) => boolean,
+  threads: (t: T) => number,
+  running: number,
+  used: number,
+  jobs: number,
+): T[] {
+  const taken: T[] = [];
+  for (let i = 0; i < pending.length; i++) {
+    const t = pending[i];
+    if (!ready(t)) continue;
+    if (running + taken.length > 0 && used + threads(t) > jobs) continue;
+    pending.splice(i--, 1);
+    taken.push(t);
+    used += threads(t);
+  }
+  return taken;
+}
+
 export async function executePlan(
   plan: PlannedStage[],
   store: Store,
@@ -93,22 +119,22 @@ export async function executePlan(
 
   // the interrupt sends SIGTERM to the running workers (spawnWorker), whose ends wake the loop
   const interrupted = () => options.signal?.aborted ?? false;
+  const outcomes = (p: PlannedStage) =>
+    Object.values(p.inputIds).map((id) => results.get(id)?.outcome);
+  const ready = (p: PlannedStage) => outcomes(p).every((o) => o === "cached" || o === "ran");
   while (pending.length > 0 || running.size > 0) {
     if (interrupted()) stopped = true;
     for (let i = 0; i < pending.length && !stopped; i++) {
       const p = pending[i];
-      const inputs = Object.values(p.inputIds).map((id) => results.get(id)?.outcome);
-      const blocked = inputs.find((o) => o === "failed" || o === "skipped");
-      if (blocked) {
-        results.set(p.stage.id, { outcome: "skipped", detail: "an input failed" });
-        options.reporter.end(p.stage.id, "skipped", 0, "an input failed");
-        pending.splice(i--, 1);
-        continue;
-      }
-      if (!inputs.every((o) => o === "cached" || o === "ran")) continue;
-      if (running.size > 0 && used + threadsOf(p) > options.jobs) continue;
+      if (!outcomes(p).some((o) => o === "failed" || o === "skipped")) continue;
+      results.set(p.stage.id, { outcome: "skipped", detail: "an input failed" });
+      options.reporter.end(p.stage.id, "skipped", 0, "an input failed");
       pending.splice(i--, 1);
-      launch(p);
+    }
+    if (!stopped) {
+      for (const p of takeStartable(pending, ready, threadsOf, running.size, used, options.jobs)) {
+        launch(p);
+      }
     }
     if (stopped && running.size === 0) break;
     if (running.size > 0) await Promise.race(running.values());
