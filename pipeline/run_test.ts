@@ -3,7 +3,7 @@ import { Store } from "./cache.ts";
 import type { PlannedStage } from "./plan.ts";
 import type { Reporter } from "./progress.ts";
 import { writeRunManifest } from "./provenance.ts";
-import { executePlan, type StageResult } from "./run.ts";
+import { executePlan, type StageResult, takeStartable } from "./run.ts";
 
 const CODE = { files: { "s.ts": "1" }, externals: [] };
 
@@ -118,4 +118,19 @@ Deno.test("writeRunManifest() keeps a duration of 0 ms and leaves it out only wh
   } finally {
     await Deno.remove(out, { recursive: true });
   }
+});
+
+Deno.test("takeStartable() takes ready stages in order while their threads fit, one always", () => {
+  type S = { id: string; threads: number; ready: boolean };
+  const s = (id: string, threads: number, ready = true): S => ({ id, threads, ready });
+  const take = (pending: S[], running: number, used: number, jobs: number) =>
+    takeStartable(pending, (t) => t.ready, (t) => t.threads, running, used, jobs).map((t) => t.id);
+  // a waits for its inputs; b fits; c (2 threads) does not beside b; d does
+  const pending = [s("a", 1, false), s("b", 1), s("c", 2), s("d", 1)];
+  assert.deepEqual(take(pending, 0, 0, 2), ["b", "d"]);
+  assert.deepEqual(pending.map((t) => t.id), ["a", "c"]); // what was taken left the queue
+  // with nothing running, a stage wider than jobs starts alone
+  assert.deepEqual(take([s("w", 4), s("x", 1)], 0, 0, 2), ["w"]);
+  // beside running stages, only what fits in what they leave
+  assert.deepEqual(take([s("y", 2), s("z", 1)], 1, 1, 2), ["z"]);
 });
