@@ -12,8 +12,8 @@ import type { PlannedStage } from "./plan.ts";
 import { formatDuration } from "./progress.ts";
 import { countedThreads, declaredThreads, takeStartable } from "./run.ts";
 
-/** An earlier build's run time, ms (from its index record or its entry), or null if unknown. */
-export type BuildTime = (record: IndexRecord) => Promise<{ ms: number; threads: number } | null>;
+/** An earlier build's run time and threads, or null if unknown (`Store.buildTime`). */
+export type BuildTime = Store["buildTime"];
 
 /**
  * The run time of the newest build in `builds` (newest first) whose params equal `params` and

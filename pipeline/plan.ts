@@ -36,8 +36,10 @@ export interface PlannedStage {
   reason: string;
   /** The stage whose own change makes this one run, and why: itself, or the root upstream. */
   cause: { id: string; reason: string };
-  /** For a selected stage that runs: how long its newest earlier build with these params ran
-   * (ms; set by `addEstimates` for `run` and `--dry-run`). */
+  /**
+   * For a selected stage that runs: how long its newest earlier build with these params ran (ms;
+   * set by `addEstimates` for `run` and `--dry-run`).
+   */
   estimateMs?: number;
 }
 

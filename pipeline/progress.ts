@@ -55,8 +55,10 @@ interface Running {
   base?: { at: number; done: number };
 }
 
-/** No ETA until the rate has been observed this long: the first chunks of a download or the first
- * steps after set-up would give one that is far off. */
+/**
+ * No ETA until the rate has been observed this long: the first chunks of a download or the first
+ * steps after set-up would give one that is far off.
+ */
 export const MIN_ETA_MS = 1000;
 
 /** Percent, counts and ETA of a running stage, e.g. "45% 450/1000 steps ETA 1m20s". */

@@ -1,7 +1,7 @@
 /**
  * The PyTorch side of torch_equiv_test.ts, float64: the paper's FCNs, Figure 1's two-layer ReLU
- * network, kuangliu's CIFAR ResNet-18 and the learning-rate-weighted NTK, written from the paper and from kuangliu/
- * pytorch-cifar (models/resnet.py), not from our graphs. It reads a case from `<dir>/in.json` and
+ * network, kuangliu's CIFAR ResNet-18 and the learning-rate-weighted NTK, written from the paper
+ * and from kuangliu/pytorch-cifar (models/resnet.py), not from our graphs. It reads a case from `<dir>/in.json` and
  * its tensors from `<dir>/in.bin` (float64, little-endian), loads our initial parameters by their
  * state_dict names, runs the case and writes what it found to `<dir>/out.json` and `out.bin`.
  */

@@ -413,7 +413,7 @@ torchTest({
         width: fig1.width,
         outputs: 3,
         gamma: fig1.gamma,
-        c: 1 / 3,
+        c: fig1.inputScale,
       },
       {},
       { lr: 0.7 },
