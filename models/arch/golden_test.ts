@@ -66,9 +66,9 @@ const GOLDEN: Readonly<Record<string, () => Graph>> = {
 const EXPECTED: Readonly<Record<string, string>> = {
   two_layer_linear: "a292112d6cc67365da984d5aa3ecbc6d1a1d46ce511512dd34c10506707e7929",
   two_layer_relu: "e2f5cbe7ab5f378ac4553b1a1cdafecaf8d48c018db9187ba2990bb073041406",
-  mlp_mnist: "b323d9d667e562280199fc83183200459b494bdb7559a77cc0d237b47d8199ff",
+  mlp_mnist: "2f04b1586da95d5fc30573eb6e479f94ab541f7d9ed52d1b5cc10f0de93714b1",
   ntk_relu: "c2d66f2d5a0c7fa1daaa36c7452e74b8e3e3cb7a8b9cf0b1c529abc91e610b6d",
-  resnet18_cifar: "eeb288ca1005b4a160bf3cd19c55fad5a366efa04f1a4863b74af7143226acfa",
+  resnet18_cifar: "26c122bc9970227e8eddfc394a6345b0ce2bb0b65b63ebb1a0be4f40eb6d5862",
 };
 
 Deno.test("serializeModel() bytes of each architecture match their golden SHA-256", async () => {

@@ -10,6 +10,7 @@ export type OpType =
   | "Div"
   | "Neg"
   | "Relu"
+  | "HardSigmoid"
   | "Identity"
   | "Exp"
   | "Reshape"
@@ -69,6 +70,7 @@ export const OP_SCHEMAS = {
   Div: { inputs: ["A", "B"], optional: [], attrs: NONE },
   Neg: { inputs: ["X"], optional: [], attrs: NONE },
   Relu: { inputs: ["X"], optional: [], attrs: NONE },
+  HardSigmoid: { inputs: ["X"], optional: [], attrs: { alpha: "float", beta: "float" } },
   Identity: { inputs: ["input"], optional: [], attrs: NONE },
   Exp: { inputs: ["input"], optional: [], attrs: NONE },
   Reshape: { inputs: ["data", "shape"], optional: [], attrs: NONE },

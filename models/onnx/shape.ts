@@ -118,6 +118,7 @@ export function inferOutputs(op: OpType, xs: readonly InferInput[], attrs: AttrB
       return [{ dtype: "bool", shape: broadcastShapes(a.shape, b.shape) }];
     case "Neg":
     case "Relu":
+    case "HardSigmoid":
     case "Identity":
     case "Exp":
     case "Sqrt":

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { runGraph } from "../../onnx/mod.ts";
 import { checkGradients, seeded } from "../gradcheck.ts";
-import type { GraphBuilder, Tensor } from "../builder.ts";
+import { GraphBuilder, type Tensor } from "../builder.ts";
+import { emitBackward } from "../backward.ts";
 
 type Forward = (b: GraphBuilder, xs: Tensor[]) => Tensor;
 
@@ -157,4 +159,51 @@ CASES.forEach((c, k) => {
     assert.ok(err.ref <= 1e-6, `reference relative error ${err.ref}`);
     assert.ok(err.ortForward <= 1e-12, `ORT forward vs the reference, relative ${err.ortForward}`);
   });
+});
+
+// ONNX Runtime has no float64 HardSigmoid: its gradient runs there in float32 (tolerance 1e-5).
+for (const [alpha, beta] of [[undefined, undefined], [2, 0.5]]) {
+  Deno.test(`emitBackward() matches central differences: HardSigmoid α=${alpha} β=${beta}`, async () => {
+    const attrs = alpha === undefined ? {} : { alpha, beta };
+    // with α = 2, β = 0.5 the kinks are at x = ±0.25: |x| < 0.2 inside them, |x| ≥ 0.3 clamped
+    const domain = alpha === undefined
+      ? (v: number) => v
+      : (v: number) => (Math.abs(v) < 1 ? 0.2 * v : Math.sign(v) * (Math.abs(v) - 0.7));
+    const feeds = { X: seeded(12, 77).map(domain) };
+    const forward = (b: GraphBuilder, [x]: Tensor[]) => b.emit("HardSigmoid", [x], attrs);
+    const err = await checkGradients({ X: [3, 4] }, forward, feeds, { ortDtype: "float32" });
+    assert.ok(err.ref <= 1e-6, `reference relative error ${err.ref}`);
+    assert.ok(err.ort <= 1e-5, `ORT float32 relative error ${err.ort}`);
+    assert.ok(err.ortForward <= 1e-5, `ORT float32 forward relative error ${err.ortForward}`);
+  });
+}
+
+Deno.test("Relu's float32 gradient masks exactly: dX = dY where Y > 0, subnormal Y included, else 0", async () => {
+  const x = Float32Array.of(
+    0,
+    -0,
+    2 ** -149,
+    2 ** -127,
+    2 ** -126,
+    1e-30,
+    1,
+    3e38,
+    -1,
+    -(2 ** -149),
+  );
+  const b = new GraphBuilder("relu_mask");
+  const xt = b.input("x", "float32", [x.length]);
+  const dy = b.input("dy", "float32", [x.length]);
+  const y = b.emit("Relu", [xt], {}, { name: "y" });
+  const loss = b.emit("ReduceSum", [b.emit("Mul", [y, dy]), b.int64s("axes", [0])], {
+    keepdims: 0,
+  });
+  const [dx] = emitBackward(b, loss, [xt]);
+  b.output(dx);
+  const g = b.build();
+  assert.ok(g.nodes.some((n) => n.op === "HardSigmoid"), "the float32 mask is HardSigmoid's");
+  const r = Float32Array.from(x, (_, i) => 1.5 + i);
+  const out = await runGraph(g, { x, dy: r });
+  const want = Float32Array.from(x, (v, i) => (v > 0 ? r[i] : 0));
+  assert.deepEqual(Array.from(out[dx.name].data as Float32Array), Array.from(want));
 });

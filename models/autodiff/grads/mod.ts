@@ -25,6 +25,7 @@ import { negGrad } from "./neg.ts";
 import { reduceMeanGrad } from "./reduce_mean.ts";
 import { reduceSumGrad } from "./reduce_sum.ts";
 import { reluGrad } from "./relu.ts";
+import { hardSigmoidGrad } from "./hard_sigmoid.ts";
 import { reshapeGrad } from "./reshape.ts";
 import { subGrad } from "./sub.ts";
 import { transposeGrad } from "./transpose.ts";
@@ -48,6 +49,7 @@ export const GRADS = {
   Div: divGrad,
   Neg: negGrad,
   Relu: reluGrad,
+  HardSigmoid: hardSigmoidGrad,
   Identity: identityGrad,
   Exp: expGrad,
   Reshape: reshapeGrad,

@@ -36,6 +36,8 @@ const CASES: readonly Case[] = [
   { op: "Equal", shapes: [[2, 3], [2, 3]] },
   { op: "Neg", shapes: [[2, 3]] },
   { op: "Relu", shapes: [[2, 3]] },
+  // ORT has HardSigmoid in float32 only
+  { op: "HardSigmoid", shapes: [[2, 3]], attrs: { alpha: 0.3, beta: 0.4 }, dtype: "float32" },
   { op: "Identity", shapes: [[2, 3]] },
   { op: "Exp", shapes: [[2, 3]] },
   { op: "LogSoftmax", shapes: [[2, 3]], attrs: { axis: 1 } },

@@ -26,6 +26,13 @@ const UNARY: Readonly<Record<string, (x: number) => number>> = {
   Flatten: (x) => x,
 };
 
+/** max(0, min(1, αx + β)); α and β are float attributes, rounded like Gemm's. */
+function hardSigmoid(a: RefTensor, at: AttrBag): Float64Array {
+  const alpha = Math.fround((at.alpha as number | undefined) ?? 0.2);
+  const beta = Math.fround((at.beta as number | undefined) ?? 0.5);
+  return a.data.map((x) => Math.max(0, Math.min(1, alpha * x + beta)));
+}
+
 function binary(f: Binary, a: RefTensor, b: RefTensor, shape: readonly number[]): Float64Array {
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
@@ -154,6 +161,7 @@ export function evalNode(op: OpType, xs: readonly RefTensor[], attrs: AttrBag): 
   let data: Float64Array;
   if (op in BINARY) data = binary(BINARY[op], a, b, broadcastShapes(a.shape, b.shape));
   else if (op in UNARY) data = a.data.map(UNARY[op]);
+  else if (op === "HardSigmoid") data = hardSigmoid(a, attrs);
   else if (op === "MatMul") data = matMul(a, b, shape);
   else if (op === "Gemm") data = gemm(a, b, xs[2], attrs);
   else if (op === "Transpose") {
