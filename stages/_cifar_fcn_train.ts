@@ -7,7 +7,7 @@
 import { mlp, mlpLayers } from "../models/arch/mod.ts";
 import { trainStep } from "../models/autodiff/mod.ts";
 import { initDense } from "../models/init/mod.ts";
-import { constantLr, evalStep, evaluate, train } from "../models/train/mod.ts";
+import { constantLr, evalStep, evaluate, STEPS_PER_CALL, train } from "../models/train/mod.ts";
 import { batchIndices, CIFAR_BATCH_RECORDS, firstPerClass, gather } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
@@ -89,6 +89,7 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
     epochs: p.epochs,
     ep: p.ep as "cpu",
     threads: ctx.threads,
+    stepsPerCall: STEPS_PER_CALL,
     logEvery: perEpoch,
     checkpoint: { dir: ctx.workDir, eachEpoch: true },
     resume: true,

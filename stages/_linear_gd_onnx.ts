@@ -7,7 +7,7 @@
 import { twoLayerLinear } from "../models/arch/mod.ts";
 import { trainStep } from "../models/autodiff/mod.ts";
 import type { LinearProblem } from "../models/linear/mod.ts";
-import { constantLr, train } from "../models/train/mod.ts";
+import { constantLr, STEPS_PER_CALL, train } from "../models/train/mod.ts";
 import { solvableData } from "../data/mod.ts";
 import type { RunPlan } from "./_run_graphs.ts";
 
@@ -68,6 +68,7 @@ export async function onnxGradientDescent(
     schedule: constantLr({ eta_u: problem.etaU, eta_w: problem.etaW }),
     epochs: steps,
     threads,
+    stepsPerCall: STEPS_PER_CALL,
     logEvery: every,
     onLog: (k, info) => {
       const u = info.params["fc2.weight"] as Float64Array;

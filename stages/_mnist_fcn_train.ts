@@ -7,7 +7,14 @@
 import { mlp, mlpLayers } from "../models/arch/mod.ts";
 import { trainStep } from "../models/autodiff/mod.ts";
 import { initDense } from "../models/init/mod.ts";
-import { constantLr, evalStep, evaluate, NtkProbe, train } from "../models/train/mod.ts";
+import {
+  constantLr,
+  evalStep,
+  evaluate,
+  NtkProbe,
+  STEPS_PER_CALL,
+  train,
+} from "../models/train/mod.ts";
 import { batchIndices, firstPerClass, gather, readMnist, standardizeMnist } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { topEigenvalue } from "./_linalg.ts";
@@ -120,6 +127,7 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
     epochs: p.epochs,
     ep: p.ep as "cpu",
     threads: ctx.threads,
+    stepsPerCall: STEPS_PER_CALL,
     // the measures every logEvery steps; the accuracies after every epoch, whether or not a
     // logged step ends it
     logEvery: p.logEvery,

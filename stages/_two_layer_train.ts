@@ -11,7 +11,7 @@ import {
   type TwoLayerName,
   twoLayerSetup,
 } from "../models/init/mod.ts";
-import { constantLr, NtkProbe, train } from "../models/train/mod.ts";
+import { constantLr, NtkProbe, STEPS_PER_CALL, train } from "../models/train/mod.ts";
 import { classificationTask, regressionTask } from "../data/mod.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { topEigenvalue } from "./_linalg.ts";
@@ -109,6 +109,7 @@ export async function runTwoLayer(ctx: StageContext<RunParams>): Promise<void> {
     epochs: p.steps,
     ep: p.ep as "cpu",
     threads: ctx.threads,
+    stepsPerCall: STEPS_PER_CALL,
     logEvery: p.logEvery,
     onLog: async (k, info) => {
       const m = await probe.measure(info.params);

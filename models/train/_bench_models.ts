@@ -10,6 +10,7 @@ import {
 } from "../arch/mod.ts";
 import { initDense } from "../init/mod.ts";
 import type { TensorData } from "../onnx/mod.ts";
+import { STEPS_PER_CALL } from "./unroll.ts";
 
 /** The same model for the PyTorch script (`_bench_torch.ts`) and, for an MLP, TF.js. */
 export type TorchModel =
@@ -30,6 +31,8 @@ export interface BenchModel {
   /** Timed steps, or undefined for the bench's `--steps`. */
   readonly steps?: number;
   readonly step: (batch: number) => TrainStep;
+  /** Steps per session run, as the pipeline trains this model (default 1). */
+  readonly stepsPerCall?: number;
   /** Initial parameters and buffers by name. */
   readonly params: () => Record<string, TensorData>;
   /** FLOPs (2 per multiply-add) of one training step (forward + backward). */
@@ -57,6 +60,7 @@ export function fcn(name: string, sizes: number[], bias: boolean, loss: LossSpec
     classes: sizes.at(-1)!,
     batches: [128, 512],
     warmup: 2,
+    stepsPerCall: STEPS_PER_CALL,
     step: (batch) =>
       trainStep({
         name,

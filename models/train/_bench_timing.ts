@@ -8,6 +8,7 @@ import { createRng } from "../rng.ts";
 import { constantLr } from "./schedule.ts";
 import { disposeValue, type ExecutionProvider, Session, type Value } from "./session.ts";
 import { train } from "./trainer.ts";
+import { stepTensor, unrollStep } from "./unroll.ts";
 import type { TorchWorker } from "./_bench_torch.ts";
 import type { BenchModel } from "./_bench_models.ts";
 
@@ -176,7 +177,10 @@ export function busyPhaseWarnings(rows: readonly RowCpu[], limit = 0.1): string[
   return out;
 }
 
-/** Seconds of each timed training step through `train()` (gather, feeds and checks included). */
+/**
+ * Seconds per step of the timed steps through `train()` (gather, feeds and checks included),
+ * one value per session run: its time over its steps.
+ */
 export async function ortStepSeconds(
   m: BenchModel,
   batch: number,
@@ -192,21 +196,29 @@ export async function ortStepSeconds(
     { length: 2 },
     (_, k) => Uint32Array.from({ length: batch }, (_, i) => (i * 7 + k) % rows),
   );
-  const warm = m.warmup;
-  const marks: number[] = [performance.now()];
+  // whole runs of k steps, so that no timed run opens the session of a shorter one
+  const k = m.stepsPerCall ?? 1;
+  const warm = Math.ceil(m.warmup / k) * k;
+  const timed = Math.ceil(steps / k) * k;
+  const marks: [number, number][] = [[0, performance.now()]];
   const res = await train({
     step: m.step(batch),
     params: m.params(),
     data: { count: rows, x, y, batches: () => order },
     schedule: constantLr({ lr: 1e-4 }),
-    epochs: Math.ceil((warm + steps) / 2),
-    maxSteps: warm + steps,
+    epochs: Math.ceil((warm + timed) / 2),
+    maxSteps: warm + timed,
     threads,
     ep,
-    onProgress: () => marks.push(performance.now()),
+    stepsPerCall: m.stepsPerCall,
+    onProgress: (done) => marks.push([done, performance.now()]),
   });
   if (res.diverged) throw new Error(`Benchmark run of "${m.name}" diverged at step ${res.step}`);
-  return marks.slice(warm + 1).map((t, i) => (t - marks[warm + i]) / 1000);
+  const runs = marks.slice(1).map(([done, t], i) => {
+    const [before, t0] = marks[i];
+    return { from: before, seconds: (t - t0) / 1000 / (done - before) };
+  });
+  return runs.filter((r) => r.from >= warm).map((r) => r.seconds);
 }
 
 /** Things to release at the end of a measurement, last first. */
@@ -278,7 +290,9 @@ export async function interleavedTimes(
     cleanup.push(() => gemm.release());
     const st = m.step(batch);
     const carried = [...st.params, ...st.state, ...st.buffers];
-    const step = await Session.create(st.graph, {
+    // the graph the trainer runs: k steps per session run, each timed as the run's time over k
+    const k = m.stepsPerCall ?? 1;
+    const step = await Session.create(k === 1 ? st.graph : unrollStep(st, k), {
       threads,
       spin: false,
       ep,
@@ -297,10 +311,15 @@ export async function interleavedTimes(
       ? BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % m.classes))
       : Float32Array.from({ length: batch * m.classes }, (_, i) => (i % m.classes === 0 ? 1 : 0));
     const batchInfos = st.graph.inputs.filter((v) => v.name === "x" || v.name === "y");
-    const feeds: Record<string, Value> = {
-      ...host,
-      ...await onDevice({ x, y }, batchInfos, ep, threads, cleanup),
-    };
+    const batchFeeds = await onDevice({ x, y }, batchInfos, ep, threads, cleanup);
+    const feeds: Record<string, Value> = { ...host, ...batchFeeds };
+    if (k > 1) {
+      for (let s = 0; s < k; s++) {
+        for (const name of ["x", "y", ...st.lrInputs]) {
+          feeds[stepTensor(s, name)] = feeds[name];
+        }
+      }
+    }
     // the parameters fed last (device tensors after the first step on webgpu)
     cleanup.push(() => carried.forEach((v) => disposeValue(feeds[v.name])));
     const gemmTimes: number[] = [];
@@ -312,7 +331,7 @@ export async function interleavedTimes(
       const tg = performance.now() - t0;
       t0 = performance.now();
       const out = await step.run(feeds);
-      const ts = performance.now() - t0;
+      const ts = (performance.now() - t0) / k;
       for (const v of carried) {
         disposeValue(feeds[v.name]);
         feeds[v.name] = out[`${v.name}_next`];

@@ -51,6 +51,7 @@ export {
   type NtkProbeOptions,
 } from "./ntk_probe.ts";
 export { ParamStore } from "./param_store.ts";
+export { STEPS_PER_CALL, stepTensor, unrollStep } from "./unroll.ts";
 export {
   constantLr,
   cosineAnnealingLr,

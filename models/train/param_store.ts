@@ -70,12 +70,12 @@ export class ParamStore {
 
   /** Whether every host-resident value is finite (device values are checked via `host`). */
   finiteOnHost(): boolean {
-    for (const v of this.values.values()) {
-      if (v instanceof Float32Array ? !finiteFloat32(v) : v instanceof Float64Array && !finite(v)) {
-        return false;
-      }
-    }
-    return true;
+    return finiteOnHost(this.values.values());
+  }
+
+  /** Whether every host-resident `<name>_next` of a step's outputs is finite, as `finiteOnHost`. */
+  finiteOutputs(outputs: Readonly<Record<string, Value>>): boolean {
+    return finiteOnHost(this.infos.map((v) => outputs[`${v.name}_next`]));
   }
 
   /** Frees device tensors and the readback session. */
@@ -93,6 +93,15 @@ export class ParamStore {
 export function finiteFloat32(v: Float32Array): boolean {
   const bits = new Uint32Array(v.buffer, v.byteOffset, v.length);
   for (let i = 0; i < bits.length; i++) if ((bits[i] & 0x7f800000) === 0x7f800000) return false;
+  return true;
+}
+
+function finiteOnHost(values: Iterable<Value | undefined>): boolean {
+  for (const v of values) {
+    if (v instanceof Float32Array ? !finiteFloat32(v) : v instanceof Float64Array && !finite(v)) {
+      return false;
+    }
+  }
   return true;
 }
 

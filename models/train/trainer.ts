@@ -5,7 +5,8 @@ import { BatchFeeder, type DataSource } from "./batch_feed.ts";
 import { type Checkpoint, CheckpointError, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { ParamStore } from "./param_store.ts";
 import type { LrSchedule, Rates } from "./schedule.ts";
-import { type ExecutionProvider, Session, type Value } from "./session.ts";
+import { disposeValue, type ExecutionProvider, Session, type Value } from "./session.ts";
+import { stepTensor, unrollStep } from "./unroll.ts";
 
 /** What a log callback sees after `step` updates. */
 export interface LogInfo {
@@ -56,6 +57,14 @@ export interface TrainOptions {
   };
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
   readonly resume?: boolean;
+  /**
+   * Updates per session run (default 1). With k > 1, runs of up to k steps chained in one graph
+   * (`unrollStep`) fill the stretches between logs, checkpoints, epoch ends and the last step,
+   * so that the parameters cross into JavaScript and are checked for NaN and Inf once per run.
+   * The results are bit-identical to k = 1; a run whose losses or final values are not all
+   * finite is made again step by step, so that a divergence is reported at the same step.
+   */
+  readonly stepsPerCall?: number;
 }
 
 /** Histories of a run: per-update batch loss and accuracy (NaN without an accuracy output). */
@@ -84,7 +93,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { step: ts, data } = opts;
   const graph = ts.graph;
   const input = (n: string) => graph.inputs.find((v) => v.name === n)!;
-  const feeder = new BatchFeeder(data, input("x"), input("y"));
+  const k = opts.stepsPerCall ?? 1;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new RangeError(`Expected stepsPerCall to be a whole number >= 1 but found ${k}`);
+  }
+  // one feeder per step of a run: each fills buffers of its own
+  const feeders = Array.from({ length: k }, () => new BatchFeeder(data, input("x"), input("y")));
   // Buffers (BatchNorm running statistics) travel like parameters: fed, replaced by `_next`.
   const buffers = ts.buffers ?? [];
   const infos = [...ts.params, ...ts.state, ...buffers];
@@ -96,11 +110,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const init = ck?.tensors ?? { ...zeros(ts.state), ...opts.state, ...opts.params };
   const ep = opts.ep ?? "cpu";
   const store = new ParamStore(infos, init, ep, opts.threads ?? 0);
-  const session = await Session.create(graph, {
-    ep,
-    threads: opts.threads,
-    deviceOutputs: store.nextNames,
-  });
+  const open = (g: typeof graph) =>
+    Session.create(g, { ep, threads: opts.threads, deviceOutputs: store.nextNames });
+  const session = await open(graph);
+  // sessions of unrolled graphs by their number of steps, opened when first needed
+  const unrolled = new Map<number, Session>();
+  const sessionOf = async (n: number) => {
+    if (n === 1) return session;
+    if (!unrolled.has(n)) unrolled.set(n, await open(unrollStep(ts, n)));
+    return unrolled.get(n)!;
+  };
   const losses = new Float64Array(total).fill(NaN);
   const accuracies = new Float64Array(total).fill(NaN);
   if (ck) {
@@ -145,42 +164,75 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       rates: lastRates,
     });
   };
+  const every = opts.logEvery ?? 0;
+  const ce = opts.checkpoint;
+  // steps up to which a failed unrolled run is being made again one step at a time
+  let stepwiseUntil = 0;
+  // the steps the next session run makes: up to k, never past a log, checkpoint or epoch end
+  const epochEnds = opts.logEachEpoch || ce?.eachEpoch;
+  const stepsOfNextRun = () => {
+    if (step < stepwiseUntil) return 1;
+    let n = Math.min(k, total - step);
+    if (epochEnds) n = Math.min(n, perEpoch - batch);
+    if (every > 0) n = Math.min(n, every - (step % every));
+    if (ce?.everySteps) n = Math.min(n, ce.everySteps - (step % ce.everySteps));
+    return n;
+  };
+  const batchesOf = (e: number) => {
+    const rows = data.batches(e);
+    if (rows.length !== perEpoch) {
+      throw new RangeError(`Expected ${perEpoch} batches in epoch ${e} but found ${rows.length}`);
+    }
+    return rows;
+  };
   try {
     if (step === 0 && (await log()) === "diverged") return diverged(0);
     while (step < total) {
-      const rows = data.batches(epoch);
-      if (rows.length !== perEpoch) {
-        throw new RangeError(
-          `Expected ${perEpoch} batches in epoch ${epoch} but found ${rows.length}`,
-        );
+      // the feeds of the next n steps, which may cross epoch ends that nothing waits for
+      const n = stepsOfNextRun();
+      const feeds: Record<string, Value> = store.feeds();
+      const rates: Rates[] = [];
+      let [e, b] = [epoch, batch];
+      let rows = batchesOf(e);
+      for (let s = 0; s < n; s++) {
+        const name = (t: string) => (n === 1 ? t : stepTensor(s, t));
+        rates.push(opts.schedule({ step: step + s, epoch: e }));
+        const { x, y } = feeders[s].feeds(rows[b]);
+        feeds[name("x")] = data.augment ? data.augment(x as Float32Array | Float64Array, e, b) : x;
+        feeds[name("y")] = y;
+        for (const lr of ts.lrInputs) feeds[name(lr)] = rateFeed(rates[s], lr, input(lr).dtype);
+        if (++b === perEpoch && s + 1 < n) [e, b, rows] = [e + 1, 0, batchesOf(e + 1)];
       }
-      const rates = opts.schedule({ step, epoch });
-      lastRates = rates;
-      const batchFeeds = feeder.feeds(rows[batch]);
-      if (data.augment) {
-        batchFeeds.x = data.augment(batchFeeds.x as Float32Array | Float64Array, epoch, batch);
+      const out = await (await sessionOf(n)).run(feeds);
+      const scalar = (s: number, t: string) => {
+        const v = out[n === 1 ? t : stepTensor(s, t)] as TensorData | undefined;
+        return v === undefined ? NaN : Number(v[0]);
+      };
+      if (n > 1) {
+        const finite = rates.every((_, s) => Number.isFinite(scalar(s, "loss")));
+        if (!finite || !store.finiteOutputs(out)) {
+          for (const name of store.nextNames) disposeValue(out[name]);
+          stepwiseUntil = step + n;
+          continue;
+        }
       }
-      const feeds: Record<string, Value> = { ...store.feeds(), ...batchFeeds };
-      for (const name of ts.lrInputs) feeds[name] = rateFeed(rates, name, input(name).dtype);
-      const out = await session.run(feeds);
-      const loss = Number((out.loss as TensorData)[0]);
-      if (!Number.isFinite(loss)) return diverged(step);
-      losses[step] = loss;
-      if (out.accuracy !== undefined) accuracies[step] = Number((out.accuracy as TensorData)[0]);
+      for (let s = 0; s < n; s++) {
+        lastRates = rates[s];
+        losses[step + s] = scalar(s, "loss");
+        if (!Number.isFinite(losses[step + s])) return diverged(step + s);
+        accuracies[step + s] = scalar(s, "accuracy");
+      }
       store.update(out);
-      step++;
-      batch++;
-      const endOfEpoch = batch === perEpoch;
-      if (endOfEpoch) [epoch, batch] = [epoch + 1, 0];
+      step += n;
+      const endOfEpoch = b === perEpoch;
+      [epoch, batch] = endOfEpoch ? [e + 1, 0] : [e, b];
       if (!store.finiteOnHost()) return diverged(step);
       opts.onProgress?.(step, total);
-      const every = opts.logEvery ?? 0;
       if (
         (every > 0 && step % every === 0) || step === total || (opts.logEachEpoch && endOfEpoch)
       ) {
         if ((await log()) === "diverged") return diverged(step);
       }
-      const ce = opts.checkpoint;
       if (ce && ((ce.everySteps && step % ce.everySteps === 0) || (ce.eachEpoch && endOfEpoch))) {
         await ce.beforeSave?.(step);
         await checkpointNow();
@@ -194,6 +246,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   } finally {
     await store.release();
     await session.release();
+    for (const u of unrolled.values()) await u.release();
   }
 }
 

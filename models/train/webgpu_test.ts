@@ -86,7 +86,12 @@ const mlpStep = () =>
     sgd: { momentum: 0.9, weightDecay: 5e-4 },
   });
 
-async function fitMlp(ep: ExecutionProvider, lr: number, logs: Record<string, TensorData>[]) {
+async function fitMlp(
+  ep: ExecutionProvider,
+  lr: number,
+  logs: Record<string, TensorData>[],
+  stepsPerCall = 1,
+) {
   const data = blobs(256, 16, 4, 1);
   return await train({
     step: mlpStep(),
@@ -100,6 +105,7 @@ async function fitMlp(ep: ExecutionProvider, lr: number, logs: Record<string, Te
     epochs: 6,
     ep,
     threads: 1,
+    stepsPerCall,
     logEvery: 16,
     onLog: (_, info) => void logs.push({ ...info.params, ...info.state }),
   });
@@ -163,6 +169,23 @@ webgpuTest("webgpu: a diverging run stops at the same step as on the CPU", async
   assert.equal(gpu.diverged, true);
   assert.equal(gpu.step, cpu.step);
 });
+
+webgpuTest(
+  "webgpu: train() with stepsPerCall (device tensors between runs) gives the bytes of single steps, and stops at the same step",
+  async () => {
+    const bytes = (r: TrainResult) =>
+      r.diverged ? [r.step] : Object.values({ ...r.params, ...r.state, losses: r.losses })
+        .map((v) => Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)));
+    const [oneLogs, fiveLogs] = [[], []] as Record<string, TensorData>[][];
+    const one = finished(await fitMlp("webgpu", 0.02, oneLogs));
+    const five = finished(await fitMlp("webgpu", 0.02, fiveLogs, 5));
+    assert.deepEqual(bytes(five), bytes(one));
+    assert.deepEqual(fiveLogs, oneLogs);
+    const diverged = [await fitMlp("webgpu", 1e4, []), await fitMlp("webgpu", 1e4, [], 5)];
+    assert.equal(diverged[1].diverged, true);
+    assert.deepEqual(bytes(diverged[1]), bytes(diverged[0]));
+  },
+);
 
 webgpuTest(
   "webgpu: ResNet-18 steps (BatchNorm buffers, per-image conv weight gradient) match the CPU",
