@@ -41,6 +41,7 @@ export function cifarFcnPlan(
   const common = { dtype: "float32" as const, inputShape: [3072], forward, loss };
   return {
     train: { ...common, name: "cifar_fcn", batch: p.batch },
+    stepsPerCall: STEPS_PER_CALL,
     evals: {
       spec: (batch) => ({ ...common, name: "cifar_fcn_eval", batch }),
       batchSize: 1000,
@@ -89,7 +90,7 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
     epochs: p.epochs,
     ep: p.ep as "cpu",
     threads: ctx.threads,
-    stepsPerCall: STEPS_PER_CALL,
+    stepsPerCall: plan.stepsPerCall,
     logEvery: perEpoch,
     checkpoint: { dir: ctx.workDir, eachEpoch: true },
     resume: true,

@@ -36,6 +36,7 @@ export function linearGdPlan(d: number, gamma: number): RunPlan {
       loss: { kind: "mse" },
       lrGroups: { eta_u: ["fc2.weight"], eta_w: ["fc1.weight"] },
     },
+    stepsPerCall: STEPS_PER_CALL,
   };
 }
 
@@ -68,7 +69,7 @@ export async function onnxGradientDescent(
     schedule: constantLr({ eta_u: problem.etaU, eta_w: problem.etaW }),
     epochs: steps,
     threads,
-    stepsPerCall: STEPS_PER_CALL,
+    stepsPerCall: plan.stepsPerCall,
     logEvery: every,
     onLog: (k, info) => {
       const u = info.params["fc2.weight"] as Float64Array;

@@ -59,6 +59,7 @@ export function mnistFcnPlan(p: FcnParams): Required<RunPlan> {
   const common = { dtype: "float32" as const, inputShape: [784], forward, loss };
   return {
     train: { ...common, name: "mnist_fcn", batch: p.batch },
+    stepsPerCall: STEPS_PER_CALL,
     evals: {
       spec: (batch) => ({ ...common, name: "mnist_eval", batch }),
       batchSize: 1000,
@@ -127,7 +128,7 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
     epochs: p.epochs,
     ep: p.ep as "cpu",
     threads: ctx.threads,
-    stepsPerCall: STEPS_PER_CALL,
+    stepsPerCall: plan.stepsPerCall,
     // the measures every logEvery steps; the accuracies after every epoch, whether or not a
     // logged step ends it
     logEvery: p.logEvery,

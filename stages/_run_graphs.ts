@@ -6,11 +6,22 @@
 import type { DenseLayer, LrGroups } from "../models/arch/mod.ts";
 import { trainStep, type TrainStepSpec } from "../models/autodiff/mod.ts";
 import type { Graph } from "../models/onnx/mod.ts";
-import { evalBatchSizes, type EvalSpec, evalStep, ntkProbeGraph } from "../models/train/mod.ts";
+import {
+  evalBatchSizes,
+  type EvalSpec,
+  evalStep,
+  ntkProbeGraph,
+  unrollStep,
+} from "../models/train/mod.ts";
 
 /** What a run trains, evaluates and probes, from its params alone (no data is read). */
 export interface RunPlan {
   readonly train: TrainStepSpec;
+  /**
+   * Steps per session run (`train`'s stepsPerCall; default 1). With k > 1 the run also uses the
+   * training step chained k times (`unrollStep`), and fewer times before a log or checkpoint.
+   */
+  readonly stepsPerCall?: number;
   /** Forward-only evaluation: the spec for a batch size, the batch size, the rows of each set. */
   readonly evals?: {
     readonly spec: (batch: number) => EvalSpec;
@@ -28,16 +39,26 @@ export interface RunPlan {
 
 /** One graph of a run: its role, the batch (rows) it is built for, and its builder. */
 export interface RunGraph {
-  readonly role: "train" | "eval" | "ntk";
+  readonly role: "train" | "train-chained" | "eval" | "ntk";
   readonly batch: number;
+  /** Training steps in the graph (train-chained only). */
+  readonly steps?: number;
   readonly build: () => Graph;
 }
 
-/** Every graph a run with this plan builds, in the order train, eval (by batch size), NTK. */
+/**
+ * Every graph a run with this plan builds, in the order train, train chained `stepsPerCall` times,
+ * eval (by batch size), NTK.
+ */
 export function planGraphs(plan: RunPlan): RunGraph[] {
   const out: RunGraph[] = [
     { role: "train", batch: plan.train.batch, build: () => trainStep(plan.train).graph },
   ];
+  const k = plan.stepsPerCall ?? 1;
+  if (k > 1) {
+    const build = () => unrollStep(trainStep(plan.train), k);
+    out.push({ role: "train-chained", batch: plan.train.batch, steps: k, build });
+  }
   const evals = plan.evals;
   if (evals) {
     const sizes = [...new Set(evals.counts.flatMap((n) => evalBatchSizes(n, evals.batchSize)))];

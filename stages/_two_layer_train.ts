@@ -38,7 +38,9 @@ export type RunParams = {
  * The run's graphs: the full-batch training step and the NTK probe on the first `probe` inputs.
  * The 10-class head is the scalar head with fanOut `classes` (SPEC 5.2: u ∈ R^{d×10}).
  */
-export function twoLayerPlan(p: RunParams): Required<Pick<RunPlan, "train" | "ntk">> {
+export function twoLayerPlan(
+  p: RunParams,
+): Required<Pick<RunPlan, "train" | "ntk" | "stepsPerCall">> {
   const setup = twoLayerSetup(p.name, p.table, p.width, p.inputDim);
   const classify = p.task === "classification";
   const base = twoLayerReluLayers({
@@ -57,6 +59,7 @@ export function twoLayerPlan(p: RunParams): Required<Pick<RunPlan, "train" | "nt
       loss: classify ? { kind: "softmax_ce", labels: "index" } : { kind: "mse" },
     },
     ntk: { layers, count: Math.min(p.probe, p.n), dtype: p.dtype },
+    stepsPerCall: STEPS_PER_CALL,
   };
 }
 
@@ -109,7 +112,7 @@ export async function runTwoLayer(ctx: StageContext<RunParams>): Promise<void> {
     epochs: p.steps,
     ep: p.ep as "cpu",
     threads: ctx.threads,
-    stepsPerCall: STEPS_PER_CALL,
+    stepsPerCall: plan.stepsPerCall,
     logEvery: p.logEvery,
     onLog: async (k, info) => {
       const m = await probe.measure(info.params);

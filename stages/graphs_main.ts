@@ -140,7 +140,11 @@ export function catalog(
         if (!known.usedBy.includes(stage.id)) known.usedBy.push(stage.id);
         continue;
       }
-      const role = g.role === "eval" ? `eval-b${g.batch}` : g.role;
+      const role = g.role === "eval"
+        ? `eval-b${g.batch}`
+        : g.role === "train-chained"
+        ? `train-x${g.steps}`
+        : g.role;
       bySha.set(sha, {
         file: [stage.id, label, role].filter((x) => x).join("."),
         role: g.role,

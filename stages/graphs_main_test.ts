@@ -68,7 +68,7 @@ Deno.test("catalog() holds each distinct graph once, named after its first stage
   }
   assert.deepEqual(
     [...new Set(graphs.map((g) => g.role))].sort(),
-    ["eval", "ntk", "train"],
+    ["eval", "ntk", "train", "train-chained"],
   );
 });
 
@@ -123,7 +123,7 @@ Deno.test("writeCatalog() writes each graph's ONNX bytes and a sidecar whose SHA
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
     assert.equal(side.sha256, Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""));
     assert.deepEqual(side.usedBy, ["theory-vs-gd"]);
-    assert.equal(side.inputs[0].name, "x");
+    assert.equal(side.inputs[0].name, side.role === "train-chained" ? "step0/x" : "x");
   }
   const names = async () => (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
   assert.deepEqual((await names()).filter((n) => n.includes(".tmp")), []);
