@@ -196,9 +196,10 @@ export async function ortStepSeconds(
     { length: 2 },
     (_, k) => Uint32Array.from({ length: batch }, (_, i) => (i * 7 + k) % rows),
   );
-  // whole runs of k steps, so that no timed run opens the session of a shorter one
+  // whole runs of k steps, so that no timed run opens the session of a shorter one, after
+  // m.warmup untimed runs
   const k = m.stepsPerCall ?? 1;
-  const warm = Math.ceil(m.warmup / k) * k;
+  const warm = m.warmup * k;
   const timed = Math.ceil(steps / k) * k;
   const marks: [number, number][] = [[0, performance.now()]];
   const res = await train({

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { parseBenchArgs } from "./bench_train.ts";
-import { BENCH_MODELS, resnet18StepFlops } from "./_bench_models.ts";
+import { BENCH_MODELS, fcn, resnet18StepFlops } from "./_bench_models.ts";
 import { torchPython, TorchWorker } from "./_bench_torch.ts";
 import {
   busyPhaseWarnings,
   cpuShares,
   cpuTimes,
+  ortStepSeconds,
   parseProcPidStat,
   parseProcStat,
 } from "./_bench_timing.ts";
@@ -174,4 +175,15 @@ Deno.test("busyPhaseWarnings() names each phase that others and the hypervisor t
     "the hypervisor: those times are not a quiet machine's",
   ]);
   assert.deepEqual(busyPhaseWarnings(rows, 0.6), []);
+});
+
+Deno.test("ortStepSeconds() gives one time per step for each timed run of stepsPerCall steps", async () => {
+  const m = fcn("tiny", [8, 16, 4], true, { kind: "mse" });
+  assert.equal(m.stepsPerCall, 8);
+  // 10 timed steps are 2 runs of 8, after m.warmup untimed runs
+  const chained = await ortStepSeconds(m, 16, 1, 10);
+  assert.equal(chained.length, 2);
+  const single = await ortStepSeconds({ ...m, stepsPerCall: 1 }, 16, 1, 10);
+  assert.equal(single.length, 10);
+  for (const t of [...chained, ...single]) assert.ok(t > 0 && t < 1, `${t} s per step`);
 });
