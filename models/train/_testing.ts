@@ -1,8 +1,14 @@
 /**
  * Shared fixtures of the trainer tests: the solvable two-layer linear network through ORT, a small
- * MLP's evaluation graph, a tiny ResNet-18 step and Gaussian blobs.
+ * MLP's evaluation graph, a tiny ResNet-18 step, a step with a counting buffer and Gaussian blobs.
  */
-import { type LossSpec, type TrainStep, trainStep } from "../autodiff/mod.ts";
+import {
+  GraphBuilder,
+  type LossSpec,
+  mseLoss,
+  type TrainStep,
+  trainStep,
+} from "../autodiff/mod.ts";
 import { mlp, type MlpSpec, pytorchDefaultInit, resnet18, twoLayerLinear } from "../arch/mod.ts";
 import { type Graph, sizeOf, type TensorData } from "../onnx/mod.ts";
 import { evalStep } from "./evaluate.ts";
@@ -145,4 +151,31 @@ export function tinyResnetFeeds(
   };
   for (const v of step.state) feeds[v.name] = new Float32Array(sizeOf(v.shape));
   return feeds;
+}
+
+/**
+ * A hand-built full-batch float64 step with one parameter (y ≈ p·x on two rows) and one buffer
+ * counting the updates, standing in for BatchNorm running statistics: fed as an input, replaced
+ * by `<buffer>_next`.
+ */
+export function countingStep(): TrainStep {
+  const b = new GraphBuilder("counting");
+  const x = b.input("x", "float64", [2, 1]);
+  const y = b.input("y", "float64", [2, 1]);
+  const lr = b.input("lr", "float64", []);
+  const p = b.input("p", "float64", [1, 1]);
+  const count = b.input("count", "float64", [1]);
+  const pred = b.emit("MatMul", [x, p], {}, { name: "pred" });
+  const loss = mseLoss(b, pred, y);
+  // ∂L/∂p = xᵀ(xp − y)/B
+  const r = b.emit("Sub", [pred, y], {}, { name: "resid" });
+  const g = b.emit("Gemm", [x, r], { transA: 1, alpha: 0.5 }, { name: "grad" });
+  b.output(
+    b.emit("Sub", [p, b.emit("Mul", [lr, g], {}, { name: "step" })], {}, { name: "p_next" }),
+  );
+  b.output(b.emit("Add", [count, b.scalar("one", "float64", 1)], {}, { name: "count_next" }));
+  b.output(loss);
+  const graph = b.build();
+  const info = (n: string) => graph.inputs.find((v) => v.name === n)!;
+  return { graph, params: [info("p")], state: [], buffers: [info("count")], lrInputs: ["lr"] };
 }

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { batchIndices } from "../../data/mod.ts";
-import { GraphBuilder, mseLoss, type TrainStep, trainStep } from "../autodiff/mod.ts";
+import { trainStep } from "../autodiff/mod.ts";
 import { mlp, mlpLayers } from "../arch/mod.ts";
 import { initDense } from "../init/mod.ts";
 import type { TensorData } from "../onnx/mod.ts";
-import { blobs } from "./_testing.ts";
+import { blobs, countingStep } from "./_testing.ts";
 import { CHECKPOINT_FILE } from "./checkpoint.ts";
 import { constantLr, cosineAnnealingLr } from "./schedule.ts";
 import { train, type TrainOptions, type TrainResult } from "./trainer.ts";
@@ -125,29 +125,7 @@ Deno.test("train() with stepsPerCall gives bit-identical results, logs and check
   }
 });
 
-// y ≈ p·x on two rows, full batch, with a buffer counting the updates (as BatchNorm's running
-// statistics are carried): one batch per epoch, so every run crosses epoch ends.
-function countingStep(): TrainStep {
-  const b = new GraphBuilder("counting");
-  const x = b.input("x", "float64", [2, 1]);
-  const y = b.input("y", "float64", [2, 1]);
-  const lr = b.input("lr", "float64", []);
-  const p = b.input("p", "float64", [1, 1]);
-  const count = b.input("count", "float64", [1]);
-  const pred = b.emit("MatMul", [x, p], {}, { name: "pred" });
-  const loss = mseLoss(b, pred, y);
-  const r = b.emit("Sub", [pred, y], {}, { name: "resid" });
-  const g = b.emit("Gemm", [x, r], { transA: 1, alpha: 0.5 }, { name: "grad" });
-  b.output(
-    b.emit("Sub", [p, b.emit("Mul", [lr, g], {}, { name: "step" })], {}, { name: "p_next" }),
-  );
-  b.output(b.emit("Add", [count, b.scalar("one", "float64", 1)], {}, { name: "count_next" }));
-  b.output(loss);
-  const graph = b.build();
-  const info = (n: string) => graph.inputs.find((v) => v.name === n)!;
-  return { graph, params: [info("p")], state: [], buffers: [info("count")], lrInputs: ["lr"] };
-}
-
+// countingStep trains on two rows, full batch: one batch per epoch, so every run crosses epoch ends
 Deno.test("train() with stepsPerCall crosses epoch ends that nothing waits for, and carries buffers", async () => {
   const run = async (k: number, lr: number) => {
     const progress: number[] = [];
