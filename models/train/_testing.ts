@@ -179,3 +179,13 @@ export function countingStep(): TrainStep {
   const info = (n: string) => graph.inputs.find((v) => v.name === n)!;
   return { graph, params: [info("p")], state: [], buffers: [info("count")], lrInputs: ["lr"] };
 }
+
+/** The two rows countingStep fits (y = 3x), one full batch per epoch. */
+export function countingData(): DataSource {
+  return {
+    count: 2,
+    x: new Float64Array([1, 2]),
+    y: new Float64Array([3, 6]),
+    batches: () => [[0, 1]],
+  };
+}

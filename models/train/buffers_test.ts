@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { countingStep } from "./_testing.ts";
+import { countingData, countingStep } from "./_testing.ts";
 import { constantLr } from "./schedule.ts";
 import { train } from "./trainer.ts";
 
@@ -7,12 +7,7 @@ Deno.test("train() carries buffers through steps and reports them with the state
   const result = await train({
     step: countingStep(),
     params: { p: new Float64Array([0]), count: new Float64Array([0]) },
-    data: {
-      count: 2,
-      x: new Float64Array([1, 2]),
-      y: new Float64Array([3, 6]),
-      batches: () => [[0, 1]],
-    },
+    data: countingData(),
     schedule: constantLr({ lr: 0.2 }),
     epochs: 50,
     threads: 1,

@@ -4,7 +4,7 @@ import { trainStep } from "../autodiff/mod.ts";
 import { mlp, mlpLayers } from "../arch/mod.ts";
 import { initDense } from "../init/mod.ts";
 import type { TensorData } from "../onnx/mod.ts";
-import { blobs, countingStep } from "./_testing.ts";
+import { blobs, countingData, countingStep } from "./_testing.ts";
 import { CHECKPOINT_FILE } from "./checkpoint.ts";
 import { constantLr, cosineAnnealingLr } from "./schedule.ts";
 import { train, type TrainOptions, type TrainResult } from "./trainer.ts";
@@ -132,12 +132,7 @@ Deno.test("train() with stepsPerCall crosses epoch ends that nothing waits for, 
     const r = await train({
       step: countingStep(),
       params: { p: new Float64Array([0]), count: new Float64Array([0]) },
-      data: {
-        count: 2,
-        x: new Float64Array([1, 2]),
-        y: new Float64Array([3, 6]),
-        batches: () => [[0, 1]],
-      },
+      data: countingData(),
       schedule: constantLr({ lr }),
       epochs: 50,
       threads: 1,
