@@ -67,17 +67,27 @@ export function resnetPlan(p: ResnetParams): RunPlan & { evals: NonNullable<RunP
 }
 
 /**
+ * The run seed's stream index for the augmentation. The epochs' shuffles take indices 0, 1, …
+ * (`batchIndices` in data/batch.ts), so no crop or flip reuses a shuffle's random stream (crops
+ * seeded by `deriveSeed(seed, epoch · 100,000 + batch)`, as before, drew epoch 0's batch b from
+ * the stream that shuffles epoch b).
+ */
+export const AUGMENT_STREAM = 0x7fffffff;
+
+/**
  * The training batches' augmentation: kuangliu's random crop (padding 4, black after
- * normalisation) and flip, drawn afresh for every (epoch, batch) from the run's seed.
+ * normalisation) and flip, drawn afresh for every (epoch, batch) from the run seed's own
+ * augmentation stream ({@link AUGMENT_STREAM}).
  */
 export function resnetAugment(
   p: Pick<ResnetParams, "seed" | "batch">,
 ): (x: Float32Array | Float64Array, epoch: number, batch: number) => Float32Array {
   const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]);
+  const stream = deriveSeed(p.seed, AUGMENT_STREAM);
   return (x, e, b) =>
     augmentCrop(
       { shape: [p.batch, 3, 32, 32], data: x as Float32Array },
-      deriveSeed(p.seed, e * 100_000 + b),
+      deriveSeed(deriveSeed(stream, e), b),
       { fill },
     ).data;
 }

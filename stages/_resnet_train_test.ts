@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CIFAR_MEAN, CIFAR_STD } from "../data/mod.ts";
+import { augmentCrop, CIFAR_MEAN, CIFAR_STD, deriveSeed } from "../data/mod.ts";
 import { resnetAugment } from "./_resnet_train.ts";
 
 Deno.test("resnetAugment() draws new crops and flips every epoch and batch, the same on a rerun", () => {
@@ -23,4 +23,20 @@ Deno.test("resnetAugment() draws new crops and flips every epoch and batch, the 
     else assert.equal(Math.floor(a[i] / 1024), c, `pixel ${i} moved across channels`);
   }
   assert.ok(padded > 0, "no padded pixel in 16 crops");
+});
+
+Deno.test("resnetAugment() draws from none of the streams that shuffle the run's epochs", () => {
+  const batch = 16;
+  const x = Float32Array.from({ length: batch * 3 * 1024 }, (_, i) => i % 3072);
+  const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]);
+  const aug = resnetAugment({ seed: 5, batch });
+  // batchIndices (data/batch.ts) shuffles epoch k with the stream deriveSeed(seed, k)
+  for (let k = 0; k < 4; k++) {
+    const sameStream = augmentCrop({ shape: [batch, 3, 32, 32], data: x }, deriveSeed(5, k), {
+      fill,
+    }).data;
+    for (const [e, b] of [[0, k], [k, 0], [k, k]]) {
+      assert.notDeepEqual(aug(x, e, b), sameStream, `epoch ${e}, batch ${b} reuses epoch ${k}'s`);
+    }
+  }
 });
