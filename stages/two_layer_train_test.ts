@@ -2,6 +2,11 @@
 // from initSeed, so that the seeds of one setting share one data set (SPEC 5.1).
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { regressionTask } from "../data/mod.ts";
+import { initDense, twoLayerSetup } from "../models/init/mod.ts";
+import { NtkProbe } from "../models/train/mod.ts";
+import { type RunParams, twoLayerPlan } from "./_two_layer_train.ts";
+import { topEigenvalue } from "./_linalg.ts";
 import { runEngine } from "./testdata/engine.ts";
 
 const STAGE = "fig1-corrected-ntk-d100-seed0";
@@ -28,6 +33,42 @@ Deno.test("a two-layer run's data follow dataSeed and its initialisation initSee
     assert.notEqual(await series(STAGE, "dataSeed=1"), base, "dataSeed changes the data");
     assert.notEqual(await series(SEED1), base, "initSeed changes the weights");
     assert.equal(await series(STAGE, "dataSeed=0"), base);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("a two-layer run reports λ0 of the plain NTK and lr·λ0 of the rate-weighted one", async () => {
+  const out = await Deno.makeTempDir({ prefix: "two-layer-out-" });
+  try {
+    const args = ["--scale", "default", "--only", STAGE, "--out", out];
+    for (const s of ["steps=8", "logEvery=8"]) args.push("--set", `${STAGE}.${s}`);
+    const r = await runEngine(args);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse((await runEngine([...args, "--dry-run", "--json"])).stdout);
+    const key = plan.stages.find((s: { id: string }) => s.id === STAGE).key;
+    const { summary } = JSON.parse(
+      await Deno.readTextFile(join(out, "cache", key, "files", "run.json")),
+    );
+    // The same initial kernel, by the probe at unit rate: its top eigenvalue over P.
+    const p = summary as RunParams;
+    const { ntk } = twoLayerPlan(p);
+    const setup = twoLayerSetup(p.name, p.table, p.width, p.inputDim);
+    const x = regressionTask({ n: p.n, dim: p.inputDim, seed: p.dataSeed }).x.data;
+    const rows = x.slice(0, ntk.count * p.inputDim);
+    const probe = await NtkProbe.create({
+      layers: ntk.layers,
+      probe: p.dtype === "float64" ? Float64Array.from(rows) : rows,
+      dtype: ntk.dtype,
+      rates: { lr: 1 },
+    });
+    const params = initDense(ntk.layers, { rule: setup.init, seed: p.initSeed, dtype: p.dtype });
+    const lambda0 = topEigenvalue(await probe.gram(params), ntk.count) / ntk.count;
+    await probe.release();
+    assert.equal(summary.lr, setup.lr);
+    assert.ok(setup.lr !== 1, "a rate of 1 would not tell the kernels apart");
+    assert.ok(Math.abs(summary.lambda0 / lambda0 - 1) < 1e-5, `${summary.lambda0} vs ${lambda0}`);
+    assert.ok(Math.abs(summary.lrLambda0 / (setup.lr * lambda0) - 1) < 1e-5);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
