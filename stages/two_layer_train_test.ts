@@ -1,5 +1,6 @@
-// A Figure 1 run through the engine at smoke scale: its data come from dataSeed and its weights
-// from initSeed, so that the seeds of one setting share one data set (SPEC 5.1).
+// Figure 1 runs through the engine at the default scale, a few steps long: their data come from
+// dataSeed and their weights from initSeed, so that the seeds of one setting share one data set
+// (SPEC 5.1), and they report λ0 of the plain NTK.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { regressionTask } from "../data/mod.ts";
@@ -13,20 +14,23 @@ const STAGE = "fig1-corrected-ntk-d100-seed0";
 /** The same run with initSeed 1: the only param it differs in (its id names initSeed). */
 const SEED1 = "fig1-corrected-ntk-d100-seed1";
 
+/** Runs stage `id` at the default scale with `--set id.S` for each of `sets` into `out`; its run.json. */
+async function runFile(out: string, id: string, sets: string[]) {
+  const args = ["--scale", "default", "--only", id, "--out", out];
+  for (const s of sets) args.push("--set", `${id}.${s}`);
+  const r = await runEngine(args);
+  assert.equal(r.code, 0, r.stderr);
+  const plan = JSON.parse((await runEngine([...args, "--dry-run", "--json"])).stdout);
+  const key = plan.stages.find((s: { id: string }) => s.id === id).key;
+  return JSON.parse(await Deno.readTextFile(join(out, "cache", key, "files", "run.json")));
+}
+
 Deno.test("a two-layer run's data follow dataSeed and its initialisation initSeed", async () => {
   const out = await Deno.makeTempDir({ prefix: "two-layer-out-" });
   try {
     /** The logged ζ series of run `id` (default scale, 20 steps) with `sets`. */
     const series = async (id: string, ...sets: string[]) => {
-      const args = ["--scale", "default", "--only", id];
-      for (const s of ["steps=20", "logEvery=5", ...sets]) args.push("--set", `${id}.${s}`);
-      const r = await runEngine([...args, "--out", out]);
-      assert.equal(r.code, 0, r.stderr);
-      const plan = JSON.parse(
-        (await runEngine([...args, "--out", out, "--dry-run", "--json"])).stdout,
-      );
-      const key = plan.stages.find((s: { id: string }) => s.id === id).key;
-      const run = JSON.parse(await Deno.readTextFile(join(out, "cache", key, "files", "run.json")));
+      const run = await runFile(out, id, ["steps=20", "logEvery=5", ...sets]);
       return JSON.stringify({ rows: run.rows, lambda0: run.summary.lambda0 });
     };
     const base = await series(STAGE);
@@ -41,15 +45,7 @@ Deno.test("a two-layer run's data follow dataSeed and its initialisation initSee
 Deno.test("a two-layer run reports λ0 of the plain NTK and lr·λ0 of the rate-weighted one", async () => {
   const out = await Deno.makeTempDir({ prefix: "two-layer-out-" });
   try {
-    const args = ["--scale", "default", "--only", STAGE, "--out", out];
-    for (const s of ["steps=8", "logEvery=8"]) args.push("--set", `${STAGE}.${s}`);
-    const r = await runEngine(args);
-    assert.equal(r.code, 0, r.stderr);
-    const plan = JSON.parse((await runEngine([...args, "--dry-run", "--json"])).stdout);
-    const key = plan.stages.find((s: { id: string }) => s.id === STAGE).key;
-    const { summary } = JSON.parse(
-      await Deno.readTextFile(join(out, "cache", key, "files", "run.json")),
-    );
+    const { summary } = await runFile(out, STAGE, ["steps=8", "logEvery=8"]);
     // The same initial kernel, by the probe at unit rate: its top eigenvalue over P.
     const p = summary as RunParams;
     const { ntk } = twoLayerPlan(p);
