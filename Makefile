@@ -1,12 +1,15 @@
 # Thin wrappers over the deno tasks. Deno itself comes, pinned, from npm through npx, so a machine
 # with only Node.js and npm can run every target. Variables: SCALE=smoke|default|paper, EP=cpu|webgpu|cuda,
-# FORMAT=text|dot|mermaid (make dag).
+# FORMAT=text|dot|mermaid (make dag), CONFIG='figure3.seeds=[0,1,2,3,4] figure3.epochs=8' (--config
+# overrides of the experiments' grids, separated by spaces).
 DENO_VERSION := 2.9.6
 DENO ?= npx --yes deno@$(DENO_VERSION)
 SCALE ?= default
 EP ?= cpu
 FORMAT ?= text
-RUN = $(DENO) task reproduce --scale $(SCALE) --ep $(EP)
+CONFIG ?=
+CONFIG_FLAGS = $(foreach c,$(CONFIG),--config '$(c)')
+RUN = $(DENO) task reproduce --scale $(SCALE) --ep $(EP) $(CONFIG_FLAGS)
 
 .PHONY: reproduce data theory figure1 appendix-c figure2 cifar-fcn figure3 report dag test verify gc bench gpu-bundle clean
 
@@ -31,7 +34,7 @@ report:
 	$(RUN) --only report
 # the DAG with each stage's status, one node per module that declares stages
 dag:
-	@$(DENO) task -q pipeline dag --group --scale $(SCALE) --ep $(EP) --format $(FORMAT)
+	@$(DENO) task -q pipeline dag --group --scale $(SCALE) --ep $(EP) --format $(FORMAT) $(CONFIG_FLAGS)
 test:
 	$(DENO) task test
 verify:

@@ -15,6 +15,8 @@ export interface CliOptions {
   only: string[];
   force: string[];
   set: string[];
+  /** `--config KEY=VALUE` overrides of the DAG module's config, in order. */
+  config: string[];
   jobs: number;
   dryRun: boolean;
   json: boolean;
@@ -39,7 +41,8 @@ Commands:
            figure3) select what to build, with their ancestors.
   verify   Rehash every cache entry; quarantine corrupt ones so that they are rebuilt.
   gc       List cache entries (and checkpoints) that no scale of the current DAG reaches, as
-           preset or with the given --ep and --set (kept as well); delete them with --yes.
+           preset or with the given --ep, --config and --set (kept as well); delete them
+           with --yes.
   key      Print one SHA-256 over the keys of the planned stages (a CI cache key).
   dag      Print the DAG (targets and their ancestors) with each stage's status: text, or
            --format dot (Graphviz) or mermaid; --group draws one node per declaring module.
@@ -56,6 +59,9 @@ Options (each command takes only those it reads; any other exits 2):
   --force ID          rerun this stage even if cached (or a pattern's selected stages, or a
                       target's own); dependents stay cached (repeatable, or a,b)
   --set S.P=V         override param P of stage S (S may use *; V is JSON, or text for strings)
+  --config K=V        override the DAG module's config value K (a path like figure3.seeds;
+                      V is JSON, or text for strings): it decides which stages exist, such
+                      as the runs of a grid (repeatable; --set cannot add a stage)
   --jobs N            run up to N threads of stages at once (default: number of cores); a
                       stage that asks for more runs alone, with its own thread count
   --dry-run           print every stage with cached or run and the reason; run nothing
@@ -90,6 +96,7 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
     "only",
     "force",
     "set",
+    "config",
     "jobs",
     "dry-run",
     "json",
@@ -99,10 +106,10 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   verify: ["no-wait"],
   // gc always keeps what every scale reaches: with --scale a copied `--scale smoke` would delete
   // the default scale's hours of results
-  gc: ["ep", "set", "yes", "no-wait"],
-  key: ["scale", "ep", "only", "set"],
-  dag: ["scale", "ep", "only", "force", "set", "format", "group"],
-  show: ["scale", "ep", "only", "force", "set", "json"],
+  gc: ["ep", "set", "config", "yes", "no-wait"],
+  key: ["scale", "ep", "only", "set", "config"],
+  dag: ["scale", "ep", "only", "force", "set", "config", "format", "group"],
+  show: ["scale", "ep", "only", "force", "set", "config", "json"],
 };
 
 /** The command names, in the order of the help. */
@@ -117,6 +124,7 @@ const SPECS = {
   only: { type: "string", multiple: true },
   force: { type: "string", multiple: true },
   set: { type: "string", multiple: true },
+  config: { type: "string", multiple: true },
   jobs: { type: "string" },
   "dry-run": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
@@ -203,6 +211,7 @@ export function parseCli(args: string[]): CliOptions {
     only: [...list("only", "stages, patterns or targets", values.only), ...positionals],
     force: list("force", "stages", values.force),
     set: values.set ?? [],
+    config: values.config ?? [],
     jobs,
     dryRun: values["dry-run"],
     json: values.json,

@@ -2,9 +2,15 @@
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
+import {
+  applyConfig,
+  checkConfigValues,
+  type ConfigurableDag,
+  type DagConfig,
+} from "./dag_config.ts";
 import { UsageError } from "./errors.ts";
 import { applySets } from "./overrides.ts";
-import type { BuildOptions, DagModule, PipelineDef, Stage } from "./stage.ts";
+import type { BuildOptions, PipelineDef, Stage } from "./stage.ts";
 
 /** A stage param that a check found wrong, and what it expected instead ("a positive integer"). */
 export interface ParamProblem {
@@ -25,7 +31,7 @@ export interface LoadedDag {
   url: string;
   /** Directory holding the deno.json that governs the module. */
   root: string;
-  mod: DagModule & { checkParams?: CheckParams };
+  mod: ConfigurableDag & { checkParams?: CheckParams };
 }
 
 function findRoot(path: string): string {
@@ -69,9 +75,9 @@ export async function loadDag(path: string): Promise<LoadedDag> {
     );
   }
   const url = pathToFileURL(abs).href;
-  let mod: DagModule;
+  let mod: ConfigurableDag;
   try {
-    mod = (await import(url)) as DagModule;
+    mod = (await import(url)) as ConfigurableDag;
   } catch (e) {
     throw new UsageError(
       `Expected --dag "${path}" to load but importing it failed: ${importFailure(e)}`,
@@ -80,24 +86,40 @@ export async function loadDag(path: string): Promise<LoadedDag> {
   if (typeof mod.pipeline !== "function" || !Array.isArray(mod.scales) || !Array.isArray(mod.eps)) {
     throw new UsageError(`Expected "${path}" to export pipeline(), scales and eps`);
   }
-  const check = (mod as { checkParams?: unknown }).checkParams;
-  if (check !== undefined && typeof check !== "function") {
-    throw new UsageError(`Expected "${path}" to export checkParams as a function if at all`);
+  for (const name of ["checkParams", "config", "checkConfig"]) {
+    const value = (mod as unknown as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== "function") {
+      throw new UsageError(`Expected "${path}" to export ${name} as a function if at all`);
+    }
+  }
+  if (mod.checkConfig && !mod.config) {
+    throw new UsageError(`Expected "${path}" to export config() as it exports checkConfig`);
   }
   return { url, root: findRoot(abs), mod };
 }
 
+/** A DAG as built for a command line. */
+export interface BuiltDag {
+  build: BuildOptions;
+  /** The module's config with the `--config` overrides applied; undefined if it exports none. */
+  config?: DagConfig;
+  def: PipelineDef;
+  /** The stages as the scale and config define them, before `--set`. */
+  preset: Stage[];
+}
+
 /**
- * Check scale and EP names against the module, build the DAG, apply `--set` overrides and check
- * the stages' params with the module's `checkParams` (unless `options.checkParams` is false);
- * `preset` holds the stages as the scale defines them, before the overrides.
+ * Check scale and EP names against the module, apply `--config` overrides (`choice.config`) to
+ * its config and check them with its `checkConfig`, build the DAG, apply `--set` overrides and
+ * check the stages' params with the module's `checkParams` (neither check when
+ * `options.checkParams` is false).
  */
 export function buildDag(
   dag: LoadedDag,
-  choice: { scale?: string; ep?: string },
+  choice: { scale?: string; ep?: string; config?: readonly string[] },
   sets: string[],
   options: { checkParams?: boolean; skipUnknownStages?: boolean } = {},
-): { build: BuildOptions; def: PipelineDef; preset: Stage[] } {
+): BuiltDag {
   const scale = choice.scale ?? dag.mod.defaultScale;
   const ep = choice.ep ?? dag.mod.eps[0];
   if (!dag.mod.scales.includes(scale)) {
@@ -109,12 +131,44 @@ export function buildDag(
     throw new UsageError(`Expected --ep to be one of ${dag.mod.eps.join(", ")} but found "${ep}"`);
   }
   const build = { scale, ep };
-  const def = dag.mod.pipeline(build);
+  const overrides = choice.config ?? [];
+  if (!dag.mod.config) {
+    if (overrides.length > 0) {
+      throw new UsageError(
+        `Expected the DAG module to export config() for --config "${overrides[0]}", but ` +
+          `"${dag.url}" exports none`,
+      );
+    }
+    const def = dag.mod.pipeline(build);
+    return { build, ...withSets(dag, def, sets, options, "as the DAG module sets it") };
+  }
+  const config = applyConfig(dag.mod.config(scale), overrides);
+  if (dag.mod.checkConfig && options.checkParams !== false) {
+    checkConfigValues(config, dag.mod.checkConfig(config, scale));
+  }
+  const def = dag.mod.pipeline(build, config);
+  const origin = overrides.length === 0
+    ? "as the DAG module sets it"
+    : `as the DAG module sets it with --config ${overrides.join(" ")}`;
+  return { build, config, ...withSets(dag, def, sets, options, origin) };
+}
+
+/**
+ * `def` with `--set` applied and checked, and its stages before that as `preset`; `origin` says
+ * where a param no `--set` changed came from.
+ */
+function withSets(
+  dag: LoadedDag,
+  def: PipelineDef,
+  sets: string[],
+  options: { checkParams?: boolean; skipUnknownStages?: boolean },
+  origin: string,
+): { def: PipelineDef; preset: Stage[] } {
   const stages = applySets(def.stages, sets, { skipUnknown: options.skipUnknownStages });
   if (dag.mod.checkParams && options.checkParams !== false) {
-    checkStageParams(stages, def.stages, dag.mod.checkParams);
+    checkStageParams(stages, def.stages, dag.mod.checkParams, origin);
   }
-  return { build, def: { ...def, stages }, preset: def.stages };
+  return { def: { ...def, stages }, preset: def.stages };
 }
 
 /**
@@ -122,7 +176,12 @@ export function buildDag(
  * every problem, each naming the stage and param and, when `--set` changed params of that stage,
  * which ones. The same problem on several stages (a `--set` with `*`) is one line.
  */
-export function checkStageParams(stages: Stage[], preset: Stage[], check: CheckParams): void {
+export function checkStageParams(
+  stages: Stage[],
+  preset: Stage[],
+  check: CheckParams,
+  presetOrigin = "as the DAG module sets it",
+): void {
   const byId = new Map(preset.map((s) => [s.id, s]));
   const grouped = new Map<string, { ids: string[]; param: string; tail: string }>();
   for (const stage of stages) {
@@ -132,9 +191,7 @@ export function checkStageParams(stages: Stage[], preset: Stage[], check: CheckP
     const changed = Object.keys(stage.params).filter((k) =>
       JSON.stringify(stage.params[k]) !== JSON.stringify(before.params[k])
     );
-    const origin = changed.length > 0
-      ? `--set changed ${changed.join(", ")}`
-      : "as the DAG module sets it";
+    const origin = changed.length > 0 ? `--set changed ${changed.join(", ")}` : presetOrigin;
     for (const { param, expected } of problems) {
       const found = JSON.stringify(stage.params[param]);
       const shown = found.length > 100 ? `${found.slice(0, 97)}...` : found;

@@ -11,11 +11,12 @@ import { join } from "node:path";
 import { Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
+import { describeOverrides } from "./dag_config.ts";
 import { UsageError } from "./errors.ts";
 import { addEstimates, describeEstimate, describeLeft, scheduledStages } from "./estimate.ts";
 import { hashJson } from "./hash.ts";
 import { dagGraph, pickStages, renderDag, renderStage, stageReport } from "./inspect.ts";
-import { buildDag, loadDag, type LoadedDag } from "./load.ts";
+import { buildDag, type BuiltDag, loadDag, type LoadedDag } from "./load.ts";
 import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
@@ -37,7 +38,7 @@ async function plan(
   dag: LoadedDag,
   o: CliOptions,
   store: Store,
-  built: ReturnType<typeof buildDag> = buildDag(dag, o, o.set),
+  built: BuiltDag = buildDag(dag, o, o.set),
 ) {
   const { build, def, preset } = built;
   const stages = await planRun(def, store, new CodeHasher(dag.root), {
@@ -88,7 +89,11 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
     const { build, stages } = await plan(dag, o, store);
     noteIdleSets(o.set, stages);
     await addEstimates(stages, store);
-    printDryRun(stages, o, `plan (scale ${build.scale}, ep ${build.ep})`);
+    printDryRun(
+      stages,
+      o,
+      `plan (scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)})`,
+    );
     return 0;
   }
   // bad arguments are reported now, not after waiting for another run to free out/
@@ -112,7 +117,8 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   const scheduled = scheduledStages(stages, o.jobs);
   reporter.left = (ended, running, now) => describeLeft(scheduled, o.jobs, ended, running, now);
   reporter.message(
-    `scale ${build.scale}, ep ${build.ep}: ${selected.length} stages, ${toRun.length} to run, ` +
+    `scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)}: ` +
+      `${selected.length} stages, ${toRun.length} to run, ` +
       `${selected.length - toRun.length} cached${describeEstimate(scheduled, o.jobs)}`,
   );
   const tools = { ...toolVersions(dag.root), ep: build.ep };
@@ -137,6 +143,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
     results = await executePlan(stages, store, {
       dag: dag.url,
       build,
+      dagConfig: built.config,
       jobs: o.jobs,
       keepGoing: o.keepGoing,
       reporter,
@@ -158,6 +165,8 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   await writeRunManifest(store.out, stages, results, {
     dag: dag.url,
     build,
+    config: built.config,
+    overrides: o.config,
     tools,
     startedAt: startedAt.toISOString(),
   });
@@ -185,7 +194,8 @@ async function dagCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   const { build, stages } = await plan(dag, o, store);
   const selected = stages.filter((p) => p.selected);
   const toRun = selected.filter((p) => p.status === "run").length;
-  const header = `DAG (scale ${build.scale}, ep ${build.ep}): ${selected.length} stages, ` +
+  const header = `DAG (scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)}): ` +
+    `${selected.length} stages, ` +
     `${toRun} to run`;
   console.log(renderDag(dagGraph(stages, dag.root, o.group), o.format, header));
   return 0;
@@ -209,16 +219,18 @@ function counted(n: number, one: string, many = `${one}s`): string {
 
 async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const reachable = new Set<string>();
-  // What is kept: every scale of the DAG as preset (its first EP, no --set), and with the --ep and
-  // --set given, so that keeping a variant does not cost the preset's entries.
-  // gc runs nothing, so it does not check param values: a --set that one scale's stages cannot
-  // take (a batch above the smoke scale's rows, say) still names the keys of that scale's DAG;
-  // and a --set of stages that exist at some scales only (fig3-sigma0.5-*) applies where they do
-  const variant = o.set.length > 0 || (o.ep !== undefined && o.ep !== dag.mod.eps[0]);
-  const configs = [{ ep: undefined, set: [] as string[] }, ...(variant ? [o] : [])];
-  const builds = configs.flatMap(({ ep, set }) =>
+  // What is kept: every scale of the DAG as preset (its first EP, no --config or --set), and with
+  // the --ep, --config and --set given, so that keeping a variant does not cost the preset's
+  // entries. gc runs nothing, so it does not check param or config values: a --set that one
+  // scale's stages cannot take (a batch above the smoke scale's rows, say) still names the keys of
+  // that scale's DAG; and a --set of stages that exist at some scales only (fig3-sigma0.5-*)
+  // applies where they do
+  const variant = o.set.length > 0 || o.config.length > 0 ||
+    (o.ep !== undefined && o.ep !== dag.mod.eps[0]);
+  const presets = { ep: undefined, set: [] as string[], config: [] as string[] };
+  const builds = [presets, ...(variant ? [o] : [])].flatMap(({ ep, set, config }) =>
     dag.mod.scales.map((scale) => {
-      const all = { ...o, ep, scale, only: [], force: [] };
+      const all = { ...o, ep, scale, config, only: [], force: [] };
       return {
         all,
         built: buildDag(dag, all, set, { checkParams: false, skipUnknownStages: true }),

@@ -22,25 +22,31 @@ function allFinite(value: Json): boolean {
   return true;
 }
 
-function parseValue(text: string, current: Json, where: string): Json {
+/**
+ * The value `text` gives an entry that now holds `current`: the text itself for a string, else
+ * JSON of the same kind with finite numbers only. `where` names the entry in errors, after `flag`.
+ */
+export function parseValue(text: string, current: Json, where: string, flag = "--set"): Json {
   if (typeof current === "string") return text;
   let value: Json;
   try {
     value = JSON.parse(text);
   } catch {
     throw new UsageError(
-      `Expected --set ${where} to be ${aKind(current)} (as JSON) but found "${text}", which is ` +
+      `Expected ${flag} ${where} to be ${aKind(current)} (as JSON) but found "${text}", which is ` +
         `not valid JSON`,
     );
   }
   // the value as typed after its kind: `found a string, "2"`, `found a number, 3`, `found null`
   if (current !== null && kind(value) !== kind(current)) {
     const found = value === null ? "null" : `${aKind(value)}, ${text}`;
-    throw new UsageError(`Expected --set ${where} to be ${aKind(current)} but found ${found}`);
+    throw new UsageError(`Expected ${flag} ${where} to be ${aKind(current)} but found ${found}`);
   }
   // JSON.parse reads 1e400 as Infinity, which no param can take and JSON cannot hold
   if (!allFinite(value)) {
-    throw new UsageError(`Expected --set ${where} to hold finite numbers only but found ${text}`);
+    throw new UsageError(
+      `Expected ${flag} ${where} to hold finite numbers only but found ${text}`,
+    );
   }
   return value;
 }

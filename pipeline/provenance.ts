@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./fs.ts";
 import type { PlannedStage } from "./plan.ts";
 import type { StageResult } from "./run.ts";
+import type { DagConfig } from "./dag_config.ts";
 import type { BuildOptions } from "./stage.ts";
 
 const PINNED = ["onnxruntime-node", "onnx-proto", "vega", "vega-lite", "@resvg/resvg-js"];
@@ -60,7 +61,15 @@ export async function writeRunManifest(
   out: string,
   plan: PlannedStage[],
   results: Map<string, StageResult>,
-  info: { dag: string; build: BuildOptions; tools: Record<string, string>; startedAt: string },
+  info: {
+    dag: string;
+    build: BuildOptions;
+    /** The DAG module's config as built (if it has one), and the `--config` overrides given. */
+    config?: DagConfig;
+    overrides?: readonly string[];
+    tools: Record<string, string>;
+    startedAt: string;
+  },
 ): Promise<void> {
   const stages = plan.map((p) => {
     const r = results.get(p.stage.id);
@@ -83,6 +92,8 @@ export async function writeRunManifest(
     dag: info.dag,
     scale: info.build.scale,
     ep: info.build.ep,
+    ...(info.config === undefined ? {} : { config: info.config }),
+    ...(info.overrides?.length ? { configOverrides: info.overrides } : {}),
     startedAt: info.startedAt,
     endedAt: new Date().toISOString(),
     tools: info.tools,

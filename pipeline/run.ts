@@ -12,6 +12,7 @@ import { codeChange } from "./explain.ts";
 import { removeAll } from "./fs.ts";
 import type { PlannedStage } from "./plan.ts";
 import type { Outcome, Reporter } from "./progress.ts";
+import type { DagConfig } from "./dag_config.ts";
 import type { BuildOptions, Stage } from "./stage.ts";
 import { type Job, PROGRESS_MARK } from "./job.ts";
 
@@ -27,6 +28,8 @@ export interface ExecuteOptions {
   /** The DAG module's file: URL, which the worker imports. */
   dag: string;
   build: BuildOptions;
+  /** The DAG module's config the DAG was built with, which the workers build it with too. */
+  dagConfig?: DagConfig;
   jobs: number;
   keepGoing: boolean;
   reporter: Reporter;
@@ -193,6 +196,7 @@ async function runOne(
   const job: Job = {
     dag: options.dag,
     build: options.build,
+    ...(options.dagConfig === undefined ? {} : { config: options.dagConfig }),
     id,
     params: p.stage.params,
     inputs: Object.fromEntries(

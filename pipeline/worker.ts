@@ -4,7 +4,8 @@
  * lines starting with the record separator; everything else the stage prints is its log.
  */
 import { type Job, PROGRESS_MARK } from "./job.ts";
-import type { DagModule, Progress } from "./stage.ts";
+import type { ConfigurableDag } from "./dag_config.ts";
+import type { Progress } from "./stage.ts";
 
 const encoder = new TextEncoder();
 
@@ -33,8 +34,11 @@ async function exitWhenOrphaned(reader: ReadableStreamDefaultReader<Uint8Array>)
 async function main(): Promise<void> {
   const { job, rest } = await readJob();
   exitWhenOrphaned(rest);
-  const mod = (await import(job.dag)) as DagModule;
-  const stage = mod.pipeline(job.build).stages.find((s) => s.id === job.id);
+  const mod = (await import(job.dag)) as ConfigurableDag;
+  const def = job.config === undefined
+    ? mod.pipeline(job.build)
+    : mod.pipeline(job.build, job.config);
+  const stage = def.stages.find((s) => s.id === job.id);
   if (!stage) throw new Error(`Expected stage "${job.id}" in "${job.dag}" but it is not declared`);
   let last = 0;
   await stage.run({

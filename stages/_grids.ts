@@ -4,8 +4,10 @@
  * its module, so a grid written there gives every run a new key when a value is added to it; from
  * here, adding σ = 8 to Figure 2 adds three stages and leaves the runs there were cached. Only
  * stages/mod.ts (and _grids_test.ts) imports this file; layout_test.ts checks that no stage's code
- * closure holds it.
+ * closure holds it. The grids are the DAG's config: `--config figure3.seeds=[0,1,2,3,4]` overrides
+ * a grid's value for one command (`grids`, `checkGrids`).
  */
+import type { ConfigProblem } from "../pipeline/dag_config.ts";
 import type { CifarFcnGrid } from "./cifar_fcn_runs.ts";
 import type { Figure2Grid } from "./figure2_runs.ts";
 import type { Figure3Grid } from "./figure3_runs.ts";
@@ -87,4 +89,64 @@ export function cifarFcnGrid(scale: string): CifarFcnGrid {
       perClass: 0,
     },
   });
+}
+
+/** Every experiment's grid at a scale, by the name of its target: the DAG module's config. */
+export interface Grids {
+  figure1: TwoLayerGrid;
+  "appendix-c": TwoLayerGrid;
+  figure2: Figure2Grid;
+  "cifar-fcn": CifarFcnGrid;
+  figure3: Figure3Grid;
+}
+
+export function grids(scale: string): Grids {
+  return {
+    figure1: twoLayerGrid("figure1", scale),
+    "appendix-c": twoLayerGrid("appendix-c", scale),
+    figure2: figure2Grid(scale),
+    "cifar-fcn": cifarFcnGrid(scale),
+    figure3: figure3Grid(scale),
+  };
+}
+
+/**
+ * What each grid list may hold. Every value becomes part of stage ids (fig3-sigma0.5-seed3), so
+ * lists hold distinct numbers; numbers from 1e21 on would print with a "+", which no id may hold.
+ * Seeds go through 32-bit seed derivation (data/_rng.ts), so larger ones would repeat smaller
+ * ones' draws. The single values (epochs, steps, width...) become run params, which the params'
+ * rules (stages/_params.ts) check once the runs are built.
+ */
+const LISTS: Record<string, { expected: string; ok: (x: number) => boolean }> = {
+  sigmas: { expected: "numbers > 0 and < 1e21", ok: (x) => x > 0 && x < 1e21 },
+  lrs: { expected: "numbers > 0 and < 1e21", ok: (x) => x > 0 && x < 1e21 },
+  seeds: {
+    expected: "integers from 0 to 4294967295",
+    ok: (x) => Number.isInteger(x) && x >= 0 && x <= 4294967295,
+  },
+  widths: {
+    expected: "integers from 1 to 1e9",
+    ok: (x) => Number.isInteger(x) && x >= 1 && x <= 1e9,
+  },
+};
+
+/** The problems with the grids' lists after `--config` (the module's checkConfig). */
+export function checkGrids(config: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [experiment, grid] of Object.entries(config)) {
+    for (const [field, value] of Object.entries(grid as Record<string, unknown>)) {
+      const list = LISTS[field];
+      if (!list) continue;
+      const ok = Array.isArray(value) && value.length > 0 &&
+        new Set(value).size === value.length &&
+        value.every((x) => typeof x === "number" && list.ok(x));
+      if (!ok) {
+        problems.push({
+          key: `${experiment}.${field}`,
+          expected: `a non-empty list of distinct ${list.expected}`,
+        });
+      }
+    }
+  }
+  return problems;
 }

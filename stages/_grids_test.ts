@@ -63,3 +63,54 @@ Deno.test("grids: one more σ, rate, seed or width adds runs and leaves every ot
     }
   }
 });
+
+Deno.test("grids are the DAG's config: --config adds runs, and the report's preset stays the scale's", async () => {
+  const { checkConfig, config, pipeline, scales } = await import("./mod.ts");
+  for (const scale of scales) {
+    const preset = config(scale);
+    assert.deepEqual(checkConfig(preset), [], scale);
+    const plain = pipeline({ scale, ep: "cpu" });
+    assert.deepEqual(view(pipeline({ scale, ep: "cpu" }, preset).stages), view(plain.stages));
+    const f3 = preset.figure3 as { seeds: number[] };
+    const more = { ...preset, figure3: { ...f3, seeds: [...f3.seeds, 3, 4] } };
+    const wider = pipeline({ scale, ep: "cpu" }, more);
+    // every stage but the two that read the new runs is as it was
+    const readers = ["figure3", "report"];
+    assertSuperset(plain.stages.filter((s) => !readers.includes(s.id)), wider.stages);
+    const report = (d: typeof plain) => d.stages.find((s) => s.id === "report")!;
+    // the report lists the added runs as stages the preset lacks (stages/report/settings.ts)
+    assert.deepEqual(report(wider).params.preset, report(plain).params.preset, scale);
+    const collector = wider.stages.find((s) => s.id === "figure3")!;
+    assert.ok(Object.keys(collector.inputs).includes("fig3-sigma1-seed4"), scale);
+  }
+});
+
+Deno.test("checkConfig() names each grid list that is empty, repeats a value or holds a bad one", async () => {
+  const { checkConfig, config } = await import("./mod.ts");
+  const preset = config("default");
+  const edit = (experiment: string, field: string, value: unknown) =>
+    checkConfig(
+      {
+        ...preset,
+        [experiment]: { ...(preset[experiment] as object), [field]: value },
+      } as typeof preset,
+    );
+  const list = (what: string) => `a non-empty list of distinct ${what}`;
+  const seeds = list("integers from 0 to 4294967295");
+  const sigmas = list("numbers > 0 and < 1e21");
+  for (
+    const [experiment, field, value, expected] of [
+      ["figure3", "seeds", [], seeds],
+      ["figure3", "seeds", [0, 0], seeds],
+      ["figure3", "seeds", [1.5], seeds],
+      ["figure2", "seeds", [2 ** 32], seeds],
+      ["figure2", "sigmas", [0], sigmas],
+      ["cifar-fcn", "lrs", [1e21], sigmas],
+      ["figure1", "widths", [0], list("integers from 1 to 1e9")],
+      ["appendix-c", "widths", ["100"], list("integers from 1 to 1e9")],
+    ] as const
+  ) {
+    assert.deepEqual(edit(experiment, field, value), [{ key: `${experiment}.${field}`, expected }]);
+  }
+  assert.deepEqual(edit("figure3", "seeds", [0, 4294967295]), []);
+});

@@ -43,8 +43,8 @@ const fixed = (hint = "it is not a setting"): Rule => (v, _p, preset) => {
  * value would make the id, and the figure's rows built from it, say something else than what ran.
  */
 const named = fixed(
-  "the stage id names it: another value is another stage, from the run's grid in " +
-    "stages/_grids.ts",
+  "the stage id names it: another value is another stage, which --config adds to the run's " +
+    "grid, e.g. --config 'figure3.seeds=[0,1,2,3]'",
 );
 /** A folder to try after the downloads: "" for none, else a directory that exists. */
 const folder: Rule = (v) => {

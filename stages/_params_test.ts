@@ -88,7 +88,8 @@ const BAD: [string[], string][] = [
   [
     ["fig1-corrected-ntk-d100-seed0.name=ntk2"],
     'Expected fig1-corrected-ntk-d100-seed0.name to be "ntk" (the stage id names it: another ' +
-    "value is another stage, from the run's grid in stages/_grids.ts) " +
+    "value is another stage, which --config adds to the run's grid, e.g. --config " +
+    "'figure3.seeds=[0,1,2,3]') " +
     'but found "ntk2" (--set changed name)',
   ],
   [
@@ -214,8 +215,8 @@ Deno.test("problems on several params are listed together, one line per kind", (
 });
 
 Deno.test("a run's params that its stage id names cannot be set: the id would say another run", () => {
-  const because = "(the stage id names it: another value is another stage, from the run's grid " +
-    "in stages/_grids.ts)";
+  const because = "(the stage id names it: another value is another stage, which --config adds " +
+    "to the run's grid, e.g. --config 'figure3.seeds=[0,1,2,3]')";
   for (
     const [set, param, value] of [
       ["fig2-sigma2-seed0.sigma=3", "sigma", "2"],

@@ -1,8 +1,8 @@
 /**
  * What ran against what the scale preset would have run: every param of every stage behind the
  * report, read back from the store (`pipeline/lineage.ts`), compared with the same stage in the
- * preset DAG. A `--set` override shows up here, grouped over the stages it changed,
- * so that a variant's report never passes for the preset's.
+ * preset DAG. A `--set` override shows up here, grouped over the stages it changed, and so do the
+ * runs that `--config` added or dropped, so that a variant's report never passes for the preset's.
  */
 import { canonicalJson } from "../../pipeline/hash.ts";
 import type { SettingChange, SettingsReport } from "./types.ts";
@@ -48,10 +48,18 @@ export function settingsDiff(
   const changes = [...groups.values()].sort((a, b) =>
     a.stages[0] < b.stages[0] ? -1 : a.stages[0] > b.stages[0] ? 1 : a.param < b.param ? -1 : 1
   );
-  return { checked: ran.length, changes, extra: extra.sort(), unreadable: [...unreadable].sort() };
+  const seen = new Set(ran.map((r) => r.id));
+  const missing = unreadable.length > 0 ? [] : Object.keys(preset).filter((id) => !seen.has(id));
+  return {
+    checked: ran.length,
+    changes,
+    extra: extra.sort(),
+    missing: missing.sort(),
+    unreadable: [...unreadable].sort(),
+  };
 }
 
-/** A row of the settings table; `used` is null on the row of stages the preset lacks. */
+/** A row of the settings table; `used` is null on the rows of stages added or dropped. */
 export interface SettingsRow {
   param: string;
   preset: string;
@@ -73,6 +81,14 @@ export function settingsRows(s: SettingsReport): SettingsRow[] {
       stages: s.extra.join(", "),
     });
   }
+  if (s.missing.length > 0) {
+    rows.push({
+      param: "(preset stage that did not run)",
+      preset: "—",
+      used: null,
+      stages: s.missing.join(", "),
+    });
+  }
   return rows;
 }
 
@@ -84,11 +100,17 @@ export function settingsSummary(s: SettingsReport, scale: string): string {
     : "behind this report whose settings could be read";
   const all = s.checked === 1 ? `The one stage ${scope}` : `All ${s.checked} stages ${scope}`;
   const some = s.checked === 1 ? all : `${differ} of the ${s.checked} stages ${scope}`;
-  const head = differ === 0
+  const m = s.missing.length;
+  const dropped = `${m} of the preset's stages ${m === 1 ? "is" : "are"} not behind it (--config ` +
+    `dropped ${m === 1 ? "it" : "them"})`;
+  const instead = "the decisions below describe the preset, the table says what ran instead.";
+  const head = differ === 0 && m === 0
     ? `${all} ran with the "${scale}" preset's params.`
+    : differ === 0
+    ? `${all} ran with the "${scale}" preset's params, but ${dropped}: ${instead}`
     : `${some} ran with params other than the "${scale}" preset's (a --set override, or a ` +
-      `stage the preset does not have): the decisions below describe the preset, the table ` +
-      `says what ran instead.`;
+      `stage the preset does not have, which --config adds)${m > 0 ? `, and ${dropped}` : ""}: ` +
+      instead;
   const n = s.unreadable.length;
   if (n === 0) return head;
   const them = n === 1 ? "it" : "them";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { settingsDiff, settingsSummary } from "./settings.ts";
+import { settingsDiff, settingsRows, settingsSummary } from "./settings.ts";
 
 const PRESET = {
   "a-seed0": { epochs: 4, lr: 0.1, ep: "cpu" },
@@ -10,7 +10,7 @@ const AS_RAN = Object.entries(PRESET).map(([id, params]) => ({ id, params: { ...
 
 Deno.test("settingsDiff() finds no change when the preset ran as it is", () => {
   const s = settingsDiff(PRESET, AS_RAN);
-  assert.deepEqual(s, { checked: 3, changes: [], extra: [], unreadable: [] });
+  assert.deepEqual(s, { checked: 3, changes: [], extra: [], missing: [], unreadable: [] });
   assert.equal(
     settingsSummary(s, "default"),
     'All 3 stages behind this report ran with the "default" preset\'s params.',
@@ -61,4 +61,26 @@ Deno.test("settingsSummary() does not say all stages ran as preset when some cou
       "preset's params. 1 upstream cache entry was missing or unreadable, so it and anything " +
       "upstream of it could not be checked: 0123456789ab.",
   );
+});
+
+Deno.test("settingsDiff() lists the preset's stages that did not run (runs --config dropped)", () => {
+  const s = settingsDiff(PRESET, AS_RAN.filter((r) => r.id !== "a-seed1"));
+  assert.deepEqual(s.missing, ["a-seed1"]);
+  assert.deepEqual(settingsRows(s), [
+    { param: "(preset stage that did not run)", preset: "—", used: null, stages: "a-seed1" },
+  ]);
+  assert.equal(
+    settingsSummary(s, "default"),
+    'All 2 stages behind this report ran with the "default" preset\'s params, but 1 of the ' +
+      "preset's stages is not behind it (--config dropped it): the decisions below describe the " +
+      "preset, the table says what ran instead.",
+  );
+  // with a stage added as well, both are named; with an unreadable entry nothing is called missing
+  const both = settingsDiff(PRESET, [...AS_RAN.slice(0, 1), { id: "a-seed2", params: {} }]);
+  assert.deepEqual([both.extra, both.missing], [["a-seed2"], ["a-seed1", "b"]]);
+  assert.match(
+    settingsSummary(both, "default"),
+    /^1 of the 2 stages .* \(a --set override, or a stage the preset does not have, which --config adds\), and 2 of the preset's stages are not behind it \(--config dropped them\): /,
+  );
+  assert.deepEqual(settingsDiff(PRESET, AS_RAN.slice(0, 1), ["0123"]).missing, []);
 });

@@ -109,8 +109,13 @@ export interface SettingsReport {
   /** Stages behind the report whose params were read back from the store. */
   checked: number;
   changes: SettingChange[];
-  /** Stages that ran but are not in the preset DAG. */
+  /** Stages that ran but are not in the preset DAG (runs that `--config` added). */
   extra: string[];
+  /**
+   * Stages of the preset DAG that are not behind the report (runs that `--config` dropped); empty
+   * when some entries were unreadable, since what is behind them is unknown.
+   */
+  missing: string[];
   /** Cache keys of upstream entries whose manifest could not be read. */
   unreadable: string[];
 }

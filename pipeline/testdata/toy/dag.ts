@@ -2,7 +2,7 @@
 // rewrite the import of stage.ts to an absolute path.
 //
 //   source ─► double ─► sum (published)      other      slow      failing
-import type { DagModule, Stage, StageContext } from "../../stage.ts";
+import type { BuildOptions, Stage, StageContext } from "../../stage.ts";
 import { scale } from "./helper.ts";
 
 export const scales = ["default", "smoke"] as const;
@@ -52,7 +52,15 @@ export const checkParams = (s: Stage) =>
     ? [{ param: "x", expected: "a number >= 0" }]
     : [];
 
-export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
+/** The engine's config hooks (pipeline/dag_config.ts): each of extras.names adds a stage. */
+type ToyConfig = { extras: { names: string[]; note: string } };
+export const config = (_scale: string): ToyConfig => ({ extras: { names: [], note: "" } });
+export const checkConfig = (c: ToyConfig) =>
+  c.extras.names.every((n) => /^[a-z0-9]+$/.test(n))
+    ? []
+    : [{ key: "extras.names", expected: "a list of lowercase names" }];
+
+export const pipeline = ({ scale: preset }: BuildOptions, cfg = config(preset)) => {
   const n = preset === "smoke" ? 2 : 3;
   const source = stage("source", { n }, {}, async (ctx) => {
     const values = Array.from({ length: ctx.params.n as number }, (_, i) => i + 1);
@@ -110,6 +118,11 @@ export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
   const tiny = stage("tiny", { k: 1 }, {}, async (ctx) => {
     await Deno.writeTextFile(`${ctx.outDir}/tiny.txt`, `${ctx.params.k}\n`);
   });
+  const extras = cfg.extras.names.map((name) =>
+    stage(`extra-${name}`, { name, note: cfg.extras.note }, {}, async (ctx) => {
+      await Deno.writeTextFile(`${ctx.outDir}/name.txt`, `${ctx.params.name}\n`);
+    })
+  );
   return {
     stages: [
       source,
@@ -120,6 +133,7 @@ export const pipeline: DagModule["pipeline"] = ({ scale: preset }) => {
       failing,
       after,
       ...(preset === "smoke" ? [tiny] : []),
+      ...extras,
     ],
     targets: { totals: ["sum"], all: ["sum", "other", "slow", "after-failing"] },
   };
