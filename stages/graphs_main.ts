@@ -5,7 +5,8 @@
  * order, that builds it; `<stage>.<role>.json` beside it lists its inputs and outputs (names,
  * dtypes, shapes), every stage that builds it, the SHA-256 of the ONNX bytes and more.
  *
- *     deno task graphs --out DIR [--scale smoke|default|paper] [--set STAGE.PARAM=VALUE]...
+ *     deno task graphs --out DIR [--scale smoke|default|paper] [--config KEY=VALUE]...
+ *                      [--set STAGE.PARAM=VALUE]...
  *
  * The graphs are provider-neutral standard ONNX; the CPU provider rewrites eligible Convs for
  * onnxruntime's NCHWc kernels when it opens one (models/train/provider.ts).
@@ -16,6 +17,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../pipeline/errors.ts";
 import { writeFileAtomic } from "../pipeline/fs.ts";
 import { sha256Hex } from "../pipeline/hash.ts";
+import { applyConfig, checkConfigValues } from "../pipeline/dag_config.ts";
 import { checkStageParams } from "../pipeline/load.ts";
 import { checkOutDir } from "../pipeline/out_dir.ts";
 import { applySets } from "../pipeline/overrides.ts";
@@ -26,7 +28,7 @@ import {
   serializeModel,
   type ValueInfo,
 } from "../models/onnx/mod.ts";
-import { checkParams, defaultScale, pipeline, scales } from "./mod.ts";
+import { checkConfig, checkParams, config, defaultScale, pipeline, scales } from "./mod.ts";
 import { moduleFile } from "./_params.ts";
 import { planGraphs, type RunPlan } from "./_run_graphs.ts";
 import { type RunParams, twoLayerPlan } from "./_two_layer_train.ts";
@@ -37,7 +39,7 @@ import { linearGdPlan } from "./_linear_gd_onnx.ts";
 import type { CaseSpec } from "./_theory_cases.ts";
 
 const USAGE = "Usage: deno task graphs --out DIR [--scale " + scales.join("|") +
-  "] [--set STAGE.PARAM=VALUE]...";
+  "] [--config KEY=VALUE]... [--set STAGE.PARAM=VALUE]...";
 
 /**
  * The plans of each stage module that trains, keyed by its file name, each with a label that
@@ -64,6 +66,8 @@ export type GraphsOptions = { help: true } | {
   out: string;
   scale: string;
   sets: string[];
+  /** `--config` overrides of the DAG's config (the experiments' grids), as for the pipeline. */
+  config: string[];
 };
 
 /** Parses the command line; throws UsageError naming the bad flag or value. */
@@ -76,6 +80,7 @@ export function parseGraphsArgs(args: readonly string[]): GraphsOptions {
         out: { type: "string" },
         scale: { type: "string" },
         set: { type: "string", multiple: true },
+        config: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -89,7 +94,7 @@ export function parseGraphsArgs(args: readonly string[]): GraphsOptions {
   if (!(scales as readonly string[]).includes(scale)) {
     throw new UsageError(`Expected --scale to be one of ${scales.join(", ")} but found "${scale}"`);
   }
-  return { help: false, out: v.out, scale, sets: v.set ?? [] };
+  return { help: false, out: v.out, scale, sets: v.set ?? [], config: v.config ?? [] };
 }
 
 /** One distinct graph: its file stem, role, batch, the graph, its bytes and every stage that builds it. */
@@ -104,17 +109,22 @@ export interface CatalogGraph {
 }
 
 /**
- * Every distinct graph the DAG's training stages build at `scale` (after `sets`), in DAG order;
- * `progress` is told of each stage. Stages whose module is not in PLANS build none.
+ * Every distinct graph the DAG's training stages build at `scale` (with the `--config` overrides
+ * `configs`, after `sets`), in DAG order; `progress` is told of each stage. Stages whose module is
+ * not in PLANS build none.
  */
 export function catalog(
   scale: string,
   sets: string[] = [],
   progress: (done: number, total: number) => void = () => {},
+  configs: readonly string[] = [],
 ): CatalogGraph[] {
-  const preset = pipeline({ scale, ep: "cpu" }).stages;
+  // as `deno task reproduce` builds the DAG and checks its config and params (pipeline/load.ts)
+  const grids = applyConfig(config(scale), configs);
+  checkConfigValues(grids, checkConfig(grids));
+  const preset = pipeline({ scale, ep: "cpu" }, grids).stages;
   const all = applySets(preset, sets);
-  checkStageParams(all, preset, checkParams); // as `deno task reproduce` checks them
+  checkStageParams(all, preset, checkParams);
   const stages = all.filter((s) => moduleFile(s) in PLANS);
   const bySha = new Map<string, CatalogGraph>();
   for (const [i, stage] of stages.entries()) {
@@ -173,6 +183,7 @@ export async function writeCatalog(
   graphs: readonly CatalogGraph[],
   scale: string,
   sets: readonly string[] = [],
+  configs: readonly string[] = [],
 ): Promise<void> {
   const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
   for (const g of graphs) {
@@ -198,7 +209,7 @@ export async function writeCatalog(
       await Deno.remove(`${dir}/${stale}${ext}`).catch(() => {});
     }
   }
-  await writeFileAtomic(`${dir}/index.json`, json({ scale, sets, files }));
+  await writeFileAtomic(`${dir}/index.json`, json({ scale, config: configs, sets, files }));
 }
 
 /** The files listed by `dir`'s index.json, if it has one (names with a path part are ignored). */
@@ -232,8 +243,8 @@ if (import.meta.main) {
       if (done === total || done % 25 === 0) {
         console.log(`${stamp()} built the graphs of ${done}/${total} training stages`);
       }
-    });
-    await writeCatalog(opts.out, graphs, opts.scale, opts.sets);
+    }, opts.config);
+    await writeCatalog(opts.out, graphs, opts.scale, opts.sets, opts.config);
     const users = graphs.reduce((n, g) => n + g.usedBy.length, 0);
     console.log(
       `Wrote ${graphs.length} distinct graphs (.onnx + .json) of ${opts.scale} scale to ` +

@@ -7,16 +7,26 @@ import { catalog, parseGraphsArgs, PLANS, writeCatalog } from "./graphs_main.ts"
 import { moduleFile } from "./_params.ts";
 import { pipeline, scales } from "./mod.ts";
 
-Deno.test("parseGraphsArgs() takes --out, --scale and repeated --set, or --help", () => {
+Deno.test("parseGraphsArgs() takes --out, --scale and repeated --set and --config, or --help", () => {
   assert.deepEqual(parseGraphsArgs(["--out", "/tmp/g"]), {
     help: false,
     out: "/tmp/g",
     scale: "default",
     sets: [],
+    config: [],
   });
   assert.deepEqual(
-    parseGraphsArgs(["--out=/tmp/g", "--scale", "smoke", "--set", "a.b=1", "--set", "c.d=2"]),
-    { help: false, out: "/tmp/g", scale: "smoke", sets: ["a.b=1", "c.d=2"] },
+    parseGraphsArgs([
+      ...["--out=/tmp/g", "--scale", "smoke", "--set", "a.b=1", "--set", "c.d=2"],
+      ...["--config", "figure3.width=0.5"],
+    ]),
+    {
+      help: false,
+      out: "/tmp/g",
+      scale: "smoke",
+      sets: ["a.b=1", "c.d=2"],
+      config: ["figure3.width=0.5"],
+    },
   );
   assert.deepEqual(parseGraphsArgs(["-h"]), { help: true });
 });
@@ -102,6 +112,15 @@ Deno.test("catalog() applies --set overrides: a wider ResNet gives other graphs"
     gs.find((g) => g.file.startsWith("fig3-") && g.role === "train")!.sha256;
   assert.notEqual(sha(wide), sha(base));
   assert.throws(() => catalog("smoke", ["fig3-*.depth=3"]), UsageError);
+  // --config builds the DAG as the pipeline does: a width from the grid, and a width for the
+  // two-layer runs that only a config can add, give other graphs; its values are checked
+  assert.equal(sha(catalog("smoke", [], undefined, ["figure3.width=0.125"])), sha(wide));
+  const wider = catalog("smoke", [], undefined, ["figure1.widths=[100,1000,20]"]);
+  assert.ok(wider.some((g) => g.usedBy.includes("fig1-corrected-ntk-d20-seed0")));
+  assert.throws(
+    () => catalog("smoke", [], undefined, ["figure1.widths=[0]"]),
+    /Expected --config figure1\.widths to be a non-empty list of distinct integers from 1 to 1e9 but found \[0\]$/,
+  );
   // the params are checked as `deno task reproduce` checks them, before any graph is built
   assert.throws(
     () => catalog("smoke", ["fig3-*.width=-1"]),
@@ -128,7 +147,12 @@ Deno.test("writeCatalog() writes each graph's ONNX bytes and a sidecar whose SHA
   const names = async () => (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
   assert.deepEqual((await names()).filter((n) => n.includes(".tmp")), []);
   const index = JSON.parse(await Deno.readTextFile(`${dir}/index.json`));
-  assert.deepEqual(index, { scale: "smoke", sets: [], files: graphs.map((g) => g.file) });
+  assert.deepEqual(index, {
+    scale: "smoke",
+    config: [],
+    sets: [],
+    files: graphs.map((g) => g.file),
+  });
   // a second catalog into the folder removes the first one's files, and no one else's
   await Deno.writeTextFile(`${dir}/notes.txt`, "mine");
   await writeCatalog(dir, graphs.slice(0, 1), "smoke", ["x.y=1"]);
