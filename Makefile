@@ -1,7 +1,7 @@
 # Thin wrappers over the deno tasks. Deno itself comes, pinned, from npm through npx, so a machine
 # with only Node.js and npm can run every target. Variables: SCALE=smoke|default|paper, EP=cpu|webgpu|cuda,
 # FORMAT=text|dot|mermaid (make dag), CONFIG='figure3.seeds=[0,1,2,3,4] figure3.epochs=8' (--config
-# overrides of the experiments' grids, separated by spaces).
+# overrides of the experiments' grids, separated by spaces, so with no space inside a value).
 DENO_VERSION := 2.9.6
 DENO ?= npx --yes deno@$(DENO_VERSION)
 SCALE ?= default
@@ -40,7 +40,7 @@ test:
 verify:
 	$(DENO) task verify
 gc:
-	$(DENO) task gc
+	$(DENO) task gc --ep $(EP) $(CONFIG_FLAGS)
 bench:
 	$(DENO) task bench:pipeline
 # .device/: Deno, node_modules and the Vulkan loader for models/train/gpu/run.sh on a GPU machine

@@ -107,14 +107,18 @@ export function checkConfigValues(config: DagConfig, problems: ConfigProblem[]):
   const valueAt = (key: string) =>
     key.split(".").reduce<Json | undefined>((v, k) => (isObject(v) ? v[k] : undefined), config);
   const lines = problems.map(({ key, expected }) => {
-    const found = JSON.stringify(valueAt(key)) ?? "nothing";
-    const shown = found.length > 100 ? `${found.slice(0, 97)}...` : found;
-    return `Expected --config ${key} to be ${expected} but found ${shown}`;
+    const found = shorten(JSON.stringify(valueAt(key)) ?? "nothing");
+    return `Expected --config ${key} to be ${expected} but found ${found}`;
   });
   if (lines.length === 1) throw new UsageError(lines[0]);
   throw new UsageError(
     `${lines.length} config values are not valid:\n${lines.map((l) => `  ${l}`).join("\n")}`,
   );
+}
+
+/** `text` cut to `max` characters, ending in "..." where cut (long values in messages). */
+export function shorten(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 /** The overrides in a line: ", config figure3.seeds=[0,1,2,3]" (empty for none). */

@@ -1,12 +1,13 @@
 /** Load a DAG module, validate scale and EP, build it and apply overrides. */
 import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import {
   applyConfig,
   checkConfigValues,
   type ConfigurableDag,
   type DagConfig,
+  shorten,
 } from "./dag_config.ts";
 import { UsageError } from "./errors.ts";
 import { applySets } from "./overrides.ts";
@@ -110,9 +111,9 @@ export interface BuiltDag {
 
 /**
  * Check scale and EP names against the module, apply `--config` overrides (`choice.config`) to
- * its config and check them with its `checkConfig`, build the DAG, apply `--set` overrides and
- * check the stages' params with the module's `checkParams` (neither check when
- * `options.checkParams` is false).
+ * its config and check them with its `checkConfig` (always: a config it refuses may not even make
+ * a DAG), build the DAG, apply `--set` overrides and check the stages' params with the module's
+ * `checkParams` (unless `options.checkParams` is false).
  */
 export function buildDag(
   dag: LoadedDag,
@@ -136,16 +137,14 @@ export function buildDag(
     if (overrides.length > 0) {
       throw new UsageError(
         `Expected the DAG module to export config() for --config "${overrides[0]}", but ` +
-          `"${dag.url}" exports none`,
+          `"${fileURLToPath(dag.url)}" exports none`,
       );
     }
     const def = dag.mod.pipeline(build);
     return { build, ...withSets(dag, def, sets, options, "as the DAG module sets it") };
   }
   const config = applyConfig(dag.mod.config(scale), overrides);
-  if (dag.mod.checkConfig && options.checkParams !== false) {
-    checkConfigValues(config, dag.mod.checkConfig(config, scale));
-  }
+  if (dag.mod.checkConfig) checkConfigValues(config, dag.mod.checkConfig(config, scale));
   const def = dag.mod.pipeline(build, config);
   const origin = overrides.length === 0
     ? "as the DAG module sets it"
@@ -193,9 +192,8 @@ export function checkStageParams(
     );
     const origin = changed.length > 0 ? `--set changed ${changed.join(", ")}` : presetOrigin;
     for (const { param, expected } of problems) {
-      const found = JSON.stringify(stage.params[param]);
-      const shown = found.length > 100 ? `${found.slice(0, 97)}...` : found;
-      const tail = `to be ${expected} but found ${shown} (${origin})`;
+      const found = shorten(JSON.stringify(stage.params[param]));
+      const tail = `to be ${expected} but found ${found} (${origin})`;
       const key = JSON.stringify([param, tail]);
       const group = grouped.get(key) ?? { ids: [], param, tail };
       group.ids.push(stage.id);

@@ -221,8 +221,8 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
   const reachable = new Set<string>();
   // What is kept: every scale of the DAG as preset (its first EP, no --config or --set), and with
   // the --ep, --config and --set given, so that keeping a variant does not cost the preset's
-  // entries. gc runs nothing, so it does not check param or config values: a --set that one
-  // scale's stages cannot take (a batch above the smoke scale's rows, say) still names the keys of
+  // entries. gc runs nothing, so it does not check param values (the config's are checked, since
+  // a config the module refuses may make no DAG at all): a --set that one scale's stages cannot take (a batch above the smoke scale's rows, say) still names the keys of
   // that scale's DAG; and a --set of stages that exist at some scales only (fig3-sigma0.5-*)
   // applies where they do
   const variant = o.set.length > 0 || o.config.length > 0 ||

@@ -42,10 +42,11 @@ const fixed = (hint = "it is not a setting"): Rule => (v, _p, preset) => {
  * A training run's param that its stage id names (fig2-sigma0.5-seed0 is σ = 0.5, seed 0): another
  * value would make the id, and the figure's rows built from it, say something else than what ran.
  */
-const named = fixed(
-  "the stage id names it: another value is another stage, which --config adds to the run's " +
-    "grid, e.g. --config 'figure3.seeds=[0,1,2,3]'",
-);
+const named = (...keys: string[]): Rule =>
+  fixed(
+    "the stage id names it: another value is another stage" +
+      (keys.length === 0 ? "" : `, which --config ${keys.join(" or ")} adds`),
+  );
 /** A folder to try after the downloads: "" for none, else a directory that exists. */
 const folder: Rule = (v) => {
   if (v === "") return null;
@@ -132,9 +133,7 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
   const ep = oneOf(...eps);
   /** The params the two CIFAR-10 training modules share. */
   const cifarRun = {
-    sigma: named,
     lr: positive,
-    seed: named,
     epochs: positiveInt,
     batch: batchOf(rowsOf(CIFAR_TRAIN)),
     perClass: perClassOf(CIFAR_TRAIN / 10),
@@ -189,15 +188,16 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
       dataSeed: natural,
       dtype: oneOf("float32", "float64"),
       ep,
-      table: named,
-      name: named,
-      width: named,
-      initSeed: named,
+      // the literal and corrected tables and the six initialisations are all in every grid
+      table: named(),
+      name: named(),
+      width: named("figure1.widths", "appendix-c.widths"),
+      initSeed: named("figure1.seeds", "appendix-c.seeds"),
     },
     "two_layer_figure.ts": { experiment: fixed() },
     "figure2_runs.ts": {
-      sigma: named,
-      seed: named,
+      sigma: named("figure2.sigmas"),
+      seed: named("figure2.seeds"),
       epochs: positiveInt,
       baseLr: positive,
       batch: batchOf(rowsOf(MNIST_TRAIN)),
@@ -209,11 +209,18 @@ export function paramRules(eps: readonly string[]): Record<string, Record<string
     // the figure draws every measure whatever the list says (stages/figure2.ts)
     "figure2.ts": { measures: fixed() },
     // its ids also name the learning rate (cifarfcn-sigma1-lr0.1-seed0)
-    "cifar_fcn_runs.ts": { ...cifarRun, lr: named },
+    "cifar_fcn_runs.ts": {
+      ...cifarRun,
+      sigma: named("cifar-fcn.sigmas"),
+      lr: named("cifar-fcn.lrs"),
+      seed: named("cifar-fcn.seeds"),
+    },
     // a run reaches the target when its best train accuracy is above it
     "cifar_fcn.ts": { target: rule("a number in [0, 1)", (v) => isNum(v) && v >= 0 && v < 1) },
     "figure3_runs.ts": {
       ...cifarRun,
+      sigma: named("figure3.sigmas"),
+      seed: named("figure3.seeds"),
       width: positive,
       testCount: rule(
         `an integer from 1 to ${CIFAR_BATCH_RECORDS} (the CIFAR-10 test set)`,

@@ -88,9 +88,7 @@ const BAD: [string[], string][] = [
   [
     ["fig1-corrected-ntk-d100-seed0.name=ntk2"],
     'Expected fig1-corrected-ntk-d100-seed0.name to be "ntk" (the stage id names it: another ' +
-    "value is another stage, which --config adds to the run's grid, e.g. --config " +
-    "'figure3.seeds=[0,1,2,3]') " +
-    'but found "ntk2" (--set changed name)',
+    'value is another stage) but found "ntk2" (--set changed name)',
   ],
   [
     ["zeta-vs-width.dMax=50"],
@@ -215,25 +213,37 @@ Deno.test("problems on several params are listed together, one line per kind", (
 });
 
 Deno.test("a run's params that its stage id names cannot be set: the id would say another run", () => {
-  const because = "(the stage id names it: another value is another stage, which --config adds " +
-    "to the run's grid, e.g. --config 'figure3.seeds=[0,1,2,3]')";
+  const because = (keys: string) =>
+    "(the stage id names it: another value is another stage" +
+    (keys ? `, which --config ${keys} adds)` : ")");
   for (
-    const [set, param, value] of [
-      ["fig2-sigma2-seed0.sigma=3", "sigma", "2"],
-      ["fig2-sigma2-seed0.seed=5", "seed", "0"],
-      ["fig3-sigma1-seed2.sigma=1.5", "sigma", "1"],
-      ["fig3-sigma1-seed2.seed=0", "seed", "2"],
-      ["cifarfcn-sigma1-lr0.1-seed0.lr=0.03", "lr", "0.1"],
-      ["cifarfcn-sigma1-lr0.1-seed0.sigma=2", "sigma", "1"],
-      ["fig1-corrected-ntk-d100-seed0.table=literal", "table", '"corrected"'],
-      ["appc-corrected-ntk-d1000-seed1.width=100", "width", "1000"],
-      ["appc-corrected-ntk-d1000-seed1.initSeed=0", "initSeed", "1"],
+    const [set, param, value, keys] of [
+      ["fig2-sigma2-seed0.sigma=3", "sigma", "2", "figure2.sigmas"],
+      ["fig2-sigma2-seed0.seed=5", "seed", "0", "figure2.seeds"],
+      ["fig3-sigma1-seed2.sigma=1.5", "sigma", "1", "figure3.sigmas"],
+      ["fig3-sigma1-seed2.seed=0", "seed", "2", "figure3.seeds"],
+      ["cifarfcn-sigma1-lr0.1-seed0.lr=0.03", "lr", "0.1", "cifar-fcn.lrs"],
+      ["cifarfcn-sigma1-lr0.1-seed0.sigma=2", "sigma", "1", "cifar-fcn.sigmas"],
+      ["cifarfcn-sigma1-lr0.1-seed0.seed=2", "seed", "0", "cifar-fcn.seeds"],
+      ["fig1-corrected-ntk-d100-seed0.table=literal", "table", '"corrected"', ""],
+      [
+        "appc-corrected-ntk-d1000-seed1.width=100",
+        "width",
+        "1000",
+        "figure1.widths or appendix-c.widths",
+      ],
+      [
+        "appc-corrected-ntk-d1000-seed1.initSeed=0",
+        "initSeed",
+        "1",
+        "figure1.seeds or appendix-c.seeds",
+      ],
     ]
   ) {
     const stage = set.slice(0, set.indexOf(`.${param}=`));
     assert.equal(
       problems(set),
-      `Expected ${stage}.${param} to be ${value} ${because} but found ` +
+      `Expected ${stage}.${param} to be ${value} ${because(keys)} but found ` +
         `${set.slice(set.indexOf("=") + 1).replace(/^[a-z]+$/, (t) => `"${t}"`)} ` +
         `(--set changed ${param})`,
       set,

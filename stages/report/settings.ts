@@ -108,8 +108,8 @@ export function settingsSummary(s: SettingsReport, scale: string): string {
     ? `${all} ran with the "${scale}" preset's params.`
     : differ === 0
     ? `${all} ran with the "${scale}" preset's params, but ${dropped}: ${instead}`
-    : `${some} ran with params other than the "${scale}" preset's (a --set override, or a ` +
-      `stage the preset does not have, which --config adds)${m > 0 ? `, and ${dropped}` : ""}: ` +
+    : `${some} ran with params other than the "${scale}" preset's (a --set or --config ` +
+      `override, or a stage the preset does not have)${m > 0 ? `, and ${dropped}` : ""}: ` +
       instead;
   const n = s.unreadable.length;
   if (n === 0) return head;

@@ -80,7 +80,7 @@ Deno.test("settingsDiff() lists the preset's stages that did not run (runs --con
   assert.deepEqual([both.extra, both.missing], [["a-seed2"], ["a-seed1", "b"]]);
   assert.match(
     settingsSummary(both, "default"),
-    /^1 of the 2 stages .* \(a --set override, or a stage the preset does not have, which --config adds\), and 2 of the preset's stages are not behind it \(--config dropped them\): /,
+    /^1 of the 2 stages .* \(a --set or --config override, or a stage the preset does not have\), and 2 of the preset's stages are not behind it \(--config dropped them\): /,
   );
   assert.deepEqual(settingsDiff(PRESET, AS_RAN.slice(0, 1), ["0123"]).missing, []);
 });

@@ -50,6 +50,8 @@ function stage(
 export const checkParams = (s: Stage) =>
   s.id === "other" && !((s.params.x as number) >= 0)
     ? [{ param: "x", expected: "a number >= 0" }]
+    : s.id.startsWith("extra-") && s.params.note === "bad"
+    ? [{ param: "note", expected: 'not "bad"' }]
     : [];
 
 /** The engine's config hooks (pipeline/dag_config.ts): each of extras.names adds a stage. */
