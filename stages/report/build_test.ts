@@ -174,7 +174,8 @@ Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard d
   const c7 = model.claims.find((c) => c.id === "7")!;
   assert.equal(
     c7.checks[0].measured,
-    "σ 1: 52.00% ± 2.00 (3 seeds), σ 2: 47.00% ± 2.00 (3 seeds), σ 4: 40.00%",
+    "σ 1: 52.00% ± 2.00 (3 seeds), σ 2: 47.00% ± 2.00 (3 seeds), σ 4: 40.00%; smallest fall: " +
+      "σ 1 → 2: −5.00 points",
   );
   assert.equal(c7.verdict, "pass");
 });
@@ -196,12 +197,16 @@ Deno.test("buildReport() leaves diverged runs out of the accuracy means, names t
   const c7 = claim7(runs);
   assert.equal(
     c7.checks[0].measured,
-    "σ 1: 61.00% ± 1.41 (2 seeds), σ 2: 55.00% (1 seed; 1 diverged, not in the mean), σ 4: 50.00%",
+    "σ 1: 61.00% ± 1.41 (2 seeds), σ 2: 55.00% (1 seed; 1 diverged, not in the mean), σ 4: " +
+      "50.00%; smallest fall: σ 2 → 4: −5.00 points",
   );
   assert.equal(c7.verdict, "pass");
   // every run at the largest σ diverged: the worst result, so the trend holds
   const lastGone = claim7([...runs.slice(0, 4), run(4, 0.95, true)]);
-  assert.match(lastGone.checks[0].measured, /σ 4: no accuracy \(1 diverged\)$/);
+  assert.match(
+    lastGone.checks[0].measured,
+    /σ 4: no accuracy \(1 diverged\); smallest fall: σ 1 → 2: −6\.00 points$/,
+  );
   assert.equal(lastGone.verdict, "pass");
   // every run at σ = 1 diverged: worse than σ = 2, so the trend fails
   assert.equal(claim7([run(1, 0.7, true), run(2, 0.55), run(4, 0.5)]).verdict, "fail");
@@ -212,9 +217,56 @@ Deno.test("buildReport() leaves diverged runs out of the accuracy means, names t
   const noAcc = claim7([run(1, 0.6), { ...run(1, 0), bestTestAcc: null }, run(2, 0.5)]);
   assert.equal(
     noAcc.checks[0].measured,
-    "σ 1: 60.00% (1 seed; 1 logged no accuracy, not in the mean), σ 2: 50.00%",
+    "σ 1: 60.00% (1 seed; 1 logged no accuracy, not in the mean), σ 2: 50.00%; smallest fall: " +
+      "σ 1 → 2: −10.00 points",
   );
   assert.equal(noAcc.verdict, "pass");
+});
+
+Deno.test("buildReport() shows the steps that decide a trend with their differences seed by seed", () => {
+  const run = (sigma: number, seed: number | undefined, test: number, diverged = false) => ({
+    model: "resnet18-x0.125",
+    sigma,
+    seed,
+    bestTrainAcc: null,
+    bestTestAcc: test,
+    diverged,
+  });
+  const claim7 = (rs: Record<string, unknown>[]) =>
+    buildReport([runsInput("figure3", rs)], { scale: "default", ep: "cpu" }).claims.find((c) =>
+      c.id === "7"
+    )!;
+  // σ = 2 above σ = 1 in the mean and on both seeds it can be paired on: seed 2's σ = 2 run
+  // diverged (its 90 % is in neither the mean nor the pairs)
+  const rising = claim7([
+    ...[run(1, 0, 0.7), run(1, 1, 0.72), run(1, 2, 0.71)],
+    ...[run(2, 1, 0.73), run(2, 0, 0.75), run(2, 2, 0.9, true)],
+    ...[run(4, 0, 0.6), run(4, 1, 0.61)],
+  ]);
+  assert.equal(rising.verdict, "fail");
+  assert.match(
+    rising.checks[0].measured,
+    /σ 4: 60\.50% ± 0\.71 \(2 seeds\); rises: σ 1 → 2: \+3\.00 points; per seed \+5\.00, \+1\.00: up on 2 of 2$/,
+  );
+  // each rising step is named; a falling seed counts as not up
+  const twice = claim7([
+    run(1, 0, 0.5),
+    run(1, 1, 0.5),
+    run(2, 0, 0.6),
+    run(2, 1, 0.45),
+    run(4, 0, 0.7),
+  ]);
+  assert.match(
+    twice.checks[0].measured,
+    /; rises: σ 1 → 2: \+2\.50 points; per seed \+10\.00, −5\.00: up on 1 of 2; σ 2 → 4: \+17\.50 points; per seed \+10\.00: up on 1 of 1$/,
+  );
+  // a trend that holds shows its smallest fall; runs without a seed are not paired
+  const holds = claim7([run(1, 0, 0.7), run(2, 0, 0.69), run(4, 0, 0.5), run(4, undefined, 0.5)]);
+  assert.equal(holds.verdict, "pass");
+  assert.match(
+    holds.checks[0].measured,
+    /; smallest fall: σ 1 → 2: −1\.00 points; per seed −1\.00: up on 0 of 1$/,
+  );
 });
 
 Deno.test("buildReport() fails the FCN's train-accuracy check where a run diverged", () => {

@@ -124,6 +124,50 @@ function bySigma(runs: InitScaleSummary["runs"], model: string) {
 
 const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]);
 
+/** A difference of accuracies in percentage points, signed: "+1.47", "−0.06". */
+const points = (d: number) => `${d < 0 ? "−" : "+"}${Math.abs(100 * d).toFixed(2)}`;
+
+/**
+ * The steps between adjacent σ that decide the trend, with their differences seed by seed: each
+ * step where the seed mean rises, or where none does, the smallest fall. A verdict that turns on
+ * a step within the seeds' spread then shows it ("σ 1 → 2: +1.47 points; per seed +2.68, +1.06,
+ * +0.68: up on 3 of 3"). Runs are paired by seed; runs without one, or without a partner at the
+ * other σ, are not in the per-seed list.
+ */
+function deciding(
+  runs: InitScaleSummary["runs"],
+  model: string,
+  pts: ReturnType<typeof bySigma>,
+): string {
+  const bySeed = (sigma: number) =>
+    new Map(
+      runs.filter((r) =>
+        r.model === model && r.sigma === sigma && !r.diverged && r.bestTestAcc !== null &&
+        r.seed !== undefined
+      ).map((r) => [r.seed as number, r.bestTestAcc as number]),
+    );
+  const measured = pts.filter((p) => p.seeds > 0);
+  const steps = measured.slice(1).map((to, i) => {
+    const from = measured[i];
+    const [a, b] = [bySeed(from.sigma), bySeed(to.sigma)];
+    const perSeed = [...a.keys()].filter((k) => b.has(k)).sort((x, y) => x - y)
+      .map((k) => b.get(k)! - a.get(k)!);
+    const up = perSeed.filter((d) => d > 0).length;
+    const seeds = perSeed.length === 0
+      ? ""
+      : `; per seed ${perSeed.map(points).join(", ")}: up on ${up} of ${perSeed.length}`;
+    return {
+      delta: to.test - from.test,
+      text: `σ ${from.sigma} → ${to.sigma}: ${points(to.test - from.test)} points${seeds}`,
+    };
+  });
+  if (steps.length === 0) return "";
+  const rising = steps.filter((s) => s.delta > 0);
+  if (rising.length > 0) return `; rises: ${rising.map((s) => s.text).join("; ")}`;
+  const closest = steps.reduce((a, b) => (b.delta > a.delta ? b : a));
+  return `; smallest fall: ${closest.text}`;
+}
+
 /** One σ of a check's measured list: seed mean (± sample std, with several), and what diverged. */
 function describe(p: ReturnType<typeof bySigma>[number]): string {
   const others = [
@@ -148,7 +192,7 @@ function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: 
       const list = pts.map(describe).join(", ");
       checks.push({
         label: `${model} (${stage}): best test accuracy over σ ≥ ${minSigma}`,
-        measured: list,
+        measured: list + deciding(s!.runs, model, pts),
         criterion: "non-increasing in σ (seed means; ties allowed; a σ whose every run diverged " +
           "counts as the worst; at least two σ with accuracies)",
         verdict: verdictOf(

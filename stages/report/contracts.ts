@@ -55,6 +55,8 @@ export interface InitScaleSummary {
     bestTrainAcc: number | null;
     bestTestAcc: number | null;
     diverged?: boolean;
+    /** Pairs runs across σ for the claims' per-seed differences (absent: not paired). */
+    seed?: number;
   }[];
 }
 
