@@ -13,7 +13,9 @@ export const SPEC_DECISIONS: Decision[] = [
     topic: "Normalisation of ζ",
     decision:
       "ζ = unsigned relative Frobenius change of the learning-rate-weighted NTK; the signed " +
-      "ζ_s and the unweighted NTK are logged too. In the solvable model ζ = |K/K0 − 1|, ζ_s = K/K0 − 1.",
+      "ζ_s is logged too. The unweighted NTK's change is not logged apart: every run trains " +
+      "both layers at one rate, so it equals the weighted one's. In the solvable model " +
+      "ζ = |K/K0 − 1|, ζ_s = K/K0 − 1.",
     appliesTo: [...THEORY, ...FIG1, "figure2"],
   },
   {
@@ -142,7 +144,10 @@ export const PROJECT_DECISIONS: Decision[] = [
       "a min-max band, and claims 5-6 compare seed means. The literal table differs from the " +
       "corrected one only for standard NTK and Kaiming, so only those two are rerun with literal " +
       "values, once (seed 0). ζ uses the lr-weighted (P·k)×(P·k) Gram matrix on the first 100 " +
-      "training points. Appendix C's labels are the deciles of x·v (balanced classes). Default " +
+      "training points; the λ0 a run reports (the plain NTK's top eigenvalue over P) is taken " +
+      "on those 100 points too, not on all n = 1000 as SPEC 5.1 defines λ (up to 5 % smaller " +
+      "where measured: Kaiming at d = 1000, seed 0, lr·λ 1.67 on the probe, 1.75 on all " +
+      "1000), and no rate is set from it. Appendix C's labels are the deciles of x·v (balanced classes). Default " +
       "scale: 5000 steps for Figure 1, 2000 for Appendix C (5000 at paper scale).",
     appliesTo: ["figure1", "appendix-c"],
   },
@@ -155,6 +160,13 @@ export const PROJECT_DECISIONS: Decision[] = [
       "λ0 grows steeply with σ, so the rate falls with it (at the default scale about 0.002 at " +
       "σ = 1, 3e-5 at σ = 2 and 5e-7 at σ = 4; Figure 2's captions give each σ's): the σ ≥ 2 " +
       "runs barely train in 20 epochs. 20 epochs at default and paper scale.",
+    appliesTo: ["figure2"],
+  },
+  {
+    topic: "Figure 2's ζ",
+    decision: "ζ and ζ_s use the NTK Gram of the first 100 training images over all 10 " +
+      "outputs, a (P·10)×(P·10) matrix with its cross-output blocks, not its trace over the " +
+      'outputs (SPEC 5.3\'s "sum over outputs" read as the whole Gram, as for Figure 1).',
     appliesTo: ["figure2"],
   },
   {
