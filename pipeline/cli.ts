@@ -4,7 +4,7 @@ import { UnknownNameError, UsageError } from "./errors.ts";
 import { didYouMean } from "./suggest.ts";
 import { DAG_FORMATS, type DagFormat } from "./inspect.ts";
 
-export type Command = "run" | "verify" | "gc" | "key" | "dag" | "show";
+export type Command = "run" | "verify" | "gc" | "key" | "dag" | "show" | "config";
 
 export interface CliOptions {
   command: Command;
@@ -48,6 +48,8 @@ Commands:
            --format dot (Graphviz) or mermaid; --group draws one node per declaring module.
   show     Print stages (ids, targets or patterns with *; all if none): params after the preset
            and --set, inputs, code, resources, status and cache entry.
+  config   Print the DAG module's config at the scale, after --config, as JSON: the keys
+           --config can set.
 
 Options (each command takes only those it reads; any other exits 2):
   --dag FILE          DAG module exporting pipeline(), scales, eps and, if it checks stage
@@ -110,6 +112,7 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   key: ["scale", "ep", "only", "set", "config"],
   dag: ["scale", "ep", "only", "force", "set", "config", "format", "group"],
   show: ["scale", "ep", "only", "force", "set", "config", "json"],
+  config: ["scale", "config"],
 };
 
 /** The command names, in the order of the help. */

@@ -116,6 +116,15 @@ export function checkConfigValues(config: DagConfig, problems: ConfigProblem[]):
   );
 }
 
+/** `config` as JSON, one line for each value that is not an object (`"seeds": [0,1,2]`). */
+export function formatConfig(config: DagConfig, indent = ""): string {
+  const inner = indent + "  ";
+  const lines = Object.entries(config).map(([k, v]) =>
+    `${inner}${JSON.stringify(k)}: ${isObject(v) ? formatConfig(v, inner) : JSON.stringify(v)}`
+  );
+  return lines.length === 0 ? "{}" : `{\n${lines.join(",\n")}\n${indent}}`;
+}
+
 /** `text` cut to `max` characters, ending in "..." where cut (long values in messages). */
 export function shorten(text: string, max = 100): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;

@@ -63,6 +63,24 @@ Deno.test("dag, show and key take --config; the key of the plan changes with it"
   }
 });
 
+Deno.test("config prints the module's config after --config as JSON, a line per value", async () => {
+  const repo = await makeToyRepo();
+  try {
+    const plain = await repo.run(["config"]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(plain.stdout, '{\n  "extras": {\n    "names": [],\n    "note": ""\n  }\n}\n');
+    const two = await repo.run(["config", "--scale", "smoke", "--config", TWO]);
+    assert.deepEqual(JSON.parse(two.stdout), { extras: { names: ["e1", "e2"], note: "" } });
+    assert.match(two.stdout, /^ {4}"names": \["e1","e2"\],$/m);
+    for (const args of [["--config", 'extras.names=["A"]'], ["--set", "other.x=1"], ["x"]]) {
+      const bad = await repo.run(["config", ...args]);
+      assert.equal(bad.code, 2, args.join(" "));
+    }
+  } finally {
+    await repo.dispose();
+  }
+});
+
 Deno.test("gc keeps what --config reaches only when given it", async () => {
   const repo = await makeToyRepo();
   try {
@@ -135,7 +153,7 @@ Deno.test("bad --config values exit 2 naming the key and what was expected", asy
     }
     const verify = await repo.run(["verify", "--config", TWO]);
     assert.equal(verify.code, 2);
-    assert.match(verify.stderr, /Expected --config only with run, gc, key, dag, show/);
+    assert.match(verify.stderr, /Expected --config only with run, gc, key, dag, show, config/);
   } finally {
     await repo.dispose();
   }

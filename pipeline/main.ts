@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
-import { describeOverrides } from "./dag_config.ts";
+import { describeOverrides, formatConfig } from "./dag_config.ts";
 import { UsageError } from "./errors.ts";
 import { addEstimates, describeEstimate, describeLeft, scheduledStages } from "./estimate.ts";
 import { hashJson } from "./hash.ts";
@@ -320,6 +320,16 @@ async function command(o: CliOptions): Promise<number> {
   if (o.command === "gc") return await gcCommand(dag, o, store);
   if (o.command === "dag") return await dagCommand(dag, o, store);
   if (o.command === "show") return await showCommand(dag, o, store);
+  if (o.command === "config") {
+    const { config } = buildDag(dag, o, [], { checkParams: false });
+    if (config === undefined) {
+      throw new UsageError(
+        `Expected the DAG module to export config(), but "${o.dag}" exports none`,
+      );
+    }
+    console.log(formatConfig(config));
+    return 0;
+  }
   if (o.command === "key") {
     const { stages } = await plan(dag, o, store);
     console.log(hashJson(stages.filter((p) => p.selected).map((p) => p.key)));
