@@ -72,9 +72,21 @@ Deno.test("config prints the module's config after --config as JSON, a line per 
     const two = await repo.run(["config", "--scale", "smoke", "--config", TWO]);
     assert.deepEqual(JSON.parse(two.stdout), { extras: { names: ["e1", "e2"], note: "" } });
     assert.match(two.stdout, /^ {4}"names": \["e1","e2"\],$/m);
-    for (const args of [["--config", 'extras.names=["A"]'], ["--set", "other.x=1"], ["x"]]) {
+    for (
+      const [args, message] of [
+        [["--config", 'extras.names=["A"]'], /to be a list of lowercase names/],
+        // checked as for run: a param the config makes that the stage cannot take
+        [["--config", 'extras.names=["e1"]', "--config", "extras.note=bad"], /to be not "bad"/],
+        [
+          ["--set", "other.x=1"],
+          /Expected --set only with run, gc, key, dag, show but found it with "config"/,
+        ],
+        [["x"], /Expected no targets for "config" but found "x"/],
+      ] as const
+    ) {
       const bad = await repo.run(["config", ...args]);
       assert.equal(bad.code, 2, args.join(" "));
+      assert.match(bad.stderr, message, args.join(" "));
     }
   } finally {
     await repo.dispose();
@@ -174,6 +186,17 @@ Deno.test("--config with a DAG module that exports no config() exits 2 saying so
   assert.equal(r.code, 2);
   assert.match(
     new TextDecoder().decode(r.stderr),
-    /Expected the DAG module to export config\(\) for --config "a\.b=1", but ".*publish_dag\.ts" exports none/,
+    /Expected the DAG module to export config\(\) for --config "a\.b=1", but "\/.*publish_dag\.ts" exports none/,
+  );
+  const printed = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main, "config", "--dag", dag, "--out", "/nonexistent/out"],
+    env: { PUBLISH_DAG_PATHS: "x.png" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(printed.code, 2);
+  assert.match(
+    new TextDecoder().decode(printed.stderr),
+    /Expected the DAG module to export config\(\), but "\/.*publish_dag\.ts" exports none/,
   );
 });

@@ -8,6 +8,7 @@
  * @module
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
@@ -321,10 +322,11 @@ async function command(o: CliOptions): Promise<number> {
   if (o.command === "dag") return await dagCommand(dag, o, store);
   if (o.command === "show") return await showCommand(dag, o, store);
   if (o.command === "config") {
-    const { config } = buildDag(dag, o, [], { checkParams: false });
+    // checked as for run: a value the runs cannot take exits 2 here too
+    const { config } = buildDag(dag, o, []);
     if (config === undefined) {
       throw new UsageError(
-        `Expected the DAG module to export config(), but "${o.dag}" exports none`,
+        `Expected the DAG module to export config(), but "${fileURLToPath(dag.url)}" exports none`,
       );
     }
     console.log(formatConfig(config));

@@ -110,21 +110,27 @@ export interface CatalogGraph {
 
 /**
  * Every distinct graph the DAG's training stages build at `scale` (with the `--config` overrides
- * `configs`, after `sets`), in DAG order; `progress` is told of each stage. Stages whose module is
- * not in PLANS build none.
+ * `options.configs`, after `sets`), in DAG order; `options.progress` is told of each stage.
+ * Stages whose module is not in PLANS build none.
  */
 export function catalog(
   scale: string,
   sets: string[] = [],
-  progress: (done: number, total: number) => void = () => {},
-  configs: readonly string[] = [],
+  options: {
+    progress?: (done: number, total: number) => void;
+    configs?: readonly string[];
+  } = {},
 ): CatalogGraph[] {
+  const { progress = () => {}, configs = [] } = options;
   // as `deno task reproduce` builds the DAG and checks its config and params (pipeline/load.ts)
   const grids = applyConfig(config(scale), configs);
   checkConfigValues(grids, checkConfig(grids));
   const preset = pipeline({ scale, ep: "cpu" }, grids).stages;
   const all = applySets(preset, sets);
-  checkStageParams(all, preset, checkParams);
+  const origin = configs.length === 0
+    ? undefined
+    : `as the DAG module sets it with --config ${configs.join(" ")}`;
+  checkStageParams(all, preset, checkParams, origin);
   const stages = all.filter((s) => moduleFile(s) in PLANS);
   const bySha = new Map<string, CatalogGraph>();
   for (const [i, stage] of stages.entries()) {
@@ -239,11 +245,14 @@ if (import.meta.main) {
     }
     await checkOutDir(opts.out, "--out", "write"); // before the minutes of building graphs
     const t0 = Date.now();
-    const graphs = catalog(opts.scale, opts.sets, (done, total) => {
-      if (done === total || done % 25 === 0) {
-        console.log(`${stamp()} built the graphs of ${done}/${total} training stages`);
-      }
-    }, opts.config);
+    const graphs = catalog(opts.scale, opts.sets, {
+      progress: (done, total) => {
+        if (done === total || done % 25 === 0) {
+          console.log(`${stamp()} built the graphs of ${done}/${total} training stages`);
+        }
+      },
+      configs: opts.config,
+    });
     await writeCatalog(opts.out, graphs, opts.scale, opts.sets, opts.config);
     const users = graphs.reduce((n, g) => n + g.usedBy.length, 0);
     console.log(

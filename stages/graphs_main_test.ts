@@ -114,12 +114,17 @@ Deno.test("catalog() applies --set overrides: a wider ResNet gives other graphs"
   assert.throws(() => catalog("smoke", ["fig3-*.depth=3"]), UsageError);
   // --config builds the DAG as the pipeline does: a width from the grid, and a width for the
   // two-layer runs that only a config can add, give other graphs; its values are checked
-  assert.equal(sha(catalog("smoke", [], undefined, ["figure3.width=0.125"])), sha(wide));
-  const wider = catalog("smoke", [], undefined, ["figure1.widths=[100,1000,20]"]);
+  assert.equal(sha(catalog("smoke", [], { configs: ["figure3.width=0.125"] })), sha(wide));
+  const wider = catalog("smoke", [], { configs: ["figure1.widths=[100,1000,20]"] });
   assert.ok(wider.some((g) => g.usedBy.includes("fig1-corrected-ntk-d20-seed0")));
   assert.throws(
-    () => catalog("smoke", [], undefined, ["figure1.widths=[0]"]),
+    () => catalog("smoke", [], { configs: ["figure1.widths=[0]"] }),
     /Expected --config figure1\.widths to be a non-empty list of distinct integers from 1 to 1e9 but found \[0\]$/,
+  );
+  // a param a config makes is checked, and the message says where it came from
+  assert.throws(
+    () => catalog("smoke", [], { configs: ["figure3.epochs=0"] }),
+    /but found 0 \(as the DAG module sets it with --config figure3\.epochs=0\)$/,
   );
   // the params are checked as `deno task reproduce` checks them, before any graph is built
   assert.throws(

@@ -260,13 +260,30 @@ Deno.test("buildReport() shows the steps that decide a trend with their differen
     twice.checks[0].measured,
     /; rises: σ 1 → 2: \+2\.50 points; per seed \+10\.00, −5\.00: up on 1 of 2; σ 2 → 4: \+17\.50 points; per seed \+10\.00: up on 1 of 1$/,
   );
-  // a trend that holds shows its smallest fall; runs without a seed are not paired
-  const holds = claim7([run(1, 0, 0.7), run(2, 0, 0.69), run(4, 0, 0.5), run(4, undefined, 0.5)]);
+  // a trend that holds shows its smallest fall
+  const holds = claim7([run(1, 0, 0.7), run(2, 0, 0.69), run(4, 0, 0.5)]);
   assert.equal(holds.verdict, "pass");
   assert.match(
     holds.checks[0].measured,
     /; smallest fall: σ 1 → 2: −1\.00 points; per seed −1\.00: up on 0 of 1$/,
   );
+  // runs without a seed are in the means but not paired: no per-seed list
+  const unpaired = claim7([run(1, undefined, 0.7), run(2, undefined, 0.69), run(4, 0, 0.5)]);
+  assert.match(unpaired.checks[0].measured, /; smallest fall: σ 1 → 2: −1\.00 points$/);
+  // a flat step is no fall, and its difference has no sign
+  const flat = claim7([run(1, 0, 0.7), run(2, 0, 0.7), run(4, 0, 0.5)]);
+  assert.equal(flat.verdict, "pass");
+  assert.match(
+    flat.checks[0].measured,
+    /; flattest step: σ 1 → 2: 0\.00 points; per seed 0\.00: up on 0 of 1$/,
+  );
+  // a σ whose every run diverged counts as the worst in the text as in the verdict: the step
+  // from it is the rise that fails the trend, not a step over it
+  const gap = claim7([run(1, 0, 0.5), run(2, 0, 0.9, true), run(4, 0, 0.4)]);
+  assert.equal(gap.verdict, "fail");
+  assert.match(gap.checks[0].measured, /; rises: σ 2 → 4: from no accuracy to 40\.00%$/);
+  const last = claim7([run(1, 0, 0.5), run(2, 0, 0.45), run(4, 0, 0.9, true)]);
+  assert.match(last.checks[0].measured, /; smallest fall: σ 1 → 2: −5\.00 points; per seed/);
 });
 
 Deno.test("buildReport() fails the FCN's train-accuracy check where a run diverged", () => {

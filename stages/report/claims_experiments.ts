@@ -3,7 +3,7 @@
  * by becoming an input of `report` and writing `summary.json` in the shape of contracts.ts; until
  * then the claims are reported as not run.
  */
-import { mean, notRun, num, pct, sampleStd, summaryOf, verdictOf } from "./_format.ts";
+import { argMax, mean, notRun, num, pct, sampleStd, summaryOf, verdictOf } from "./_format.ts";
 import type { InitScaleSummary, ZetaRunsSummary } from "./contracts.ts";
 import type { Check, ClaimContext, ClaimDef } from "./types.ts";
 
@@ -99,6 +99,9 @@ function separation(ctx: ClaimContext, stage: string): { scale: string; checks: 
  * logged a test accuracy (`seeds` of them); `diverged` and `missing` count the others. With no
  * such run the means are NaN, and `describe` and the checks say so instead of printing them.
  */
+/** Whether a run's accuracy counts: it did not diverge and logged one. */
+const counts = (r: InitScaleSummary["runs"][number]) => !r.diverged && r.bestTestAcc !== null;
+
 function bySigma(runs: InitScaleSummary["runs"], model: string) {
   const sigmas = [...new Set(runs.filter((r) => r.model === model).map((r) => r.sigma))].sort(
     (a, b) => a - b,
@@ -106,7 +109,7 @@ function bySigma(runs: InitScaleSummary["runs"], model: string) {
   return sigmas.map((sigma) => {
     const all = runs.filter((r) => r.model === model && r.sigma === sigma);
     const diverged = all.filter((r) => r.diverged).length;
-    const rs = all.filter((r) => !r.diverged && r.bestTestAcc !== null);
+    const rs = all.filter(counts);
     const test = rs.map((r) => r.bestTestAcc as number);
     const train = rs.map((r) => r.bestTrainAcc).filter((a): a is number => a !== null);
     return {
@@ -124,15 +127,19 @@ function bySigma(runs: InitScaleSummary["runs"], model: string) {
 
 const nonIncreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x <= xs[i - 1]);
 
-/** A difference of accuracies in percentage points, signed: "+1.47", "−0.06". */
-const points = (d: number) => `${d < 0 ? "−" : "+"}${Math.abs(100 * d).toFixed(2)}`;
+/** A difference of accuracies in percentage points, signed ("+1.47", "−0.06"; "0.00" unsigned). */
+function points(d: number): string {
+  const size = Math.abs(100 * d).toFixed(2);
+  return size === "0.00" ? size : `${d < 0 ? "−" : "+"}${size}`;
+}
 
 /**
- * The steps between adjacent σ that decide the trend, with their differences seed by seed: each
- * step where the seed mean rises, or where none does, the smallest fall. A verdict that turns on
- * a step within the seeds' spread then shows it ("σ 1 → 2: +1.47 points; per seed +2.68, +1.06,
- * +0.68: up on 3 of 3"). Runs are paired by seed; runs without one, or without a partner at the
- * other σ, are not in the per-seed list.
+ * The steps between adjacent σ that decide the trend, each as the larger σ's accuracy minus the
+ * smaller's, with the differences seed by seed: every step where the seed mean rises (a σ with no
+ * accuracy counts as the worst, as in the verdict), or where none does, the flattest one. A verdict
+ * that turns on a step within the seeds' spread then shows it ("σ 1 → 2: +1.47 points; per seed
+ * +2.68, +1.06, +0.68: up on 3 of 3"). Runs are paired by seed; runs without one, or without a
+ * partner at the other σ, are not in the per-seed list.
  */
 function deciding(
   runs: InitScaleSummary["runs"],
@@ -142,13 +149,21 @@ function deciding(
   const bySeed = (sigma: number) =>
     new Map(
       runs.filter((r) =>
-        r.model === model && r.sigma === sigma && !r.diverged && r.bestTestAcc !== null &&
-        r.seed !== undefined
-      ).map((r) => [r.seed as number, r.bestTestAcc as number]),
+        r.model === model && r.sigma === sigma && counts(r) && r.seed !== undefined
+      )
+        .map((r) => [r.seed as number, r.bestTestAcc as number]),
     );
-  const measured = pts.filter((p) => p.seeds > 0);
-  const steps = measured.slice(1).map((to, i) => {
-    const from = measured[i];
+  const steps = pts.slice(1).map((to, i) => {
+    const from = pts[i];
+    const head = `σ ${from.sigma} → ${to.sigma}`;
+    if (from.seeds === 0 || to.seeds === 0) {
+      // the verdict counts a σ without accuracies as the worst: a step from one is a rise
+      return from.seeds === 0 && to.seeds === 0
+        ? { delta: 0, text: `${head}: no accuracy at either` }
+        : from.seeds === 0
+        ? { delta: Infinity, text: `${head}: from no accuracy to ${pct(to.test)}` }
+        : { delta: -Infinity, text: `${head}: from ${pct(from.test)} to no accuracy` };
+    }
     const [a, b] = [bySeed(from.sigma), bySeed(to.sigma)];
     const perSeed = [...a.keys()].filter((k) => b.has(k)).sort((x, y) => x - y)
       .map((k) => b.get(k)! - a.get(k)!);
@@ -158,14 +173,14 @@ function deciding(
       : `; per seed ${perSeed.map(points).join(", ")}: up on ${up} of ${perSeed.length}`;
     return {
       delta: to.test - from.test,
-      text: `σ ${from.sigma} → ${to.sigma}: ${points(to.test - from.test)} points${seeds}`,
+      text: `${head}: ${points(to.test - from.test)} points${seeds}`,
     };
   });
   if (steps.length === 0) return "";
   const rising = steps.filter((s) => s.delta > 0);
   if (rising.length > 0) return `; rises: ${rising.map((s) => s.text).join("; ")}`;
-  const closest = steps.reduce((a, b) => (b.delta > a.delta ? b : a));
-  return `; smallest fall: ${closest.text}`;
+  const flattest = argMax(steps, (s) => s.delta);
+  return `; ${flattest.delta < 0 ? "smallest fall" : "flattest step"}: ${flattest.text}`;
 }
 
 /** One σ of a check's measured list: seed mean (± sample std, with several), and what diverged. */
@@ -194,7 +209,8 @@ function monotone(ctx: ClaimContext, stages: string[], minSigma: number, train: 
         label: `${model} (${stage}): best test accuracy over σ ≥ ${minSigma}`,
         measured: list + deciding(s!.runs, model, pts),
         criterion: "non-increasing in σ (seed means; ties allowed; a σ whose every run diverged " +
-          "counts as the worst; at least two σ with accuracies)",
+          "counts as the worst; at least two σ with accuracies; steps are the larger σ's " +
+          "accuracy minus the smaller's)",
         verdict: verdictOf(
           pts.filter((p) => p.seeds > 0).length >= 2 &&
             nonIncreasing(pts.map((p) => p.seeds > 0 ? p.test : -Infinity)),

@@ -13,9 +13,10 @@ export const SPEC_DECISIONS: Decision[] = [
     topic: "Normalisation of ζ",
     decision:
       "ζ = unsigned relative Frobenius change of the learning-rate-weighted NTK; the signed " +
-      "ζ_s is logged too. The unweighted NTK's change is not logged apart: every run trains " +
-      "both layers at one rate, so it equals the weighted one's. In the solvable model " +
-      "ζ = |K/K0 − 1|, ζ_s = K/K0 − 1.",
+      "ζ_s is logged too. The trained runs (Figures 1 and 2, Appendix C) train every layer at " +
+      "one rate, so the unweighted NTK's change equals the weighted one's and is not logged " +
+      "apart; the phase diagram's β sweep (η_w = β·η_u) reports the weighted K only. In the " +
+      "solvable model ζ = |K/K0 − 1|, ζ_s = K/K0 − 1.",
     appliesTo: [...THEORY, ...FIG1, "figure2"],
   },
   {
