@@ -174,29 +174,25 @@ Deno.test("bad --config values exit 2 naming the key and what was expected", asy
 Deno.test("--config with a DAG module that exports no config() exits 2 saying so", async () => {
   const main = fileURLToPath(new URL("./main.ts", import.meta.url));
   const dag = fileURLToPath(new URL("./testdata/publish_dag.ts", import.meta.url));
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: [
-      ...["run", "-A", main, "run", "--dry-run", "--dag", dag, "--out", "/nonexistent/out"],
-      ...["--config", "a.b=1"],
-    ],
-    env: { PUBLISH_DAG_PATHS: "x.png" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(r.code, 2);
+  const engine = async (...args: string[]) => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, ...args, "--dag", dag, "--out", "/nonexistent/out"],
+      env: { PUBLISH_DAG_PATHS: "x.png" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+  };
+  const run = await engine("run", "--dry-run", "--config", "a.b=1");
+  assert.equal(run.code, 2);
   assert.match(
-    new TextDecoder().decode(r.stderr),
+    run.stderr,
     /Expected the DAG module to export config\(\) for --config "a\.b=1", but "\/.*publish_dag\.ts" exports none/,
   );
-  const printed = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, "config", "--dag", dag, "--out", "/nonexistent/out"],
-    env: { PUBLISH_DAG_PATHS: "x.png" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const printed = await engine("config");
   assert.equal(printed.code, 2);
   assert.match(
-    new TextDecoder().decode(printed.stderr),
+    printed.stderr,
     /Expected the DAG module to export config\(\), but "\/.*publish_dag\.ts" exports none/,
   );
 });
