@@ -7,7 +7,10 @@ import { makeToyRepo } from "./testdata/toy_repo.ts";
 const BAD_FIRST: [string[], RegExp][] = [
   [["verfy"], /but found "verfy" \(did you mean the command "verify"\?\)$/m],
   [["--dry-run", "shwo"], /but found "shwo" \(did you mean the command "show"\?\)$/m],
-  [["frobnicate"], /but found "frobnicate" \(nor a command: run, verify, gc, key, dag, show, config\)$/m],
+  [
+    ["frobnicate"],
+    /but found "frobnicate" \(nor a command: run, verify, gc, key, dag, show, config\)$/m,
+  ],
   [["totls"], /but found "totls" \(did you mean "totals"\?\)$/m], // a target first
   [["run", "verfy"], /but found "verfy"$/m], // a command was given: not its slot
   [

@@ -96,7 +96,10 @@ const BAD_OTHERS: [string[], RegExp][] = [
   [["dag", "--dry-run"], /Expected --dry-run only with run but found it with "dag"/],
   [["dag", "--json"], /Expected --json only with run, show but found it with "dag"/],
   [["show", "--keep-going"], /Expected --keep-going only with run but found it with "show"/],
-  [["verify", "--scale", "smoke"], /Expected --scale only with run, key, dag, show, config but found/],
+  [
+    ["verify", "--scale", "smoke"],
+    /Expected --scale only with run, key, dag, show, config but found/,
+  ],
   [
     ["gc", "--scale", "smoke"],
     /Expected --scale only with run, key, dag, show, config but found it with "gc"/,

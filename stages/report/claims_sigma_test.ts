@@ -18,6 +18,25 @@ function runsInput(id: string, runs: Record<string, unknown>[]): InputResult {
   };
 }
 
+/** A ResNet-18 run of Figure 3 at σ with its best test accuracy; a seed pairs it across σ. */
+function resnetRun(sigma: number, test: number, o: { seed?: number; diverged?: boolean } = {}) {
+  const seed = o.seed === undefined ? {} : { seed: o.seed };
+  return {
+    model: "resnet18-x0.125",
+    sigma,
+    ...seed,
+    bestTrainAcc: null,
+    bestTestAcc: test,
+    diverged: o.diverged ?? false,
+  };
+}
+
+/** Claim 7 of a report over a Figure 3 summary of `runs`. */
+const claim7 = (runs: Record<string, unknown>[]) =>
+  buildReport([runsInput("figure3", runs)], { scale: "default", ep: "cpu" }).claims.find((c) =>
+    c.id === "7"
+  )!;
+
 Deno.test("buildReport() evaluates an experiment stage that plugs in with the documented summary", () => {
   const runs = [1, 2, 4].flatMap((sigma, i) =>
     [0, 1].map(() => ({ model: "fcn", sigma, bestTrainAcc: 0.99, bestTestAcc: 0.55 - 0.05 * i }))
@@ -50,19 +69,10 @@ Deno.test("buildReport() gives accuracy per σ as seed mean ± sample standard d
 });
 
 Deno.test("buildReport() leaves diverged runs out of the accuracy means, names them, and counts a σ whose every run diverged as the worst", () => {
-  const run = (sigma: number, test: number, diverged = false) => ({
-    model: "resnet18-x0.125",
-    sigma,
-    bestTrainAcc: null,
-    bestTestAcc: test,
-    diverged,
-  });
+  const run = (sigma: number, test: number, diverged = false) =>
+    resnetRun(sigma, test, { diverged });
   // σ = 2's diverged run reached 0.9 before diverging: averaged in, it would break the trend
   const runs = [run(1, 0.6), run(1, 0.62), run(2, 0.55), run(2, 0.9, true), run(4, 0.5)];
-  const claim7 = (rs: Record<string, unknown>[]) =>
-    buildReport([runsInput("figure3", rs)], { scale: "default", ep: "cpu" }).claims.find((c) =>
-      c.id === "7"
-    )!;
   const c7 = claim7(runs);
   assert.equal(
     c7.checks[0].measured,
@@ -93,18 +103,8 @@ Deno.test("buildReport() leaves diverged runs out of the accuracy means, names t
 });
 
 Deno.test("buildReport() shows the steps that decide a trend with their differences seed by seed", () => {
-  const run = (sigma: number, seed: number | undefined, test: number, diverged = false) => ({
-    model: "resnet18-x0.125",
-    sigma,
-    seed,
-    bestTrainAcc: null,
-    bestTestAcc: test,
-    diverged,
-  });
-  const claim7 = (rs: Record<string, unknown>[]) =>
-    buildReport([runsInput("figure3", rs)], { scale: "default", ep: "cpu" }).claims.find((c) =>
-      c.id === "7"
-    )!;
+  const run = (sigma: number, seed: number | undefined, test: number, diverged = false) =>
+    resnetRun(sigma, test, { seed, diverged });
   // σ = 2 above σ = 1 in the mean and on both seeds it can be paired on: seed 2's σ = 2 run
   // diverged (its 90 % is in neither the mean nor the pairs)
   const rising = claim7([
