@@ -38,7 +38,7 @@ const isObject = (v: Json | undefined): v is { [key: string]: Json } =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Every key path of `config`, objects' own keys included ("figure3", "figure3.seeds"). */
-export function configKeys(config: DagConfig, prefix = ""): string[] {
+function configKeys(config: DagConfig, prefix = ""): string[] {
   return Object.entries(config).flatMap(([k, v]) => {
     const path = prefix + k;
     return isObject(v) ? [path, ...configKeys(v, `${path}.`)] : [path];
