@@ -3,13 +3,23 @@
  * files and a manifest with every file's SHA-256 and size. Entries are built in `.tmp/` and renamed
  * into place only when complete, so a crash never leaves an entry that a later run trusts.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { CodeFingerprint } from "./code_hash.ts";
 import { exists, listFiles, removeAll, writeFileAtomic } from "./fs.ts";
 import { type Json, sha256File } from "./hash.ts";
 
-/** Bumped when the entry layout or the key material changes; it enters every key. */
-export const FORMAT_VERSION = 1;
+/**
+ * Bumped when the entry layout or the key material changes; it enters every key. Format 2 keys
+ * with normalised code hashes (code_hash.ts); format 1 hashed every file's bytes.
+ */
+export const FORMAT_VERSION = 2;
+
+/**
+ * The format whose entries a plan adopts (`Store.adopt`): the entry layout is the same, and a
+ * format-1 entry whose key the current code and inputs give (every file byte for byte the same)
+ * is what a format-2 build would make.
+ */
+export const LEGACY_FORMAT = 1;
 
 /**
  * Builds of one stage id the index keeps, so that a rerun is explained against the closest one
@@ -109,9 +119,9 @@ export class Store {
 
   /**
    * Check an entry. The quick check compares size and modification time and rehashes a file only
-   * when they differ; `full` rehashes every file.
+   * when they differ; `full` rehashes every file. `formats`: the formats an entry may have.
    */
-  async check(key: string, full = false): Promise<EntryState> {
+  async check(key: string, full = false, formats = [FORMAT_VERSION]): Promise<EntryState> {
     const dir = this.entryDir(key);
     let manifest: EntryManifest;
     try {
@@ -124,7 +134,7 @@ export class Store {
       }
       return { state: "corrupt", reason: `manifest.json is unreadable (${(e as Error).message})` };
     }
-    if (manifest.format !== FORMAT_VERSION || manifest.key !== key) {
+    if (!formats.includes(manifest.format) || manifest.key !== key) {
       return { state: "corrupt", reason: "manifest.json belongs to another key or format" };
     }
     const listed = new Set(manifest.files.map((f) => f.path));
@@ -213,6 +223,53 @@ export class Store {
       ...(info.resumed ? { resumed: true } : { ms }),
       ...(info.threads !== undefined ? { threads: info.threads } : {}),
     });
+    return manifest;
+  }
+
+  /**
+   * Make the valid entry `from` (of LEGACY_FORMAT) also the entry of `key`, built from `material`:
+   * its files hard-linked (copied where links fail) into a new entry with a manifest of this
+   * format, renamed into place, and the build recorded in the index with the old build's times.
+   * The old entry stays (older engines use it) until `gc` deletes it as unreachable.
+   */
+  async adopt(from: string, key: string, material: KeyMaterial): Promise<EntryManifest> {
+    const old = JSON.parse(
+      await Deno.readTextFile(join(this.entryDir(from), "manifest.json")),
+    ) as EntryManifest;
+    const tmp = await this.begin(key);
+    const files: FileRecord[] = [];
+    for (const f of old.files) {
+      const src = join(this.filesDir(from), f.path);
+      const dest = join(tmp, "files", f.path);
+      await Deno.mkdir(dirname(dest), { recursive: true });
+      try {
+        await Deno.link(src, dest);
+      } catch {
+        await Deno.copyFile(src, dest);
+        await Deno.chmod(dest, 0o444);
+      }
+      const st = await Deno.stat(dest);
+      files.push({ ...f, mtimeMs: st.mtime?.getTime() ?? 0 });
+    }
+    const { format: _, key: _key, material: _material, files: _files, ...info } = old;
+    const manifest: EntryManifest = { format: FORMAT_VERSION, key, material, ...info, files };
+    await Deno.writeTextFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    const dest = this.entryDir(key);
+    if (await exists(dest)) await this.#discard(dest);
+    await Deno.rename(tmp, dest);
+    // the old build's record keeps its time by the monotonic clock; else the manifest's times
+    const prior = (await this.readIndex(material.id)).find((r) => r.key === from);
+    const ms = Date.parse(old.endedAt) - Date.parse(old.startedAt);
+    await this.writeIndex(
+      material.id,
+      prior ? { ...prior, key, material } : {
+        key,
+        material,
+        builtAt: old.endedAt,
+        ...(old.resumed ? { resumed: true } : Number.isFinite(ms) ? { ms } : {}),
+        ...(old.threads !== undefined ? { threads: old.threads } : {}),
+      },
+    );
     return manifest;
   }
 

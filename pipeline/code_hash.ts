@@ -1,22 +1,79 @@
 /**
  * Code fingerprints: the repository modules a stage's module imports, transitively (static and
- * literal dynamic imports), each with its SHA-256, plus the pinned external packages they name.
+ * literal dynamic imports), each with a hash, plus the pinned external packages they name.
  * Editing a stage or a model it uses changes its fingerprint; editing an unrelated file does not.
+ *
+ * A TypeScript or JavaScript file's hash is that of the JavaScript TypeScript emits for it with
+ * comments removed (NORMALIZER), as the `targets` R package hashes a function's deparsed body: an
+ * edit of comments, blank lines, indentation or type annotations leaves the fingerprint, and so
+ * every cached result, as it is. Any other file (JSON, say), and a file TypeScript cannot parse, is
+ * hashed as its bytes. The legacy fingerprint (cache format 1) hashes every file's bytes.
  */
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { writeFileAtomic } from "./fs.ts";
 import { sha256Hex } from "./hash.ts";
 
-/** Repository files by path relative to the root, with their SHA-256; and external specifiers. */
+/** Repository files by path relative to the root, with their hashes; and external specifiers. */
 export interface CodeFingerprint {
   files: Record<string, string>;
   externals: string[];
 }
 
+/**
+ * The package whose emit normalises source files (pinned in deno.json as "typescript"). It is one
+ * of every fingerprint's externals, so another version gives every stage a new key.
+ */
+export const NORMALIZER = "npm:typescript@5.9.3";
+
 interface ScannedFile {
+  /** SHA-256 of the bytes. */
   hash: string;
+  /** The text, for a file that is normalised. */
+  text?: string;
   locals: string[];
   externals: string[];
+}
+
+/** Normalised hashes by SHA-256 of the bytes, for this process (shared by every hasher). */
+const normalized = new Map<string, string>();
+/** The byte hashes looked up in this process: what a saved memo keeps first. */
+const used = new Set<string>();
+/** The most hashes a saved memo keeps: those used in this process, then those it read. */
+const MEMO_SIZE = 4096;
+/** Memo files read in this process. */
+const loadedMemos = new Set<string>();
+let typescript: Promise<typeof import("typescript")> | undefined;
+
+async function loadTypescript(): Promise<typeof import("typescript")> {
+  const ts = (await import("typescript")).default;
+  if (`npm:typescript@${ts.version}` !== NORMALIZER) {
+    throw new Error(
+      `Expected deno.json to pin ${NORMALIZER} but it loads typescript ${ts.version}`,
+    );
+  }
+  return ts;
+}
+
+/**
+ * The hash of a source text's comment-free JavaScript emit; the hash of its bytes (`raw`) when
+ * TypeScript reports a syntax error (such a file fails to load anyway, and what the emit of a text
+ * it cannot parse keeps is not defined).
+ */
+export async function normalizedHash(text: string, fileName: string, raw: string): Promise<string> {
+  typescript ??= loadTypescript();
+  const ts = await typescript;
+  const out = ts.transpileModule(text, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: {
+      removeComments: true,
+      target: ts.ScriptTarget.ESNext,
+      module: ts.ModuleKind.ESNext,
+    },
+  });
+  if ((out.diagnostics ?? []).length > 0) return raw;
+  return sha256Hex(`${NORMALIZER} emit\n${out.outputText}`);
 }
 
 // `import x from "m"`, `import { a } from "m"`, `import "m"`, `export * from "m"`. Type-only
@@ -43,9 +100,34 @@ export class CodeHasher {
   #prefixes: Record<string, string> = {};
   #scanned = new Map<string, ScannedFile>();
 
-  /** `root` is the directory holding deno.json, whose import map resolves bare specifiers. */
-  constructor(root: string) {
+  /** Where normalised hashes are kept between processes (`saveMemo`), if anywhere. */
+  readonly memo: string | undefined;
+
+  /**
+   * `root` is the directory holding deno.json, whose import map resolves bare specifiers. `memo`:
+   * a JSON file of normalised hashes by byte hash, read now (ignored when unreadable or written
+   * for another NORMALIZER) and written by `saveMemo`, so that a plan transpiles changed files only.
+   */
+  constructor(root: string, options: { memo?: string } = {}) {
     this.root = resolve(root);
+    this.memo = options.memo;
+    if (this.memo !== undefined && !loadedMemos.has(this.memo)) {
+      loadedMemos.add(this.memo);
+      try {
+        const read = JSON.parse(Deno.readTextFileSync(this.memo));
+        if (read?.normalizer === NORMALIZER && typeof read.hashes === "object") {
+          for (const [raw, hash] of Object.entries(read.hashes)) {
+            if (
+              /^[0-9a-f]{64}$/.test(raw) && typeof hash === "string" && /^[0-9a-f]{64}$/.test(hash)
+            ) {
+              normalized.set(raw, hash);
+            }
+          }
+        }
+      } catch {
+        // no memo yet, or one this version cannot use: every file is transpiled
+      }
+    }
     const config = JSON.parse(Deno.readTextFileSync(join(this.root, "deno.json")));
     if (config.scopes !== undefined) {
       // a scope maps a specifier differently below some folders, which #mapped does not follow
@@ -60,10 +142,67 @@ export class CodeHasher {
     }
   }
 
-  /** The fingerprint of a module given as a file: URL or path. */
-  fingerprint(module: string): CodeFingerprint {
-    const start = module.startsWith("file:") ? fromFileUrl(module) : resolve(module);
+  /**
+   * The fingerprint of a module given as a file: URL or path: normalised hashes (see the module
+   * doc), with NORMALIZER among the externals.
+   */
+  async fingerprint(module: string): Promise<CodeFingerprint> {
+    const { closure, externals } = this.#walk(module);
     const files: Record<string, string> = {};
+    for (const [rel, { path, scanned }] of closure) {
+      if (scanned.text === undefined) {
+        files[rel] = scanned.hash;
+        continue;
+      }
+      let hash = normalized.get(scanned.hash);
+      if (hash === undefined) {
+        hash = await normalizedHash(scanned.text, basename(path), scanned.hash);
+        normalized.set(scanned.hash, hash);
+      }
+      used.add(scanned.hash);
+      files[rel] = hash;
+    }
+    return { files, externals: [...new Set([...externals, NORMALIZER])].sort() };
+  }
+
+  /** The fingerprint cache format 1 keyed with: every file's SHA-256 of its bytes. */
+  legacyFingerprint(module: string): CodeFingerprint {
+    const { closure, externals } = this.#walk(module);
+    const files: Record<string, string> = {};
+    for (const [rel, { scanned }] of closure) files[rel] = scanned.hash;
+    return { files, externals };
+  }
+
+  /**
+   * Write the memo file, if this hasher has one and its folder exists (a plan of an out/ not yet
+   * made creates nothing): the normalised hashes this process looked up, then those it read, up
+   * to MEMO_SIZE. Best effort: a memo that cannot be written only costs the next plan the
+   * transpiling.
+   */
+  async saveMemo(): Promise<void> {
+    if (this.memo === undefined) return;
+    const hashes: Record<string, string> = {};
+    const kept = [...used, ...[...normalized.keys()].filter((raw) => !used.has(raw))];
+    for (const raw of kept.slice(0, MEMO_SIZE)) hashes[raw] = normalized.get(raw)!;
+    try {
+      await Deno.stat(dirname(this.memo));
+      await writeFileAtomic(this.memo, JSON.stringify({ normalizer: NORMALIZER, hashes }) + "\n");
+    } catch {
+      // out/cache not made yet, or not writable by this command: nothing is lost but time
+    }
+  }
+
+  /** The repository files of a module's import closure, by path relative to the root, sorted. */
+  files(module: string): string[] {
+    return this.#walk(module).closure.map(([rel]) => rel);
+  }
+
+  /** The files of a module's import closure (sorted by path relative to the root) and externals. */
+  #walk(
+    module: string,
+  ): { closure: [string, { path: string; scanned: ScannedFile }][]; externals: string[] } {
+    const start = module.startsWith("file:") ? fromFileUrl(module) : resolve(module);
+    const files = new Map<string, { path: string; scanned: ScannedFile }>();
     const externals = new Set<string>();
     const queue = [start];
     for (let i = 0; i < queue.length; i++) {
@@ -73,13 +212,12 @@ export class CodeHasher {
         throw new RangeError(`Expected module "${path}" to lie inside "${this.root}"`);
       }
       const scanned = this.#scan(path);
-      files[rel] = scanned.hash;
+      files.set(rel, { path, scanned });
       for (const e of scanned.externals) externals.add(e);
       for (const l of scanned.locals) if (!queue.includes(l)) queue.push(l);
     }
-    const sorted: Record<string, string> = {};
-    for (const k of Object.keys(files).sort()) sorted[k] = files[k];
-    return { files: sorted, externals: [...externals].sort() };
+    const closure = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { closure, externals: [...externals].sort() };
   }
 
   #scan(path: string): ScannedFile {
@@ -93,9 +231,14 @@ export class CodeHasher {
     }
     const result: ScannedFile = { hash: sha256Hex(bytes), locals: [], externals: [] };
     if (SCANNED.test(path)) {
-      for (const spec of scanImports(new TextDecoder().decode(bytes))) {
-        this.#classify(spec, path, result);
+      let text: string;
+      try {
+        // a file that is not UTF-8 is hashed as its bytes: decoding would replace what differs
+        text = result.text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        text = new TextDecoder().decode(bytes);
       }
+      for (const spec of scanImports(text)) this.#classify(spec, path, result);
     }
     this.#scanned.set(path, result);
     return result;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL as toFileUrl } from "node:url";
-import { CodeHasher, scanImports } from "./code_hash.ts";
+import { CodeHasher, NORMALIZER, scanImports } from "./code_hash.ts";
+import { sha256Hex } from "./hash.ts";
 
 Deno.test("scanImports() finds static, re-export, side-effect and dynamic imports, not type-only ones", () => {
   const src = `import a from "./a.ts";
@@ -50,30 +51,30 @@ async function makeRepo(): Promise<string> {
 
 Deno.test("CodeHasher.fingerprint() covers the import closure and pinned externals", async () => {
   const root = await makeRepo();
-  const fp = new CodeHasher(root).fingerprint(toFileUrl(join(root, "stages", "a.ts")).href);
+  const fp = await new CodeHasher(root).fingerprint(toFileUrl(join(root, "stages", "a.ts")).href);
   assert.deepEqual(Object.keys(fp.files), [
     "models/deep/g.ts",
     "models/f.ts",
     "stages/a.ts",
     "stages/lazy.ts",
   ]);
-  assert.deepEqual(fp.externals, ["npm:vega@6.4.0"]);
+  assert.deepEqual(fp.externals, [NORMALIZER, "npm:vega@6.4.0"]);
   await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("CodeHasher.fingerprint() changes with an imported file, not with an unrelated one", async () => {
   const root = await makeRepo();
   const url = toFileUrl(join(root, "stages", "a.ts")).href;
-  const before = new CodeHasher(root).fingerprint(url);
+  const before = await new CodeHasher(root).fingerprint(url);
   await Deno.writeTextFile(join(root, "models", "unrelated.ts"), "export const u = 2;\n");
-  assert.deepEqual(new CodeHasher(root).fingerprint(url), before);
+  assert.deepEqual(await new CodeHasher(root).fingerprint(url), before);
   // a file two imports away from the stage's module counts as much as a direct import
   await Deno.writeTextFile(join(root, "models", "deep", "g.ts"), "export const g = 2;\n");
-  const deep = new CodeHasher(root).fingerprint(url);
+  const deep = await new CodeHasher(root).fingerprint(url);
   assert.notDeepEqual(deep, before);
   assert.notEqual(deep.files["models/deep/g.ts"], before.files["models/deep/g.ts"]);
   await Deno.writeTextFile(join(root, "models", "f.ts"), "export const f = 2;\n");
-  const after = new CodeHasher(root).fingerprint(url);
+  const after = await new CodeHasher(root).fingerprint(url);
   assert.notEqual(after.files["models/f.ts"], before.files["models/f.ts"]);
   assert.equal(after.files["stages/a.ts"], before.files["stages/a.ts"]);
   // f.ts no longer imports g.ts, which leaves the closure
@@ -84,7 +85,7 @@ Deno.test("CodeHasher.fingerprint() changes with an imported file, not with an u
 Deno.test("CodeHasher.fingerprint() refuses a module that imports a file outside the root", async () => {
   const root = await makeRepo();
   await Deno.writeTextFile(join(root, "stages", "out.ts"), 'import "../../elsewhere.ts";\n');
-  assert.throws(
+  await assert.rejects(
     () => new CodeHasher(root).fingerprint(toFileUrl(join(root, "stages", "out.ts")).href),
     (e) => e instanceof RangeError && /elsewhere\.ts" to lie inside/.test(e.message),
   );
@@ -105,12 +106,13 @@ Deno.test("CodeHasher.fingerprint() maps a package's files through a prefix key 
     'import "font";\nimport m from "font/package.json" with { type: "json" };\n' +
       'import "font/ttf/Sans.ttf";\nimport "fontx/y.js";\nimport "lev/package.json";\n',
   );
-  const fp = new CodeHasher(root).fingerprint(join(root, "a.ts"));
+  const fp = await new CodeHasher(root).fingerprint(join(root, "a.ts"));
   assert.deepEqual(fp.externals, [
     "npm:/font-ttf@9.0.0/Sans.ttf",
     "npm:/font@2.37.3/package.json",
     "npm:/lev@1.0.8/package.json",
     "npm:font@2.37.3",
+    NORMALIZER,
     "unmapped:fontx/y.js", // "font/" does not begin "fontx/"
   ]);
   // scopes, which map differently below some folders, are refused rather than ignored
@@ -119,10 +121,147 @@ Deno.test("CodeHasher.fingerprint() maps a package's files through a prefix key 
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("every external package the DAG's code imports resolves to a pinned version", () => {
+Deno.test("every external package the DAG's code imports resolves to a pinned version", async () => {
   const root = new URL("../", import.meta.url);
-  const fp = new CodeHasher(root.pathname).fingerprint(new URL("stages/mod.ts", root).href);
+  const fp = await new CodeHasher(root.pathname).fingerprint(new URL("stages/mod.ts", root).href);
   assert.ok(fp.externals.length > 5, fp.externals.join(", "));
   assert.deepEqual(fp.externals.filter((e) => !/^npm:\/?[\w@.\/-]+@\d/.test(e)), []);
   assert.ok(fp.externals.some((e) => e.startsWith("npm:/dejavu-fonts-ttf@")));
+});
+
+/** The fingerprint hash of one module file holding `source` (a repo of that file alone). */
+async function hashOf(source: string | Uint8Array, name = "m.ts"): Promise<string> {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(join(root, "deno.json"), "{}");
+    if (typeof source === "string") await Deno.writeTextFile(join(root, name), source);
+    else await Deno.writeFile(join(root, name), source);
+    return (await new CodeHasher(root).fingerprint(join(root, name))).files[name];
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+const BASE = `/** Adds. */
+export function add(a: number, b: number): number {
+  // the sum
+  return a + b;
+}
+export const re = /a\\/\\/b/g;
+export const s = "x // y /* z */";
+`;
+
+Deno.test("fingerprint(): comments, blank lines, indentation and types leave a file's hash as it is", async () => {
+  const base = await hashOf(BASE);
+  const same = [
+    // comments reworded, added, removed
+    BASE.replace("/** Adds. */", "/**\n * Adds two numbers,\n * as floats.\n */")
+      .replace("// the sum", "/* the sum of both */"),
+    BASE.replace("  // the sum\n", ""),
+    // blank lines, indentation, spaces inside a line
+    BASE.replace("export function", "\n\nexport   function").replace("  return", "\treturn"),
+    // type annotations and a type-only import
+    BASE.replace("a: number, b: number): number", "a: number, b: number)")
+      .replace("/** Adds. */", 'import type { T } from "./t.ts";\ntype U = T;'),
+  ];
+  for (const source of same) assert.equal(await hashOf(source), base, source);
+});
+
+Deno.test("fingerprint(): an edit of what runs changes a file's hash, inside strings and regexes too", async () => {
+  const base = await hashOf(BASE);
+  const changed = [
+    BASE.replace("a + b", "a - b"),
+    BASE.replace("x // y /* z */", "x // y /* w */"), // comment-like text in a string
+    BASE.replace("a\\/\\/b", "a\\/\\/c"), // ... and in a regex
+    BASE.replace("/g;", "/gi;"),
+    BASE.replace("return a + b;", "return\na + b;"), // a line break where it changes the program
+    BASE.replace("export const s", "const s"),
+  ];
+  for (const source of changed) assert.notEqual(await hashOf(source), base, source);
+  // a template literal keeps its exact text, layout included
+  assert.notEqual(
+    await hashOf("export const t = `a\n  b`;\n"),
+    await hashOf("export const t = `a\nb`;\n"),
+  );
+});
+
+Deno.test("fingerprint(): a file TypeScript cannot parse, or that is not UTF-8, is hashed as its bytes", async () => {
+  const broken = "export const a = (1;\n// note\n";
+  assert.equal(await hashOf(broken), sha256Hex(broken));
+  assert.notEqual(await hashOf(broken.replace("note", "other")), await hashOf(broken));
+  const latin1 = new Uint8Array([
+    ...new TextEncoder().encode('export const s = "'),
+    0xe9,
+    0x22,
+    0x3b,
+  ]);
+  assert.equal(await hashOf(latin1), sha256Hex(latin1));
+  // a file that is not a module (JSON) is hashed as its bytes
+  const root = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(root, "deno.json"), "{}");
+  await Deno.writeTextFile(join(root, "m.ts"), 'import d from "./d.json" with { type: "json" };\n');
+  await Deno.writeTextFile(join(root, "d.json"), '{ "a": 1 }\n');
+  const fp = await new CodeHasher(root).fingerprint(join(root, "m.ts"));
+  assert.equal(fp.files["d.json"], sha256Hex('{ "a": 1 }\n'));
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("legacyFingerprint() is cache format 1's: every file's SHA-256 of its bytes, no normaliser", async () => {
+  const root = await makeRepo();
+  const url = toFileUrl(join(root, "stages", "a.ts")).href;
+  const hasher = new CodeHasher(root);
+  const legacy = hasher.legacyFingerprint(url);
+  const files: Record<string, string> = {};
+  for (const f of ["models/deep/g.ts", "models/f.ts", "stages/a.ts", "stages/lazy.ts"]) {
+    files[f] = sha256Hex(await Deno.readFile(join(root, f)));
+  }
+  assert.deepEqual(legacy, { files, externals: ["npm:vega@6.4.0"] });
+  assert.deepEqual(hasher.files(url), Object.keys(files));
+  // a comment changes the legacy fingerprint, not the fingerprint
+  const before = await hasher.fingerprint(url);
+  await Deno.writeTextFile(
+    join(root, "models", "f.ts"),
+    (await Deno.readTextFile(join(root, "models", "f.ts"))) + "// note\n",
+  );
+  assert.deepEqual(await new CodeHasher(root).fingerprint(url), before);
+  assert.notDeepEqual(new CodeHasher(root).legacyFingerprint(url), legacy);
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("CodeHasher's memo: saved where its folder exists, read by a later hasher, ignored for another normaliser", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(root, "deno.json"), "{}");
+  const source = `export const memoTest = "${crypto.randomUUID()}";\n`;
+  await Deno.writeTextFile(join(root, "m.ts"), source);
+  const raw = sha256Hex(source);
+  // a memo of another normaliser is not read; a forged one of this normaliser is (which shows the
+  // hash came from the memo, not from transpiling)
+  await Deno.writeTextFile(
+    join(root, "other.json"),
+    JSON.stringify({ normalizer: "npm:typescript@0.1.0", hashes: { [raw]: "0".repeat(64) } }),
+  );
+  await Deno.writeTextFile(
+    join(root, "forged.json"),
+    JSON.stringify({ normalizer: NORMALIZER, hashes: { [raw]: "f".repeat(64) } }),
+  );
+  const other = await new CodeHasher(root, { memo: join(root, "other.json") }).fingerprint(
+    join(root, "m.ts"),
+  );
+  assert.notEqual(other.files["m.ts"], "0".repeat(64));
+  assert.equal(other.files["m.ts"], await hashOf(source));
+  const missing = new CodeHasher(root, { memo: join(root, "no", "memo.json") });
+  await missing.saveMemo();
+  assert.equal(await Deno.stat(join(root, "no")).catch(() => null), null, "no folder is made");
+  const saved = new CodeHasher(root, { memo: join(root, "saved.json") });
+  await saved.fingerprint(join(root, "m.ts"));
+  await saved.saveMemo();
+  const memo = JSON.parse(await Deno.readTextFile(join(root, "saved.json")));
+  assert.equal(memo.normalizer, NORMALIZER);
+  assert.equal(memo.hashes[raw], other.files["m.ts"]);
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("deno.json pins the normaliser code_hash.ts names", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  assert.equal(config.imports.typescript, NORMALIZER);
 });

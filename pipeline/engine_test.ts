@@ -77,6 +77,17 @@ Deno.test("run: editing an unrelated file invalidates nothing; editing a helper 
   assert.equal((await repo.run(["run", ...SAFE])).code, 0);
   await Deno.writeTextFile(join(repo.root, "unrelated.ts"), "export const unrelated = 2;\n");
   assert.ok((await repo.plan(SAFE)).every((s) => s.status === "cached"));
+  // comments, layout and types of a helper are not its code
+  const helper = join(repo.root, "helper.ts");
+  await Deno.writeTextFile(
+    helper,
+    "/** Scales. */\nexport function scale(values: number[], factor: number) {\n" +
+      "  return values.map((v) => v * factor); // each\n}\n",
+  );
+  assert.ok((await repo.plan(SAFE)).every((s) => s.status === "cached"));
+  // the plans keep the normalised hashes in out/cache/, so the next one transpiles no file again
+  const memo = JSON.parse(await Deno.readTextFile(join(repo.out, "cache", ".code-hashes.json")));
+  assert.ok(Object.keys(memo.hashes).length >= 2, JSON.stringify(memo));
   await Deno.writeTextFile(
     join(repo.root, "helper.ts"),
     "export const scale = (v: number[], f: number) => v.map((x) => x * f);\n",

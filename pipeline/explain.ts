@@ -1,12 +1,14 @@
 /** Why a stage must run: the first difference between its key material and its closest build's. */
 import type { IndexRecord, KeyMaterial } from "./cache.ts";
 import type { CodeFingerprint } from "./code_hash.ts";
-import { canonicalJson } from "./hash.ts";
+import { canonicalJson, hashJson } from "./hash.ts";
 
 /** The part of a planned stage that explaining a downstream stage needs. */
 interface Upstream {
   stage: { id: string };
   key: string;
+  /** The key cache format 1 gave it (see plan.ts). */
+  legacyKey?: string;
   status: "cached" | "run";
   reason: string;
   /** The stage whose own change makes this one run (itself unless an input changed). */
@@ -103,7 +105,9 @@ function differences(
   const inputs = Object.entries(material.inputs)
     .filter(([name, inputKey]) => old.inputs[name] !== inputKey)
     .map(([name, inputKey]) => {
-      const up = [...upstream.values()].find((u) => u.key === inputKey);
+      const up = [...upstream.values()].find((u) =>
+        u.key === inputKey || (u.legacyKey !== undefined && u.legacyKey === inputKey)
+      );
       if (!up) return { name, reruns: false, text: `input "${name}" changed` };
       const root = up.cause.id === up.stage.id
         ? up.cause.reason
@@ -131,7 +135,9 @@ function differences(
  * recent builds (`previous`, newest first): the one that differs in the fewest ways (each param,
  * code, packages, each input), the newest among equals. So after a `--set` variant was built, a
  * code change is reported as such, not as the variant's param change. `quarantined`: verify
- * moved the entry of this very key aside as corrupt.
+ * moved the entry of this very key aside as corrupt. `legacy`: the stage's material in cache
+ * format 1, against which builds of that format are compared (so that a build from before the
+ * format changed is explained by what changed since, not by the format).
  */
 export function explain(
   material: KeyMaterial,
@@ -139,15 +145,18 @@ export function explain(
   previous: readonly IndexRecord[],
   upstream: Map<string, Upstream>,
   quarantined = false,
+  legacy?: KeyMaterial,
 ): string {
   if (previous.length === 0) return "new stage (never built)";
   if (quarantined) return "cache entry quarantined as corrupt by verify (moved to cache/.corrupt/)";
-  if (previous.some((r) => r.key === key)) {
+  const legacyKey = legacy === undefined ? undefined : hashJson(legacy);
+  if (previous.some((r) => r.key === key || r.key === legacyKey)) {
     return "cache entry missing (deleted or garbage-collected)";
   }
   let best: { found: string[]; count: number } | null = null;
   for (const r of previous) {
-    const d = differences(r.material, material, upstream);
+    const now = legacy !== undefined && r.material.format === legacy.format ? legacy : material;
+    const d = differences(r.material, now, upstream);
     if (best === null || d.count < best.count) best = d;
   }
   return best!.found[0] ?? "key changed";

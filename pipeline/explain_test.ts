@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { IndexRecord, KeyMaterial } from "./cache.ts";
 import { changedParams, codeChange, explain } from "./explain.ts";
+import { hashJson } from "./hash.ts";
 
 const CODE = { files: { "stages/a.ts": "1", "models/m.ts": "2" }, externals: ["npm:x@1.0.0"] };
 
@@ -100,6 +101,27 @@ Deno.test("explain() prefers a build of this engine format over an older format'
     explain(now, "k2", [oldFormat], new Map()),
     "engine format version changed: 1 -> 2",
   );
+});
+
+Deno.test("explain() compares a format-1 build with the stage's format-1 material, when given", () => {
+  const raw = (h: string) => ({ files: { "stages/a.ts": h, "models/m.ts": "2" }, externals: [] });
+  const now = material({
+    format: 2,
+    code: { files: { "stages/a.ts": "n" }, externals: ["npm:t@5"] },
+  });
+  const legacy = material({ format: 1, code: raw("r2") });
+  const old = build("k0", material({ format: 1, code: raw("r1") }));
+  assert.equal(explain(now, "k2", [old], new Map(), false, legacy), "code changed: stages/a.ts");
+  const oldParam = build("k0", material({ format: 1, code: raw("r2"), params: { lr: 0.2 } }));
+  assert.equal(explain(now, "k2", [oldParam], new Map(), false, legacy), "param lr: 0.2 -> 0.1");
+  // the format-1 build of this very material: its entry is gone
+  const same = build("1".repeat(64), legacy);
+  assert.equal(
+    explain(now, "k2", [{ ...same, key: hashJson(legacy) }], new Map(), false, legacy),
+    "cache entry missing (deleted or garbage-collected)",
+  );
+  // without it, the format is the difference
+  assert.equal(explain(now, "k2", [old], new Map()), "engine format version changed: 1 -> 2");
 });
 
 function upstreamOf(

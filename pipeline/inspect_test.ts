@@ -42,8 +42,9 @@ function planned(
   return {
     stage,
     key: `key-${id}`,
+    legacyKey: `legacy-${id}`,
     material: {
-      format: 1,
+      format: 2,
       id,
       params: stage.params,
       code: { files: { [`${id}.ts`]: "h", "lib.ts": "h" }, externals: ["npm:x@1.0.0"] },

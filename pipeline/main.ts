@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Store } from "./cache.ts";
+import { FORMAT_VERSION, LEGACY_FORMAT, Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { describeOverrides, formatConfig } from "./dag_config.ts";
@@ -22,11 +22,14 @@ import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
 import { idleSets, setNamesStage, unknownStage } from "./overrides.ts";
-import { checkPlan, type PlannedStage, planRun } from "./plan.ts";
+import { adoptEntries, checkPlan, type PlannedStage, planRun } from "./plan.ts";
 import { clock, formatDuration, PlainReporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
 import { publish } from "./publish.ts";
 import { executePlan, INTERRUPTED, NOT_STARTED } from "./run.ts";
+
+/** The memo of normalised code hashes in out/cache/ (see CodeHasher). */
+const CODE_MEMO = ".code-hashes.json";
 
 const encoder = new TextEncoder();
 const err = (s: string) => Deno.stderr.writeSync(encoder.encode(s));
@@ -34,7 +37,12 @@ const say = (line: string) => err(line + "\n");
 const waitNote = (out: string) => (holder: string) =>
   say(`Waiting for ${join(out, "/")} held by ${holder}...`);
 
-/** Key and status every stage of `built` (the DAG as `buildDag` makes it from `o`, by default). */
+/**
+ * Key and status every stage of `built` (the DAG as `buildDag` makes it from `o`, by default).
+ * The normalised code hashes are kept in out/cache/ for the next plan, where that folder exists
+ * (the memo is the one file a command that only reads out/ may write: atomically, and a lost
+ * update only costs a later plan the transpiling).
+ */
 async function plan(
   dag: LoadedDag,
   o: CliOptions,
@@ -42,10 +50,9 @@ async function plan(
   built: BuiltDag = buildDag(dag, o, o.set),
 ) {
   const { build, def, preset } = built;
-  const stages = await planRun(def, store, new CodeHasher(dag.root), {
-    only: o.only,
-    force: o.force,
-  });
+  const hasher = new CodeHasher(dag.root, { memo: join(store.cacheDir, CODE_MEMO) });
+  const stages = await planRun(def, store, hasher, { only: o.only, force: o.force });
+  await hasher.saveMemo();
   return { build, def, preset, stages };
 }
 
@@ -109,6 +116,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   const startedAt = new Date();
   const { build, stages } = await plan(dag, o, store, built);
   noteIdleSets(o.set, stages);
+  const adopted = await adoptEntries(stages, store);
   const selected = stages.filter((p) => p.selected);
   const toRun = selected.filter((p) => p.status === "run");
   const reporter = Deno.stderr.isTerminal()
@@ -122,6 +130,13 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
       `${selected.length} stages, ${toRun.length} to run, ` +
       `${selected.length - toRun.length} cached${describeEstimate(scheduled, o.jobs)}`,
   );
+  if (adopted > 0) {
+    reporter.message(
+      `adopted ${counted(adopted, "cache entry", "cache entries")} of format ${LEGACY_FORMAT}: ` +
+        `the code is the same byte for byte, so the results stand under format ` +
+        `${FORMAT_VERSION}'s keys (whose code hashes ignore comments and layout)`,
+    );
+  }
   const tools = { ...toolVersions(dag.root), ep: build.ep };
   // Ctrl-C (or SIGTERM) stops the workers and still records what ran; a second one quits at once.
   // A terminal's Ctrl-C through `deno task` arrives twice within milliseconds (from the terminal
@@ -150,6 +165,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
       reporter,
       config: join(dag.root, "deno.json"),
       tools,
+      // a fresh read of the files; normalised hashes of unchanged files come from the memo
       fingerprint: (module) => new CodeHasher(dag.root).fingerprint(module),
       signal: interrupt.signal,
     });
@@ -206,7 +222,13 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
   const { def, preset, stages } = await plan(dag, { ...o, only: [] }, store);
   const presetParams = new Map(preset.map((s) => [s.id, s.params]));
   const reports = pickStages(stages, def, o.only).map((p) =>
-    stageReport(p, dag.root, presetParams.get(p.stage.id)!, store.entryDir(p.key), store.out)
+    stageReport(
+      p,
+      dag.root,
+      presetParams.get(p.stage.id)!,
+      store.entryDir(p.adoptFrom ?? p.key),
+      store.out,
+    )
   );
   if (o.json) console.log(JSON.stringify({ stages: reports }));
   else console.log(reports.map(renderStage).join("\n\n"));
@@ -246,6 +268,8 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
   for (const { all, built } of builds) {
     for (const p of (await plan(dag, all, store, built)).stages) {
       reachable.add(p.key);
+      // a format-1 entry the next run adopts is kept until then
+      if (p.adoptFrom !== undefined) reachable.add(p.adoptFrom);
     }
   }
   const lock = o.yes

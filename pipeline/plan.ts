@@ -6,12 +6,17 @@
  *        └──► train(σ=2) ──┴──► figure ──► report
  *
  * key(stage) = SHA-256(canonical JSON {format, id, params, code fingerprint, input keys})
+ *
+ * A stage with no entry under its key but a valid one under its legacy key (cache format 1: the
+ * same material with byte hashes of the code and legacy input keys) is cached: `adoptEntries`
+ * makes that entry its own, so a new engine format costs no rerun.
  */
 import {
   type EntryManifest,
   type EntryState,
   FORMAT_VERSION,
   type KeyMaterial,
+  LEGACY_FORMAT,
   type Store,
 } from "./cache.ts";
 import type { CodeHasher } from "./code_hash.ts";
@@ -27,6 +32,13 @@ export interface PlannedStage {
   stage: Stage;
   key: string;
   material: KeyMaterial;
+  /** The key cache format 1 gave the stage (byte hashes of the code, legacy input keys). */
+  legacyKey: string;
+  /**
+   * The format-1 entry under `legacyKey` that serves as this cached stage's entry until
+   * `adoptEntries` makes it its own (read its files from there before).
+   */
+  adoptFrom?: string;
   /** Input name to the id of the stage providing it. */
   inputIds: Record<string, string>;
   selected: boolean;
@@ -188,24 +200,46 @@ export async function planRun(
   for (const stage of ordered) {
     const inputIds: Record<string, string> = {};
     const inputKeys: Record<string, string> = {};
+    const legacyInputKeys: Record<string, string> = {};
     for (const [name, input] of Object.entries(stage.inputs)) {
       inputIds[name] = typeof input === "string" ? input : input.id;
       inputKeys[name] = planned.get(inputIds[name])!.key;
+      legacyInputKeys[name] = planned.get(inputIds[name])!.legacyKey;
     }
     const material: KeyMaterial = {
       format: FORMAT_VERSION,
       id: stage.id,
       params: stage.params,
-      code: hasher.fingerprint(stage.module),
+      code: await hasher.fingerprint(stage.module),
       inputs: inputKeys,
     };
+    const legacy: KeyMaterial = {
+      format: LEGACY_FORMAT,
+      id: stage.id,
+      params: stage.params,
+      code: hasher.legacyFingerprint(stage.module),
+      inputs: legacyInputKeys,
+    };
     const key = hashJson(material);
+    const legacyKey = hashJson(legacy);
     let state: EntryState = { state: "missing" };
-    if (!force.has(stage.id)) state = await store.check(key);
+    let adoptFrom: string | undefined;
+    if (!force.has(stage.id)) {
+      state = await store.check(key);
+      if (state.state === "missing") {
+        const old = await store.check(legacyKey, false, [LEGACY_FORMAT]);
+        if (old.state === "valid") {
+          state = old;
+          adoptFrom = legacyKey;
+        }
+      }
+    }
     const p: PlannedStage = {
       stage,
       key,
       material,
+      legacyKey,
+      ...(adoptFrom === undefined ? {} : { adoptFrom }),
       inputIds,
       selected: selected.has(stage.id),
       status: state.state === "valid" ? "cached" : "run",
@@ -221,12 +255,27 @@ export async function planRun(
       // quarantined after its latest build (a rebuilt entry deleted since is just missing)
       const quarantinedAt = built ? await store.quarantinedAt(key) : null;
       const quarantined = quarantinedAt !== null && quarantinedAt > Date.parse(built!.builtAt);
-      p.reason = explain(material, key, builds, planned, quarantined);
+      p.reason = explain(material, key, builds, planned, quarantined, legacy);
     }
     p.cause = rootCause(p, planned);
     planned.set(stage.id, p);
   }
   return [...planned.values()];
+}
+
+/**
+ * Make each adopted format-1 entry (`adoptFrom`) the entry of its stage's key. Only call while
+ * holding out/'s lock (`run`, `gc --yes`), before any stage reads its inputs.
+ */
+export async function adoptEntries(stages: PlannedStage[], store: Store): Promise<number> {
+  let adopted = 0;
+  for (const p of stages) {
+    if (p.adoptFrom === undefined) continue;
+    p.manifest = await store.adopt(p.adoptFrom, p.key, p.material);
+    delete p.adoptFrom;
+    adopted++;
+  }
+  return adopted;
 }
 
 /** Follow "input changed" reasons upstream to the stage that changed by itself. */

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Store } from "./cache.ts";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type KeyMaterial, Store } from "./cache.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
-import { orderStages, planRun } from "./plan.ts";
+import { hashJson, sha256Hex } from "./hash.ts";
+import { verifyStore } from "./maintenance.ts";
+import { adoptEntries, orderStages, planRun } from "./plan.ts";
 import type { PipelineDef, Stage } from "./stage.ts";
 
 function stage(
@@ -94,5 +96,106 @@ Deno.test("planRun() calls an entry quarantined before its latest build just mis
       quarantined.reason,
       "cache entry quarantined as corrupt by verify (moved to cache/.corrupt/)",
     );
+  });
+});
+
+/** Write a format-1 entry as the engine before format 2 did: one file, its manifest, its index. */
+async function legacyEntry(store: Store, key: string, material: KeyMaterial): Promise<void> {
+  const files = join(store.filesDir(key), "x.txt");
+  await Deno.mkdir(store.filesDir(key), { recursive: true });
+  await Deno.writeTextFile(files, material.id);
+  const st = await Deno.stat(files);
+  const manifest = {
+    format: 1,
+    key,
+    material,
+    files: [{
+      path: "x.txt",
+      sha256: sha256Hex(material.id),
+      size: st.size,
+      mtimeMs: st.mtime!.getTime(),
+    }],
+    startedAt: "2026-01-01T00:00:00.000Z",
+    endedAt: "2026-01-01T00:00:05.000Z",
+    tools: {},
+    threads: 1,
+  };
+  await Deno.writeTextFile(join(store.entryDir(key), "manifest.json"), JSON.stringify(manifest));
+  await store.writeIndex(material.id, {
+    key,
+    material,
+    builtAt: manifest.endedAt,
+    ms: 4321,
+    threads: 1,
+  });
+}
+
+Deno.test("planRun() adopts the format-1 entry of byte-identical code, so a new format reruns nothing", async () => {
+  await withRepo(async (module, hasher, store) => {
+    const source = stage("source", module, { n: 3 }, {});
+    const def = { stages: [source, stage("double", module, {}, { src: source })], targets: {} };
+    // the keys the engine before format 2 gave these stages, computed here as it did
+    const path = fileURLToPath(module);
+    const code = { files: { "s.ts": sha256Hex(await Deno.readFile(path)) }, externals: [] };
+    const old = { format: 1, id: "source", params: { n: 3 }, code, inputs: {} };
+    const oldKey = hashJson(old);
+    const oldDouble = { format: 1, id: "double", params: {}, code, inputs: { src: oldKey } };
+    await legacyEntry(store, oldKey, old);
+    await legacyEntry(store, hashJson(oldDouble), oldDouble);
+    const plan = await planRun(def, store, hasher);
+    assert.deepEqual(plan.map((p) => [p.status, p.adoptFrom, p.legacyKey]), [
+      ["cached", oldKey, oldKey],
+      ["cached", hashJson(oldDouble), hashJson(oldDouble)],
+    ]);
+    assert.notEqual(plan[0].key, oldKey);
+    assert.equal(await adoptEntries(plan, store), 2);
+    for (const p of plan) {
+      const state = await store.check(p.key, true);
+      assert.equal(state.state, "valid");
+      assert.equal(p.adoptFrom, undefined);
+      assert.deepEqual(p.manifest, state.state === "valid" ? state.manifest : null);
+      assert.equal(await Deno.readTextFile(join(store.filesDir(p.key), "x.txt")), p.stage.id);
+      // the old build's time stays with the stage, for estimates
+      const [latest] = await store.readIndex(p.stage.id);
+      assert.deepEqual([latest.key, latest.ms, latest.material.format], [p.key, 4321, 2]);
+    }
+    // adopted once: the next plan finds the format-2 entries; a comment edit keeps them
+    await Deno.writeTextFile(path, "// a note\nexport const s = 1; // same\n");
+    const again = await planRun(def, store, new CodeHasher(dirname(path)));
+    assert.deepEqual(again.map((p) => [p.status, p.adoptFrom]), [["cached", undefined], [
+      "cached",
+      undefined,
+    ]]);
+    // verify counts a format-1 entry as intact; gc leaves only the format-2 ones reachable
+    const lines: string[] = [];
+    assert.deepEqual(await verifyStore(store, (l) => lines.push(l)), {
+      ok: 4,
+      bad: 0,
+      leftovers: 0,
+    });
+    assert.deepEqual(lines, []);
+  });
+});
+
+Deno.test("planRun() does not adopt a format-1 entry of other code, and explains against it", async () => {
+  await withRepo(async (module, _hasher, store) => {
+    const def = { stages: [stage("a", module, {}, {})], targets: {} };
+    const path = fileURLToPath(module);
+    const code = { files: { "s.ts": sha256Hex(await Deno.readFile(path)) }, externals: [] };
+    const old = { format: 1, id: "a", params: {}, code, inputs: {} };
+    await legacyEntry(store, hashJson(old), old);
+    await Deno.writeTextFile(path, "export const s = 2;\n");
+    const [a] = await planRun(def, store, new CodeHasher(dirname(path)));
+    assert.deepEqual([a.status, a.adoptFrom, a.reason], ["run", undefined, "code changed: s.ts"]);
+    // a forced stage adopts nothing either
+    await Deno.writeTextFile(path, "export const s = 1;\n");
+    const [forced] = await planRun(def, store, new CodeHasher(dirname(path)), { force: ["a"] });
+    assert.deepEqual([forced.status, forced.adoptFrom], ["run", undefined]);
+    const [adoptable] = await planRun(def, store, new CodeHasher(dirname(path)));
+    assert.equal(adoptable.adoptFrom, hashJson(old));
+    // the entry was deleted: the format-1 build explains it as missing
+    await Deno.remove(store.entryDir(hashJson(old)), { recursive: true });
+    const [missing] = await planRun(def, store, new CodeHasher(dirname(path)));
+    assert.equal(missing.reason, "cache entry missing (deleted or garbage-collected)");
   });
 });

@@ -40,7 +40,7 @@ export interface ExecuteOptions {
    * The code fingerprint of a stage module as the files are now (a fresh read): a stage whose
    * code changed while it waited or ran is not cached under the key planned from the old code.
    */
-  fingerprint?: (module: string) => CodeFingerprint;
+  fingerprint?: (module: string) => Promise<CodeFingerprint>;
   /** Aborted to interrupt the run: nothing new starts and running workers get SIGTERM. */
   signal?: AbortSignal;
 }
@@ -172,15 +172,15 @@ async function runOne(
   const clock0 = performance.now();
   options.reporter.start(id, p.reason);
   // what the stage's code closure looks like now, against the plan's fingerprint
-  const changedSincePlan = () => {
+  const changedSincePlan = async () => {
     try {
       return options.fingerprint &&
-        codeChange(p.material.code, options.fingerprint(p.stage.module));
+        codeChange(p.material.code, await options.fingerprint(p.stage.module));
     } catch (e) {
       return `code changed: ${(e as Error).message}`;
     }
   };
-  const early = changedSincePlan();
+  const early = await changedSincePlan();
   if (early) {
     const detail = `${early} after the run was planned; the stage was not started: run again`;
     options.reporter.end(id, "failed", 0, detail);
@@ -232,7 +232,7 @@ async function runOne(
   const result: StageResult = { outcome: "ran", startedAt: started.toISOString(), durationMs: ms };
   try {
     if (code !== 0) throw new Error(`exit code ${code}`);
-    const changed = changedSincePlan();
+    const changed = await changedSincePlan();
     if (changed) {
       throw new Error(
         `${changed} after the run was planned, so what the stage computed may not match its ` +

@@ -22,7 +22,8 @@ function planned(id: string, inputs: string[] = []): PlannedStage {
       run: () => Promise.resolve(),
     },
     key: id.repeat(64).slice(0, 64),
-    material: { format: 1, id, params: {}, code: CODE, inputs: {} },
+    legacyKey: id.repeat(64).slice(1, 65),
+    material: { format: 2, id, params: {}, code: CODE, inputs: {} },
     inputIds,
     selected: true,
     status: "run",
@@ -58,7 +59,8 @@ async function executeWithAFailing(plan: PlannedStage[], keepGoing: boolean) {
       reporter,
       config: "deno.json",
       tools: {},
-      fingerprint: (m) => m === "file:///a.ts" ? { files: { "s.ts": "2" }, externals: [] } : CODE,
+      fingerprint: (m) =>
+        Promise.resolve(m === "file:///a.ts" ? { files: { "s.ts": "2" }, externals: [] } : CODE),
     });
     const outcomes = Object.fromEntries(
       [...results].map(([id, r]) => [id, `${r.outcome}: ${r.detail}`]),

@@ -67,10 +67,9 @@ export function resnetPlan(p: ResnetParams): RunPlan & { evals: NonNullable<RunP
 }
 
 /**
- * The run seed's stream index for the augmentation. The epochs' shuffles take indices 0, 1, …
- * (`batchIndices` in data/batch.ts), so no crop or flip reuses a shuffle's random stream (crops
- * seeded by `deriveSeed(seed, epoch · 100,000 + batch)`, as before, drew epoch 0's batch b from
- * the stream that shuffles epoch b).
+ * The run seed's stream index for the augmentation: the largest 31-bit index. The epochs'
+ * shuffles take indices 0, 1, … (`batchIndices` in data/batch.ts) and never reach it, so no crop
+ * or flip draws from a shuffle's random stream.
  */
 export const AUGMENT_STREAM = 0x7fffffff;
 
