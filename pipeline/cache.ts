@@ -260,6 +260,7 @@ export class Store {
     // the old build's record keeps its time by the monotonic clock; else the manifest's times
     const prior = (await this.readIndex(material.id)).find((r) => r.key === from);
     const ms = Date.parse(old.endedAt) - Date.parse(old.startedAt);
+    // the format-1 record goes: the adopted one stands for that build
     await this.writeIndex(
       material.id,
       prior ? { ...prior, key, material } : {
@@ -269,6 +270,7 @@ export class Store {
         ...(old.resumed ? { resumed: true } : Number.isFinite(ms) ? { ms } : {}),
         ...(old.threads !== undefined ? { threads: old.threads } : {}),
       },
+      [from],
     );
     return manifest;
   }
@@ -342,9 +344,14 @@ export class Store {
     }
   }
 
-  /** Record a build of stage `id` before the others (each key once, the latest INDEX_DEPTH). */
-  async writeIndex(id: string, record: IndexRecord): Promise<void> {
-    const kept = (await this.readIndex(id)).filter((r) => r.key !== record.key);
+  /**
+   * Record a build of stage `id` before the others (each key once, the latest INDEX_DEPTH),
+   * dropping the records of the keys in `drop`.
+   */
+  async writeIndex(id: string, record: IndexRecord, drop: string[] = []): Promise<void> {
+    const kept = (await this.readIndex(id)).filter((r) =>
+      r.key !== record.key && !drop.includes(r.key)
+    );
     await writeFileAtomic(
       join(this.cacheDir, ".index", `${id}.json`),
       JSON.stringify([record, ...kept].slice(0, INDEX_DEPTH)),

@@ -3,16 +3,19 @@
  * literal dynamic imports), each with a hash, plus the pinned external packages they name.
  * Editing a stage or a model it uses changes its fingerprint; editing an unrelated file does not.
  *
- * A TypeScript or JavaScript file's hash is that of the JavaScript TypeScript emits for it with
+ * A TypeScript or JavaScript module's hash is that of the JavaScript TypeScript emits for it with
  * comments removed (NORMALIZER), as the `targets` R package hashes a function's deparsed body: an
  * edit of comments, blank lines, indentation or type annotations leaves the fingerprint, and so
- * every cached result, as it is. Any other file (JSON, say), and a file TypeScript cannot parse, is
- * hashed as its bytes. The legacy fingerprint (cache format 1) hashes every file's bytes.
+ * every cached result, as it is. Hashed as their bytes instead: files that are not modules (JSON),
+ * `.tsx`/`.jsx` (a comment pragma such as `@jsxImportSource` changes what runs), `.d.ts`, a file
+ * TypeScript cannot parse or that is not UTF-8, and one whose text holds `const enum` (TypeScript's
+ * emit of a file alone keeps a const enum as an enum; Deno inlines it and drops the object). The
+ * legacy fingerprint (cache format 1) hashes every file's bytes.
  */
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { writeFileAtomic } from "./fs.ts";
-import { sha256Hex } from "./hash.ts";
+import { hashJson, sha256Hex } from "./hash.ts";
 
 /** Repository files by path relative to the root, with their hashes; and external specifiers. */
 export interface CodeFingerprint {
@@ -26,18 +29,37 @@ export interface CodeFingerprint {
  */
 export const NORMALIZER = "npm:typescript@5.9.3";
 
+/**
+ * How a module is normalised; a memo written for another (`scheme`, its hash) is not read. `emit`:
+ * the files, by name, whose emit is hashed; `raw`: texts hashed as bytes although emitted.
+ */
+const NORMALIZATION = {
+  version: 1,
+  emit: "/\\.(ts|mts|js|mjs)$/ but not /\\.d\\.m?ts$/",
+  raw: "/\\bconst\\s+enum\\b/",
+  prefix: "emit\n",
+  compilerOptions: { removeComments: true, target: "ESNext", module: "ESNext" },
+} as const;
+const EMITTED = /\.(ts|mts|js|mjs)$/;
+const DECLARATIONS = /\.d\.m?ts$/;
+const RAW_TEXT = /\bconst\s+enum\b/;
+const MEMO_SCHEME = hashJson(NORMALIZATION);
+
 interface ScannedFile {
   /** SHA-256 of the bytes. */
   hash: string;
-  /** The text, for a file that is normalised. */
+  /** The text, for a module whose emit is hashed (EMITTED, UTF-8). */
   text?: string;
   locals: string[];
   externals: string[];
 }
 
-/** Normalised hashes by SHA-256 of the bytes, for this process (shared by every hasher). */
+/**
+ * Normalised hashes by file extension and SHA-256 of the bytes (`.ts:<sha>`: the same bytes emit
+ * differently as `.js`), for this process (shared by every hasher).
+ */
 const normalized = new Map<string, string>();
-/** The byte hashes looked up in this process: what a saved memo keeps first. */
+/** The memo keys looked up in this process: what a saved memo keeps first. */
 const used = new Set<string>();
 /** The most hashes a saved memo keeps: those used in this process, then those it read. */
 const MEMO_SIZE = 4096;
@@ -56,24 +78,34 @@ async function loadTypescript(): Promise<typeof import("typescript")> {
 }
 
 /**
- * The hash of a source text's comment-free JavaScript emit; the hash of its bytes (`raw`) when
- * TypeScript reports a syntax error (such a file fails to load anyway, and what the emit of a text
- * it cannot parse keeps is not defined).
+ * The hash of a module text's comment-free JavaScript emit; the hash of its bytes (`raw`) when its
+ * text holds `const enum` (see the module doc), when TypeScript reports a syntax error (such a file
+ * fails to load anyway, and what the emit of a text it cannot parse keeps is not defined) or when
+ * the emit throws.
  */
 export async function normalizedHash(text: string, fileName: string, raw: string): Promise<string> {
+  if (RAW_TEXT.test(text)) return raw;
   typescript ??= loadTypescript();
   const ts = await typescript;
-  const out = ts.transpileModule(text, {
-    fileName,
-    reportDiagnostics: true,
-    compilerOptions: {
-      removeComments: true,
-      target: ts.ScriptTarget.ESNext,
-      module: ts.ModuleKind.ESNext,
-    },
-  });
+  const { removeComments, target, module } = NORMALIZATION.compilerOptions;
+  let out;
+  try {
+    out = ts.transpileModule(text, {
+      fileName,
+      reportDiagnostics: true,
+      compilerOptions: {
+        removeComments,
+        target: ts.ScriptTarget[target],
+        module: ts.ModuleKind[module],
+      },
+    });
+  } catch {
+    return raw;
+  }
   if ((out.diagnostics ?? []).length > 0) return raw;
-  return sha256Hex(`${NORMALIZER} emit\n${out.outputText}`);
+  // the normaliser's version is among the externals: a new one whose emit of a file is the same
+  // leaves that file's hash, so a rerun it causes is explained as "packages changed: typescript"
+  return sha256Hex(NORMALIZATION.prefix + out.outputText);
 }
 
 // `import x from "m"`, `import { a } from "m"`, `import "m"`, `export * from "m"`. Type-only
@@ -99,6 +131,12 @@ export class CodeHasher {
   /** The import map's prefix keys ("pkg/"), with those Deno implies for npm entries (#mapped). */
   #prefixes: Record<string, string> = {};
   #scanned = new Map<string, ScannedFile>();
+  /**
+   * Fingerprints by module, computed once per hasher (as each file is read once): many stages
+   * share a module. Callers must not change what they get.
+   */
+  #fingerprints = new Map<string, Promise<CodeFingerprint>>();
+  #legacy = new Map<string, CodeFingerprint>();
 
   /** Where normalised hashes are kept between processes (`saveMemo`), if anywhere. */
   readonly memo: string | undefined;
@@ -106,7 +144,7 @@ export class CodeHasher {
   /**
    * `root` is the directory holding deno.json, whose import map resolves bare specifiers. `memo`:
    * a JSON file of normalised hashes by byte hash, read now (ignored when unreadable or written
-   * for another NORMALIZER) and written by `saveMemo`, so that a plan transpiles changed files only.
+   * for another NORMALIZER or MEMO_SCHEME) and written by `saveMemo`, so that a plan transpiles changed files only.
    */
   constructor(root: string, options: { memo?: string } = {}) {
     this.root = resolve(root);
@@ -115,12 +153,17 @@ export class CodeHasher {
       loadedMemos.add(this.memo);
       try {
         const read = JSON.parse(Deno.readTextFileSync(this.memo));
-        if (read?.normalizer === NORMALIZER && typeof read.hashes === "object") {
-          for (const [raw, hash] of Object.entries(read.hashes)) {
+        if (
+          read?.normalizer === NORMALIZER && read?.scheme === MEMO_SCHEME &&
+          typeof read.hashes === "object"
+        ) {
+          for (const [memoKey, hash] of Object.entries(read.hashes)) {
             if (
-              /^[0-9a-f]{64}$/.test(raw) && typeof hash === "string" && /^[0-9a-f]{64}$/.test(hash)
+              /^\.\w+:[0-9a-f]{64}$/.test(memoKey) && typeof hash === "string" &&
+              /^[0-9a-f]{64}$/.test(hash)
             ) {
-              normalized.set(raw, hash);
+              // what this process computed stands: a memo only saves transpiling
+              if (!normalized.has(memoKey)) normalized.set(memoKey, hash);
             }
           }
         }
@@ -146,7 +189,18 @@ export class CodeHasher {
    * The fingerprint of a module given as a file: URL or path: normalised hashes (see the module
    * doc), with NORMALIZER among the externals.
    */
-  async fingerprint(module: string): Promise<CodeFingerprint> {
+  fingerprint(module: string): Promise<CodeFingerprint> {
+    let fp = this.#fingerprints.get(module);
+    if (fp === undefined) {
+      fp = this.#fingerprint(module);
+      this.#fingerprints.set(module, fp);
+      // a failed one (a file outside the root, say) is not kept: the next call says so again
+      fp.catch(() => this.#fingerprints.delete(module));
+    }
+    return fp;
+  }
+
+  async #fingerprint(module: string): Promise<CodeFingerprint> {
     const { closure, externals } = this.#walk(module);
     const files: Record<string, string> = {};
     for (const [rel, { path, scanned }] of closure) {
@@ -154,12 +208,13 @@ export class CodeHasher {
         files[rel] = scanned.hash;
         continue;
       }
-      let hash = normalized.get(scanned.hash);
+      const memoKey = `${extname(path)}:${scanned.hash}`;
+      let hash = normalized.get(memoKey);
       if (hash === undefined) {
         hash = await normalizedHash(scanned.text, basename(path), scanned.hash);
-        normalized.set(scanned.hash, hash);
+        normalized.set(memoKey, hash);
       }
-      used.add(scanned.hash);
+      used.add(memoKey);
       files[rel] = hash;
     }
     return { files, externals: [...new Set([...externals, NORMALIZER])].sort() };
@@ -167,10 +222,15 @@ export class CodeHasher {
 
   /** The fingerprint cache format 1 keyed with: every file's SHA-256 of its bytes. */
   legacyFingerprint(module: string): CodeFingerprint {
-    const { closure, externals } = this.#walk(module);
-    const files: Record<string, string> = {};
-    for (const [rel, { scanned }] of closure) files[rel] = scanned.hash;
-    return { files, externals };
+    let fp = this.#legacy.get(module);
+    if (fp === undefined) {
+      const { closure, externals } = this.#walk(module);
+      const files: Record<string, string> = {};
+      for (const [rel, { scanned }] of closure) files[rel] = scanned.hash;
+      fp = { files, externals };
+      this.#legacy.set(module, fp);
+    }
+    return fp;
   }
 
   /**
@@ -182,11 +242,14 @@ export class CodeHasher {
   async saveMemo(): Promise<void> {
     if (this.memo === undefined) return;
     const hashes: Record<string, string> = {};
-    const kept = [...used, ...[...normalized.keys()].filter((raw) => !used.has(raw))];
-    for (const raw of kept.slice(0, MEMO_SIZE)) hashes[raw] = normalized.get(raw)!;
+    const kept = [...used, ...[...normalized.keys()].filter((k) => !used.has(k))];
+    for (const k of kept.slice(0, MEMO_SIZE)) hashes[k] = normalized.get(k)!;
     try {
       await Deno.stat(dirname(this.memo));
-      await writeFileAtomic(this.memo, JSON.stringify({ normalizer: NORMALIZER, hashes }) + "\n");
+      await writeFileAtomic(
+        this.memo,
+        JSON.stringify({ normalizer: NORMALIZER, scheme: MEMO_SCHEME, hashes }) + "\n",
+      );
     } catch {
       // out/cache not made yet, or not writable by this command: nothing is lost but time
     }
@@ -234,7 +297,8 @@ export class CodeHasher {
       let text: string;
       try {
         // a file that is not UTF-8 is hashed as its bytes: decoding would replace what differs
-        text = result.text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        if (EMITTED.test(path) && !DECLARATIONS.test(path)) result.text = text;
       } catch {
         text = new TextDecoder().decode(bytes);
       }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL as toFileUrl } from "node:url";
-import { CodeHasher, NORMALIZER, scanImports } from "./code_hash.ts";
+import { CodeHasher, normalizedHash, NORMALIZER, scanImports } from "./code_hash.ts";
 import { sha256Hex } from "./hash.ts";
 
 Deno.test("scanImports() finds static, re-export, side-effect and dynamic imports, not type-only ones", () => {
@@ -206,6 +206,38 @@ Deno.test("fingerprint(): a file TypeScript cannot parse, or that is not UTF-8, 
   await Deno.remove(root, { recursive: true });
 });
 
+Deno.test("fingerprint(): const enums, JSX and declaration files are hashed as their bytes", async () => {
+  // TypeScript's emit of a file alone makes a const enum an enum; Deno inlines it
+  const constEnum = "const enum E { A }\nconsole.log(typeof E);\n";
+  assert.equal(await hashOf(constEnum), sha256Hex(constEnum));
+  assert.notEqual(await hashOf(constEnum.replace("const enum", "enum")), await hashOf(constEnum));
+  // a JSX pragma is a comment that changes what runs
+  const tsx = "/** @jsxImportSource npm:preact */\nexport const x = <b>1</b>;\n";
+  assert.equal(await hashOf(tsx, "m.tsx"), sha256Hex(tsx));
+  // a .d.ts in a closure (TypeScript's emit of one throws) is hashed as its bytes
+  const root = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(root, "deno.json"), "{}");
+  await Deno.writeTextFile(
+    join(root, "m.ts"),
+    'import { T } from "./t.d.ts";\nexport const m: T = 1;\n',
+  );
+  await Deno.writeTextFile(join(root, "t.d.ts"), "export type T = number;\n");
+  const fp = await new CodeHasher(root).fingerprint(join(root, "m.ts"));
+  assert.equal(fp.files["t.d.ts"], sha256Hex("export type T = number;\n"));
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("fingerprint(): the same bytes as .ts and as .js keep their own hashes, whichever is seen first", async () => {
+  // .ts drops an import whose name is unused; .js keeps it
+  const source = `import { a } from "vega";\nexport const b = "${crypto.randomUUID()}";\n`;
+  const raw = sha256Hex(source);
+  const asJs = await hashOf(source, "y.js");
+  const asTs = await hashOf(source, "x.ts");
+  assert.notEqual(asJs, asTs);
+  assert.equal(asTs, await normalizedHash(source, "x.ts", raw));
+  assert.equal(asJs, await normalizedHash(source, "y.js", raw));
+});
+
 Deno.test("legacyFingerprint() is cache format 1's: every file's SHA-256 of its bytes, no normaliser", async () => {
   const root = await makeRepo();
   const url = toFileUrl(join(root, "stages", "a.ts")).href;
@@ -228,36 +260,64 @@ Deno.test("legacyFingerprint() is cache format 1's: every file's SHA-256 of its 
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("CodeHasher's memo: saved where its folder exists, read by a later hasher, ignored for another normaliser", async () => {
+/** Save a memo of one module in `root`; returns the memo's path (to read its header). */
+async function saveOne(root: string): Promise<string> {
+  await Deno.writeTextFile(join(root, "one.ts"), "export const one = 1;\n");
+  const hasher = new CodeHasher(root, { memo: join(root, "one.json") });
+  await hasher.fingerprint(join(root, "one.ts"));
+  await hasher.saveMemo();
+  return join(root, "one.json");
+}
+
+Deno.test("CodeHasher's memo: saved where its folder exists, read by a later hasher, ignored for another normaliser or scheme", async () => {
   const root = await Deno.makeTempDir();
   await Deno.writeTextFile(join(root, "deno.json"), "{}");
-  const source = `export const memoTest = "${crypto.randomUUID()}";\n`;
-  await Deno.writeTextFile(join(root, "m.ts"), source);
-  const raw = sha256Hex(source);
-  // a memo of another normaliser is not read; a forged one of this normaliser is (which shows the
-  // hash came from the memo, not from transpiling)
-  await Deno.writeTextFile(
-    join(root, "other.json"),
-    JSON.stringify({ normalizer: "npm:typescript@0.1.0", hashes: { [raw]: "0".repeat(64) } }),
-  );
-  await Deno.writeTextFile(
-    join(root, "forged.json"),
-    JSON.stringify({ normalizer: NORMALIZER, hashes: { [raw]: "f".repeat(64) } }),
-  );
-  const other = await new CodeHasher(root, { memo: join(root, "other.json") }).fingerprint(
-    join(root, "m.ts"),
-  );
-  assert.notEqual(other.files["m.ts"], "0".repeat(64));
-  assert.equal(other.files["m.ts"], await hashOf(source));
+  // sources no other test hashes, so this process has no normalised hash of them yet
+  const module = async (name: string) => {
+    const source = `export const memoTest = "${crypto.randomUUID()}";\n`;
+    await Deno.writeTextFile(join(root, name), source);
+    return { path: join(root, name), raw: sha256Hex(source), source };
+  };
+  const memo = async (name: string, header: object, hashes: Record<string, string>) => {
+    await Deno.writeTextFile(join(root, name), JSON.stringify({ ...header, hashes }));
+    return join(root, name);
+  };
+  // a memo of this normaliser and scheme is read: a forged hash in it is what the plan uses
+  const forged = await module("forged.ts");
+  const scheme = JSON.parse(await Deno.readTextFile(await saveOne(root))).scheme;
+  const good = await memo("good.json", { normalizer: NORMALIZER, scheme }, {
+    [`.ts:${forged.raw}`]: "f".repeat(64),
+  });
+  const fp = await new CodeHasher(root, { memo: good }).fingerprint(forged.path);
+  assert.equal(fp.files["forged.ts"], "f".repeat(64));
+  // one of another normaliser or scheme is not
+  const other = await module("other.ts");
+  for (
+    const header of [{ normalizer: "npm:typescript@0.1.0", scheme: 1 }, {
+      normalizer: NORMALIZER,
+      scheme: 0,
+    }]
+  ) {
+    const path = await memo(`m${header.scheme}.json`, header, { [other.raw]: "0".repeat(64) });
+    const got = await new CodeHasher(root, { memo: path }).fingerprint(other.path);
+    assert.equal(got.files["other.ts"], await hashOf(other.source), JSON.stringify(header));
+  }
+  // a memo read after a hash was computed in this process does not replace it
+  const late = await memo("late.json", { normalizer: NORMALIZER, scheme }, {
+    [`.ts:${other.raw}`]: "1".repeat(64),
+  });
+  const after = await new CodeHasher(root, { memo: late }).fingerprint(other.path);
+  assert.equal(after.files["other.ts"], await hashOf(other.source));
+  // saving: nothing where the folder is missing; else what this process looked up
   const missing = new CodeHasher(root, { memo: join(root, "no", "memo.json") });
   await missing.saveMemo();
   assert.equal(await Deno.stat(join(root, "no")).catch(() => null), null, "no folder is made");
   const saved = new CodeHasher(root, { memo: join(root, "saved.json") });
-  await saved.fingerprint(join(root, "m.ts"));
+  await saved.fingerprint(other.path);
   await saved.saveMemo();
-  const memo = JSON.parse(await Deno.readTextFile(join(root, "saved.json")));
-  assert.equal(memo.normalizer, NORMALIZER);
-  assert.equal(memo.hashes[raw], other.files["m.ts"]);
+  const written = JSON.parse(await Deno.readTextFile(join(root, "saved.json")));
+  assert.deepEqual([written.normalizer, written.scheme], [NORMALIZER, scheme]);
+  assert.equal(written.hashes[`.ts:${other.raw}`], await hashOf(other.source));
   await Deno.remove(root, { recursive: true });
 });
 

@@ -22,7 +22,7 @@ import { acquireLock, LockBusyError } from "./lock.ts";
 import { collectGarbage, verifyStore } from "./maintenance.ts";
 import { checkOutDir, type OutDirUse } from "./out_dir.ts";
 import { idleSets, setNamesStage, unknownStage } from "./overrides.ts";
-import { adoptEntries, checkPlan, type PlannedStage, planRun } from "./plan.ts";
+import { adoptEntries, checkPlan, keptKeys, type PlannedStage, planRun } from "./plan.ts";
 import { clock, formatDuration, PlainReporter, TtyReporter } from "./progress.ts";
 import { toolVersions, writeRunManifest } from "./provenance.ts";
 import { publish } from "./publish.ts";
@@ -130,11 +130,17 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
       `${selected.length} stages, ${toRun.length} to run, ` +
       `${selected.length - toRun.length} cached${describeEstimate(scheduled, o.jobs)}`,
   );
-  if (adopted > 0) {
+  if (adopted.entries + adopted.checkpoints > 0) {
+    const what = [
+      ...(adopted.entries > 0 ? [counted(adopted.entries, "cache entry", "cache entries")] : []),
+      ...(adopted.checkpoints > 0
+        ? [`the checkpoints of ${counted(adopted.checkpoints, "interrupted stage")}`]
+        : []),
+    ].join(" and ");
     reporter.message(
-      `adopted ${counted(adopted, "cache entry", "cache entries")} of format ${LEGACY_FORMAT}: ` +
-        `the code is the same byte for byte, so the results stand under format ` +
-        `${FORMAT_VERSION}'s keys (whose code hashes ignore comments and layout)`,
+      `adopted ${what} of format ${LEGACY_FORMAT}: the code is the same byte for byte, so ` +
+        `they stand under format ${FORMAT_VERSION}'s keys (whose code hashes ignore comments ` +
+        `and layout)`,
     );
   }
   const tools = { ...toolVersions(dag.root), ep: build.ep };
@@ -242,6 +248,7 @@ function counted(n: number, one: string, many = `${one}s`): string {
 
 async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const reachable = new Set<string>();
+  const reachableWork = new Set<string>();
   // What is kept: every scale of the DAG as preset (its first EP, no --config or --set), and with
   // the --ep, --config and --set given, so that keeping a variant does not cost the preset's
   // entries. gc runs nothing, so it does not check param values (the config's are checked, since
@@ -266,17 +273,21 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
     }
   }
   for (const { all, built } of builds) {
-    for (const p of (await plan(dag, all, store, built)).stages) {
-      reachable.add(p.key);
-      // a format-1 entry the next run adopts is kept until then
-      if (p.adoptFrom !== undefined) reachable.add(p.adoptFrom);
-    }
+    const kept = keptKeys((await plan(dag, all, store, built)).stages);
+    for (const key of kept.entries) reachable.add(key);
+    for (const key of kept.work) reachableWork.add(key);
   }
   const lock = o.yes
     ? await acquireLock(store.out, { command: "gc", wait: o.wait, onWait: waitNote(store.out) })
     : null;
   try {
-    const { entries, work, freed, listed } = await collectGarbage(store, reachable, o.yes, say);
+    const { entries, work, freed, listed } = await collectGarbage(
+      store,
+      reachable,
+      o.yes,
+      say,
+      reachableWork,
+    );
     const folders = work > 0 ? ` and ${counted(work, "work folder")} (checkpoints)` : "";
     const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
     // a file also linked from a kept entry or from out/ (a published figure) frees nothing

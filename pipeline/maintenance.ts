@@ -72,7 +72,7 @@ class Footprint {
 
 /**
  * Entries no reachable key names, and the scratch folders (checkpoints of interrupted or failed
- * attempts) of such keys, each with its size; deleted (with quarantined entries) when `yes`.
+ * attempts) of keys not in `reachableWork` (by default the same keys), each with its size; deleted (with quarantined entries) when `yes`.
  * `freed` is what deleting them all frees: files also linked from elsewhere are not counted;
  * `listed` is the sum of the sizes listed.
  */
@@ -81,6 +81,7 @@ export async function collectGarbage(
   reachable: Set<string>,
   yes: boolean,
   write: (line: string) => void,
+  reachableWork: Set<string> = reachable,
 ): Promise<{ entries: number; work: number; freed: number; listed: number }> {
   const footprint = new Footprint();
   let entries = 0;
@@ -98,7 +99,7 @@ export async function collectGarbage(
   let work = 0;
   // a reachable key's folder is kept: the next run of that stage resumes from its checkpoint
   for (const key of await store.workKeys()) {
-    if (reachable.has(key)) continue;
+    if (reachableWork.has(key)) continue;
     const size = await footprint.add(store.workDir(key));
     listed += size;
     work++;

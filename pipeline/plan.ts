@@ -23,6 +23,7 @@ import type { CodeHasher } from "./code_hash.ts";
 import { UnknownNameError, UsageError } from "./errors.ts";
 import { hashJson } from "./hash.ts";
 import { explain } from "./explain.ts";
+import { exists } from "./fs.ts";
 import { didYouMean } from "./suggest.ts";
 import { globToRegExp } from "./overrides.ts";
 import type { PipelineDef, Stage } from "./stage.ts";
@@ -197,6 +198,8 @@ export async function planRun(
 ): Promise<PlannedStage[]> {
   const { ordered, selected, force } = checkPlan(def, options);
   const planned = new Map<string, PlannedStage>();
+  // the entries there are, read once: most stages that miss have no format-1 entry either
+  const legacyKeys = new Set(await store.keys());
   for (const stage of ordered) {
     const inputIds: Record<string, string> = {};
     const inputKeys: Record<string, string> = {};
@@ -224,14 +227,15 @@ export async function planRun(
     const legacyKey = hashJson(legacy);
     let state: EntryState = { state: "missing" };
     let adoptFrom: string | undefined;
+    let legacyCorrupt: string | undefined;
     if (!force.has(stage.id)) {
       state = await store.check(key);
-      if (state.state === "missing") {
+      if (state.state === "missing" && legacyKeys.has(legacyKey)) {
         const old = await store.check(legacyKey, false, [LEGACY_FORMAT]);
         if (old.state === "valid") {
           state = old;
           adoptFrom = legacyKey;
-        }
+        } else if (old.state === "corrupt") legacyCorrupt = old.reason;
       }
     }
     const p: PlannedStage = {
@@ -249,7 +253,9 @@ export async function planRun(
     };
     if (force.has(stage.id)) p.reason = "forced with --force";
     else if (state.state === "corrupt") p.reason = `cache entry is corrupt: ${state.reason}`;
-    else if (state.state === "missing") {
+    else if (legacyCorrupt !== undefined) {
+      p.reason = `cache entry (format ${LEGACY_FORMAT}) is corrupt: ${legacyCorrupt}`;
+    } else if (state.state === "missing") {
       const builds = await store.readIndex(stage.id);
       const built = builds.find((b) => b.key === key);
       // quarantined after its latest build (a rebuilt entry deleted since is just missing)
@@ -264,18 +270,42 @@ export async function planRun(
 }
 
 /**
- * Make each adopted format-1 entry (`adoptFrom`) the entry of its stage's key. Only call while
- * holding out/'s lock (`run`, `gc --yes`), before any stage reads its inputs.
+ * Make each adopted format-1 entry (`adoptFrom`) the entry of its stage's key, and give a stage
+ * that runs the checkpoints an interrupted format-1 attempt left under its legacy key (the same
+ * code byte for byte, the same inputs), where it has none of its own. Only call while holding
+ * out/'s lock (`run`), before any stage reads its inputs or its checkpoints.
  */
-export async function adoptEntries(stages: PlannedStage[], store: Store): Promise<number> {
-  let adopted = 0;
+export async function adoptEntries(
+  stages: PlannedStage[],
+  store: Store,
+): Promise<{ entries: number; checkpoints: number }> {
+  let entries = 0;
+  let checkpoints = 0;
   for (const p of stages) {
-    if (p.adoptFrom === undefined) continue;
-    p.manifest = await store.adopt(p.adoptFrom, p.key, p.material);
-    delete p.adoptFrom;
-    adopted++;
+    if (p.adoptFrom !== undefined) {
+      p.manifest = await store.adopt(p.adoptFrom, p.key, p.material);
+      delete p.adoptFrom;
+      entries++;
+    } else if (p.status === "run") {
+      const old = store.workDir(p.legacyKey);
+      if (await exists(old) && !(await exists(store.workDir(p.key)))) {
+        await Deno.rename(old, store.workDir(p.key));
+        checkpoints++;
+      }
+    }
   }
-  return adopted;
+  return { entries, checkpoints };
+}
+
+/**
+ * What `gc` keeps of a plan: each stage's entry and, until a run adopts it, the format-1 entry
+ * that stands for it; its checkpoints under its key and under its legacy key (which a run adopts).
+ */
+export function keptKeys(stages: PlannedStage[]): { entries: string[]; work: string[] } {
+  return {
+    entries: stages.flatMap((p) => p.adoptFrom === undefined ? [p.key] : [p.key, p.adoptFrom]),
+    work: stages.flatMap((p) => [p.key, p.legacyKey]),
+  };
 }
 
 /** Follow "input changed" reasons upstream to the stage that changed by itself. */

@@ -6,7 +6,7 @@ import { CodeHasher } from "./code_hash.ts";
 import { UsageError } from "./errors.ts";
 import { hashJson, sha256Hex } from "./hash.ts";
 import { verifyStore } from "./maintenance.ts";
-import { adoptEntries, orderStages, planRun } from "./plan.ts";
+import { adoptEntries, keptKeys, orderStages, planRun } from "./plan.ts";
 import type { PipelineDef, Stage } from "./stage.ts";
 
 function stage(
@@ -140,6 +140,11 @@ Deno.test("planRun() adopts the format-1 entry of byte-identical code, so a new 
     const old = { format: 1, id: "source", params: { n: 3 }, code, inputs: {} };
     const oldKey = hashJson(old);
     const oldDouble = { format: 1, id: "double", params: {}, code, inputs: { src: oldKey } };
+    // what the engine of c6f0121 (format 1) printed for this DAG, s.ts and deno.json
+    assert.deepEqual([oldKey, hashJson(oldDouble)], [
+      "c6f907af15d83de5335c79f02cabca697b81747003e3252b18b8cc19a5612071",
+      "66cf17ebd20a5aea146fcbbd7f94e3c1ddd52669192470b752a95af279876cf2",
+    ]);
     await legacyEntry(store, oldKey, old);
     await legacyEntry(store, hashJson(oldDouble), oldDouble);
     const plan = await planRun(def, store, hasher);
@@ -148,7 +153,9 @@ Deno.test("planRun() adopts the format-1 entry of byte-identical code, so a new 
       ["cached", hashJson(oldDouble), hashJson(oldDouble)],
     ]);
     assert.notEqual(plan[0].key, oldKey);
-    assert.equal(await adoptEntries(plan, store), 2);
+    // before the run adopts them, gc keeps the format-1 entries too
+    assert.deepEqual(keptKeys(plan).entries, plan.flatMap((p) => [p.key, p.legacyKey]));
+    assert.deepEqual(await adoptEntries(plan, store), { entries: 2, checkpoints: 0 });
     for (const p of plan) {
       const state = await store.check(p.key, true);
       assert.equal(state.state, "valid");
@@ -166,7 +173,10 @@ Deno.test("planRun() adopts the format-1 entry of byte-identical code, so a new 
       "cached",
       undefined,
     ]]);
-    // verify counts a format-1 entry as intact; gc leaves only the format-2 ones reachable
+    // gc keeps the format-2 entries now, not the adopted ones
+    assert.deepEqual(keptKeys(again).entries, again.map((p) => p.key));
+    assert.deepEqual(keptKeys(plan).entries, plan.map((p) => p.key));
+    // verify counts a format-1 entry as intact
     const lines: string[] = [];
     assert.deepEqual(await verifyStore(store, (l) => lines.push(l)), {
       ok: 4,
@@ -193,9 +203,34 @@ Deno.test("planRun() does not adopt a format-1 entry of other code, and explains
     assert.deepEqual([forced.status, forced.adoptFrom], ["run", undefined]);
     const [adoptable] = await planRun(def, store, new CodeHasher(dirname(path)));
     assert.equal(adoptable.adoptFrom, hashJson(old));
+    // a corrupt format-1 entry is named as such
+    await Deno.writeTextFile(join(store.filesDir(hashJson(old)), "x.txt"), "other");
+    const [corrupt] = await planRun(def, store, new CodeHasher(dirname(path)));
+    assert.deepEqual([corrupt.status, corrupt.adoptFrom], ["run", undefined]);
+    assert.match(corrupt.reason, /^cache entry \(format 1\) is corrupt: "x\.txt" has/);
     // the entry was deleted: the format-1 build explains it as missing
     await Deno.remove(store.entryDir(hashJson(old)), { recursive: true });
     const [missing] = await planRun(def, store, new CodeHasher(dirname(path)));
     assert.equal(missing.reason, "cache entry missing (deleted or garbage-collected)");
+  });
+});
+
+Deno.test("adoptEntries() gives a stage that runs the checkpoints of its format-1 attempt", async () => {
+  await withRepo(async (module, hasher, store) => {
+    const def = {
+      stages: [stage("a", module, {}, {}), stage("b", module, { x: 1 }, {})],
+      targets: {},
+    };
+    const [a, b] = await planRun(def, store, hasher);
+    // a was interrupted under its format-1 key; b has checkpoints of its own already
+    for (const [key, text] of [[a.legacyKey, "a old"], [b.legacyKey, "b old"], [b.key, "b new"]]) {
+      await Deno.mkdir(store.workDir(key), { recursive: true });
+      await Deno.writeTextFile(join(store.workDir(key), "step.ckpt"), text);
+    }
+    assert.deepEqual(keptKeys([a, b]).work, [a.key, a.legacyKey, b.key, b.legacyKey]);
+    assert.deepEqual(await adoptEntries([a, b], store), { entries: 0, checkpoints: 1 });
+    assert.equal(await Deno.readTextFile(join(store.workDir(a.key), "step.ckpt")), "a old");
+    assert.equal(await Deno.readTextFile(join(store.workDir(b.key), "step.ckpt")), "b new");
+    assert.deepEqual((await store.workKeys()).sort(), [a.key, b.key, b.legacyKey].sort());
   });
 });
