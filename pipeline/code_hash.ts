@@ -8,14 +8,15 @@
  * edit of comments, blank lines, indentation or type annotations leaves the fingerprint, and so
  * every cached result, as it is. Hashed as their bytes instead: files that are not modules (JSON),
  * `.tsx`/`.jsx` (a comment pragma such as `@jsxImportSource` changes what runs), `.d.ts`, a file
- * TypeScript cannot parse or that is not UTF-8, and one whose text holds `const enum` (TypeScript's
- * emit of a file alone keeps a const enum as an enum; Deno inlines it and drops the object). The
- * legacy fingerprint (cache format 1) hashes every file's bytes.
+ * TypeScript cannot parse or that is not UTF-8, and one that declares a const enum (TypeScript's
+ * emit of a file alone keeps a const enum as an enum; Deno inlines it and drops the object); and
+ * every file when deno.json has compilerOptions beyond type checking (TYPE_CHECK_ONLY), whose JSON
+ * then joins the externals. The legacy fingerprint (cache format 1) hashes every file's bytes.
  */
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { writeFileAtomic } from "./fs.ts";
-import { hashJson, sha256Hex } from "./hash.ts";
+import { canonicalJson, hashJson, sha256Hex } from "./hash.ts";
 
 /** Repository files by path relative to the root, with their hashes; and external specifiers. */
 export interface CodeFingerprint {
@@ -29,20 +30,29 @@ export interface CodeFingerprint {
  */
 export const NORMALIZER = "npm:typescript@5.9.3";
 
+const EMITTED = /\.(ts|mts|js|mjs)$/;
+const DECLARATIONS = /\.d\.m?ts$/;
 /**
- * How a module is normalised; a memo written for another (`scheme`, its hash) is not read. `emit`:
- * the files, by name, whose emit is hashed; `raw`: texts hashed as bytes although emitted.
+ * deno.json `compilerOptions` that only steer type checking. Any other (decorator metadata, JSX
+ * settings, ...) can make types or comments change what runs: then every file is hashed as bytes.
+ */
+const TYPE_CHECK_ONLY =
+  /^(strict\w*|lib|types|checkJs|skipLibCheck|noImplicit\w+|noUnused\w+|noFallthroughCasesInSwitch|noUncheckedIndexedAccess|noPropertyAccessFromIndexSignature|exactOptionalPropertyTypes|useUnknownInCatchVariables|allowUnreachableCode|allowUnusedLabels|noErrorTruncation)$/;
+
+/**
+ * How a module is normalised; a memo written for another (`scheme`, its hash) is not read. `emit`
+ * and `declarations`: the file names whose emit is hashed (the first, not the second); `raw`: what
+ * is hashed as bytes although emitted.
  */
 const NORMALIZATION = {
   version: 1,
-  emit: "/\\.(ts|mts|js|mjs)$/ but not /\\.d\\.m?ts$/",
-  raw: "/\\bconst\\s+enum\\b/",
+  emit: EMITTED.source,
+  declarations: DECLARATIONS.source,
+  typeCheckOnly: TYPE_CHECK_ONLY.source,
+  raw: "a const enum declaration, a syntax error, an emit that throws",
   prefix: "emit\n",
   compilerOptions: { removeComments: true, target: "ESNext", module: "ESNext" },
 } as const;
-const EMITTED = /\.(ts|mts|js|mjs)$/;
-const DECLARATIONS = /\.d\.m?ts$/;
-const RAW_TEXT = /\bconst\s+enum\b/;
 const MEMO_SCHEME = hashJson(NORMALIZATION);
 
 interface ScannedFile {
@@ -78,16 +88,25 @@ async function loadTypescript(): Promise<typeof import("typescript")> {
 }
 
 /**
- * The hash of a module text's comment-free JavaScript emit; the hash of its bytes (`raw`) when its
- * text holds `const enum` (see the module doc), when TypeScript reports a syntax error (such a file
+ * The hash of a module text's comment-free JavaScript emit; the hash of its bytes (`raw`) when it
+ * declares a const enum (see the module doc), when TypeScript reports a syntax error (such a file
  * fails to load anyway, and what the emit of a text it cannot parse keeps is not defined) or when
  * the emit throws.
  */
 export async function normalizedHash(text: string, fileName: string, raw: string): Promise<string> {
-  if (RAW_TEXT.test(text)) return raw;
   typescript ??= loadTypescript();
   const ts = await typescript;
   const { removeComments, target, module } = NORMALIZATION.compilerOptions;
+  let constEnum = false;
+  // looks at the parsed TypeScript before the emit strips it (comments cannot hide a keyword)
+  const findConstEnum = (node: import("typescript").Node): void => {
+    if (
+      ts.isEnumDeclaration(node) &&
+      (node.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.ConstKeyword)
+    ) {
+      constEnum = true;
+    } else ts.forEachChild(node, findConstEnum);
+  };
   let out;
   try {
     out = ts.transpileModule(text, {
@@ -98,11 +117,17 @@ export async function normalizedHash(text: string, fileName: string, raw: string
         target: ts.ScriptTarget[target],
         module: ts.ModuleKind[module],
       },
+      transformers: {
+        before: [() => (file) => {
+          findConstEnum(file);
+          return file;
+        }],
+      },
     });
   } catch {
     return raw;
   }
-  if ((out.diagnostics ?? []).length > 0) return raw;
+  if (constEnum || (out.diagnostics ?? []).length > 0) return raw;
   // the normaliser's version is among the externals: a new one whose emit of a file is the same
   // leaves that file's hash, so a rerun it causes is explained as "packages changed: typescript"
   return sha256Hex(NORMALIZATION.prefix + out.outputText);
@@ -131,6 +156,10 @@ export class CodeHasher {
   /** The import map's prefix keys ("pkg/"), with those Deno implies for npm entries (#mapped). */
   #prefixes: Record<string, string> = {};
   #scanned = new Map<string, ScannedFile>();
+  /** deno.json's compilerOptions as an external, if it has any. */
+  #options: string | undefined;
+  /** deno.json has compilerOptions beyond type checking: every file is hashed as bytes. */
+  #bytesOnly = false;
   /**
    * Fingerprints by module, computed once per hasher (as each file is read once): many stages
    * share a module. Callers must not change what they get.
@@ -176,6 +205,11 @@ export class CodeHasher {
       // a scope maps a specifier differently below some folders, which #mapped does not follow
       throw new RangeError(`Expected no "scopes" in "${join(this.root, "deno.json")}"`);
     }
+    const compilerOptions = config.compilerOptions ?? {};
+    if (Object.keys(compilerOptions).length > 0) {
+      this.#options = `deno.json compilerOptions ${canonicalJson(compilerOptions)}`;
+      this.#bytesOnly = Object.keys(compilerOptions).some((k) => !TYPE_CHECK_ONLY.test(k));
+    }
     this.#imports = config.imports ?? {};
     for (const [key, value] of Object.entries(this.#imports)) {
       if (key.endsWith("/")) this.#prefixes[key] = value;
@@ -187,7 +221,7 @@ export class CodeHasher {
 
   /**
    * The fingerprint of a module given as a file: URL or path: normalised hashes (see the module
-   * doc), with NORMALIZER among the externals.
+   * doc), with NORMALIZER among the externals (and deno.json's compilerOptions, if any).
    */
   fingerprint(module: string): Promise<CodeFingerprint> {
     let fp = this.#fingerprints.get(module);
@@ -204,7 +238,7 @@ export class CodeHasher {
     const { closure, externals } = this.#walk(module);
     const files: Record<string, string> = {};
     for (const [rel, { path, scanned }] of closure) {
-      if (scanned.text === undefined) {
+      if (scanned.text === undefined || this.#bytesOnly) {
         files[rel] = scanned.hash;
         continue;
       }
@@ -217,7 +251,11 @@ export class CodeHasher {
       used.add(memoKey);
       files[rel] = hash;
     }
-    return { files, externals: [...new Set([...externals, NORMALIZER])].sort() };
+    const more = [
+      ...(this.#bytesOnly ? [] : [NORMALIZER]),
+      ...(this.#options ? [this.#options] : []),
+    ];
+    return { files, externals: [...new Set([...externals, ...more])].sort() };
   }
 
   /** The fingerprint cache format 1 keyed with: every file's SHA-256 of its bytes. */

@@ -211,6 +211,14 @@ Deno.test("fingerprint(): const enums, JSX and declaration files are hashed as t
   const constEnum = "const enum E { A }\nconsole.log(typeof E);\n";
   assert.equal(await hashOf(constEnum), sha256Hex(constEnum));
   assert.notEqual(await hashOf(constEnum.replace("const enum", "enum")), await hashOf(constEnum));
+  // found in the parsed file, so a comment between the keywords does not hide one
+  for (const between of [" /**/ ", "\n// c\n"]) {
+    const hidden = constEnum.replace("const enum", `const${between}enum`);
+    assert.equal(await hashOf(hidden), sha256Hex(hidden), JSON.stringify(between));
+  }
+  // an enum that is not const, and "const enum" in a string or comment, are normalised
+  const plain = 'enum E { A }\nexport const s = "const enum"; // const enum\n';
+  assert.notEqual(await hashOf(plain), sha256Hex(plain));
   // a JSX pragma is a comment that changes what runs
   const tsx = "/** @jsxImportSource npm:preact */\nexport const x = <b>1</b>;\n";
   assert.equal(await hashOf(tsx, "m.tsx"), sha256Hex(tsx));
@@ -290,24 +298,29 @@ Deno.test("CodeHasher's memo: saved where its folder exists, read by a later has
   });
   const fp = await new CodeHasher(root, { memo: good }).fingerprint(forged.path);
   assert.equal(fp.files["forged.ts"], "f".repeat(64));
-  // one of another normaliser or scheme is not
-  const other = await module("other.ts");
-  for (
-    const header of [{ normalizer: "npm:typescript@0.1.0", scheme: 1 }, {
-      normalizer: NORMALIZER,
-      scheme: 0,
-    }]
-  ) {
-    const path = await memo(`m${header.scheme}.json`, header, { [other.raw]: "0".repeat(64) });
-    const got = await new CodeHasher(root, { memo: path }).fingerprint(other.path);
-    assert.equal(got.files["other.ts"], await hashOf(other.source), JSON.stringify(header));
+  // one of another normaliser or scheme is not (each read for a module not seen before)
+  const headers = [{ normalizer: "npm:typescript@0.1.0", scheme }, {
+    normalizer: NORMALIZER,
+    scheme: "0",
+  }];
+  for (const [i, header] of headers.entries()) {
+    const fresh = await module(`fresh${i}.ts`);
+    const path = await memo(`m${i}.json`, header, { [`.ts:${fresh.raw}`]: "0".repeat(64) });
+    const got = await new CodeHasher(root, { memo: path }).fingerprint(fresh.path);
+    assert.equal(
+      got.files[`fresh${i}.ts`],
+      await normalizedHash(fresh.source, "fresh.ts", fresh.raw),
+      JSON.stringify(header),
+    );
   }
+  const other = await module("other.ts");
+  await new CodeHasher(root).fingerprint(other.path);
   // a memo read after a hash was computed in this process does not replace it
   const late = await memo("late.json", { normalizer: NORMALIZER, scheme }, {
     [`.ts:${other.raw}`]: "1".repeat(64),
   });
   const after = await new CodeHasher(root, { memo: late }).fingerprint(other.path);
-  assert.equal(after.files["other.ts"], await hashOf(other.source));
+  assert.equal(after.files["other.ts"], await normalizedHash(other.source, "other.ts", other.raw));
   // saving: nothing where the folder is missing; else what this process looked up
   const missing = new CodeHasher(root, { memo: join(root, "no", "memo.json") });
   await missing.saveMemo();
@@ -317,7 +330,33 @@ Deno.test("CodeHasher's memo: saved where its folder exists, read by a later has
   await saved.saveMemo();
   const written = JSON.parse(await Deno.readTextFile(join(root, "saved.json")));
   assert.deepEqual([written.normalizer, written.scheme], [NORMALIZER, scheme]);
-  assert.equal(written.hashes[`.ts:${other.raw}`], await hashOf(other.source));
+  assert.equal(
+    written.hashes[`.ts:${other.raw}`],
+    await normalizedHash(other.source, "other.ts", other.raw),
+  );
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("fingerprint(): deno.json's compilerOptions join the externals; beyond type checking, files are hashed as bytes", async () => {
+  const root = await Deno.makeTempDir();
+  const source = "/** a */\nexport const a = 1;\n";
+  await Deno.writeTextFile(join(root, "m.ts"), source);
+  const fp = async (compilerOptions: object) => {
+    await Deno.writeTextFile(join(root, "deno.json"), JSON.stringify({ compilerOptions }));
+    return await new CodeHasher(root).fingerprint(join(root, "m.ts"));
+  };
+  const strict = await fp({ strict: true, noUnusedLocals: true });
+  assert.equal(strict.files["m.ts"], await hashOf(source));
+  assert.deepEqual(strict.externals, [
+    'deno.json compilerOptions {"noUnusedLocals":true,"strict":true}',
+    NORMALIZER,
+  ]);
+  // decorator metadata is emitted from types: no normalisation then
+  const metadata = await fp({ experimentalDecorators: true, emitDecoratorMetadata: true });
+  assert.equal(metadata.files["m.ts"], sha256Hex(source));
+  assert.deepEqual(metadata.externals, [
+    'deno.json compilerOptions {"emitDecoratorMetadata":true,"experimentalDecorators":true}',
+  ]);
   await Deno.remove(root, { recursive: true });
 });
 

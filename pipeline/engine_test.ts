@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { Store } from "./cache.ts";
+import { CodeHasher } from "./code_hash.ts";
+import { buildDag, loadDag } from "./load.ts";
+import { planRun } from "./plan.ts";
 import { makeToyRepo, waitFor } from "./testdata/toy_repo.ts";
 
 const SAFE = ["--only", "totals,other"]; // everything but the slow and failing stages
@@ -320,5 +324,24 @@ Deno.test("a build's time is looked up by its declared threads, and not kept whe
   assert.deepEqual([other.key, other.resumed, other.ms], [key, true, undefined]);
   const again = await repo.run(["run", "--dry-run", ...set, "--force", "other"]);
   assert.match(again.stdout, /: 1 stages, 1 to run\n/);
+  await repo.dispose();
+});
+
+Deno.test("gc keeps a stage's format-1 checkpoints, and its next run goes on from them", async () => {
+  const repo = await makeToyRepo();
+  // the stage's format-1 key, as the engine plans it
+  const dag = await loadDag(join(repo.root, "dag.ts"));
+  const store = new Store(repo.out);
+  const plan = await planRun(buildDag(dag, {}, []).def, store, new CodeHasher(repo.root));
+  const other = plan.find((p) => p.stage.id === "other")!;
+  await Deno.mkdir(store.workDir(other.legacyKey), { recursive: true });
+  await Deno.writeTextFile(join(store.workDir(other.legacyKey), "step.ckpt"), "old");
+  assert.match((await repo.run(["gc"])).stderr, /^nothing unreachable/m);
+  const r = await repo.run(["run", "--only", "other"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /adopted the checkpoints of 1 interrupted stage of format 1/);
+  assert.equal(await Deno.stat(store.workDir(other.legacyKey)).catch(() => null), null);
+  const entry = await store.check(other.key);
+  assert.equal(entry.state === "valid" && entry.manifest.resumed, true);
   await repo.dispose();
 });

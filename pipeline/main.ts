@@ -249,6 +249,7 @@ function counted(n: number, one: string, many = `${one}s`): string {
 async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const reachable = new Set<string>();
   const reachableWork = new Set<string>();
+  const workKeys = new Set(await store.workKeys());
   // What is kept: every scale of the DAG as preset (its first EP, no --config or --set), and with
   // the --ep, --config and --set given, so that keeping a variant does not cost the preset's
   // entries. gc runs nothing, so it does not check param values (the config's are checked, since
@@ -273,7 +274,7 @@ async function gcCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<n
     }
   }
   for (const { all, built } of builds) {
-    const kept = keptKeys((await plan(dag, all, store, built)).stages);
+    const kept = keptKeys((await plan(dag, all, store, built)).stages, workKeys);
     for (const key of kept.entries) reachable.add(key);
     for (const key of kept.work) reachableWork.add(key);
   }

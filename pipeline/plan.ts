@@ -270,9 +270,9 @@ export async function planRun(
 }
 
 /**
- * Make each adopted format-1 entry (`adoptFrom`) the entry of its stage's key, and give a stage
- * that runs the checkpoints an interrupted format-1 attempt left under its legacy key (the same
- * code byte for byte, the same inputs), where it has none of its own. Only call while holding
+ * Make each adopted format-1 entry (`adoptFrom`) the entry of its stage's key, and give a selected
+ * stage that runs the checkpoints an interrupted format-1 attempt left under its legacy key (the
+ * same code byte for byte, the same inputs), where it has none of its own. Only call while holding
  * out/'s lock (`run`), before any stage reads its inputs or its checkpoints.
  */
 export async function adoptEntries(
@@ -286,7 +286,7 @@ export async function adoptEntries(
       p.manifest = await store.adopt(p.adoptFrom, p.key, p.material);
       delete p.adoptFrom;
       entries++;
-    } else if (p.status === "run") {
+    } else if (p.status === "run" && p.selected) {
       const old = store.workDir(p.legacyKey);
       if (await exists(old) && !(await exists(store.workDir(p.key)))) {
         await Deno.rename(old, store.workDir(p.key));
@@ -299,12 +299,18 @@ export async function adoptEntries(
 
 /**
  * What `gc` keeps of a plan: each stage's entry and, until a run adopts it, the format-1 entry
- * that stands for it; its checkpoints under its key and under its legacy key (which a run adopts).
+ * that stands for it; its checkpoints under its key and, for a stage that runs and has none under
+ * its key (`workKeys`: the keys that have checkpoints), under its legacy key, which the run takes
+ * over.
  */
-export function keptKeys(stages: PlannedStage[]): { entries: string[]; work: string[] } {
+export function keptKeys(
+  stages: PlannedStage[],
+  workKeys: ReadonlySet<string>,
+): { entries: string[]; work: string[] } {
+  const takesOver = (p: PlannedStage) => p.status === "run" && !workKeys.has(p.key);
   return {
     entries: stages.flatMap((p) => p.adoptFrom === undefined ? [p.key] : [p.key, p.adoptFrom]),
-    work: stages.flatMap((p) => [p.key, p.legacyKey]),
+    work: stages.flatMap((p) => takesOver(p) ? [p.key, p.legacyKey] : [p.key]),
   };
 }
 

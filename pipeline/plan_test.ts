@@ -154,7 +154,7 @@ Deno.test("planRun() adopts the format-1 entry of byte-identical code, so a new 
     ]);
     assert.notEqual(plan[0].key, oldKey);
     // before the run adopts them, gc keeps the format-1 entries too
-    assert.deepEqual(keptKeys(plan).entries, plan.flatMap((p) => [p.key, p.legacyKey]));
+    assert.deepEqual(keptKeys(plan, new Set()).entries, plan.flatMap((p) => [p.key, p.legacyKey]));
     assert.deepEqual(await adoptEntries(plan, store), { entries: 2, checkpoints: 0 });
     for (const p of plan) {
       const state = await store.check(p.key, true);
@@ -174,8 +174,8 @@ Deno.test("planRun() adopts the format-1 entry of byte-identical code, so a new 
       undefined,
     ]]);
     // gc keeps the format-2 entries now, not the adopted ones
-    assert.deepEqual(keptKeys(again).entries, again.map((p) => p.key));
-    assert.deepEqual(keptKeys(plan).entries, plan.map((p) => p.key));
+    assert.deepEqual(keptKeys(again, new Set()).entries, again.map((p) => p.key));
+    assert.deepEqual(keptKeys(plan, new Set()).entries, plan.map((p) => p.key));
     // verify counts a format-1 entry as intact
     const lines: string[] = [];
     assert.deepEqual(await verifyStore(store, (l) => lines.push(l)), {
@@ -215,22 +215,55 @@ Deno.test("planRun() does not adopt a format-1 entry of other code, and explains
   });
 });
 
-Deno.test("adoptEntries() gives a stage that runs the checkpoints of its format-1 attempt", async () => {
+Deno.test("adoptEntries() gives a selected stage that runs the checkpoints of its format-1 attempt", async () => {
   await withRepo(async (module, hasher, store) => {
-    const def = {
-      stages: [stage("a", module, {}, {}), stage("b", module, { x: 1 }, {})],
-      targets: {},
-    };
-    const [a, b] = await planRun(def, store, hasher);
-    // a was interrupted under its format-1 key; b has checkpoints of its own already
-    for (const [key, text] of [[a.legacyKey, "a old"], [b.legacyKey, "b old"], [b.key, "b new"]]) {
+    const stages = ["a", "b", "c", "d"].map((id) => stage(id, module, { id }, {}));
+    const def = { stages, targets: {} };
+    // c is cached; d is not selected
+    const [, , c] = await planRun(def, store, hasher);
+    await Deno.mkdir(store.filesDir(c.key), { recursive: true });
+    await store.commit(await store.begin(c.key), {
+      key: c.key,
+      material: c.material,
+      startedAt: "2026-01-01T00:00:00.000Z",
+      endedAt: "2026-01-01T00:00:01.000Z",
+      tools: {},
+    });
+    const plan = await planRun(def, store, hasher, { only: ["a", "b", "c"] });
+    const [a, b, , d] = plan;
+    assert.deepEqual(plan.map((p) => [p.status, p.selected]), [
+      ["run", true],
+      ["run", true],
+      ["cached", true],
+      ["run", false],
+    ]);
+    // a, c and d were interrupted under their format-1 keys; b has checkpoints of its own too
+    const folders: [string, string][] = [
+      [a.legacyKey, "a old"],
+      [b.legacyKey, "b old"],
+      [b.key, "b new"],
+      [c.legacyKey, "c old"],
+      [d.legacyKey, "d old"],
+    ];
+    for (const [key, text] of folders) {
       await Deno.mkdir(store.workDir(key), { recursive: true });
       await Deno.writeTextFile(join(store.workDir(key), "step.ckpt"), text);
     }
-    assert.deepEqual(keptKeys([a, b]).work, [a.key, a.legacyKey, b.key, b.legacyKey]);
-    assert.deepEqual(await adoptEntries([a, b], store), { entries: 0, checkpoints: 1 });
+    // gc keeps the format-1 folders that a run takes over: a's and d's
+    assert.deepEqual(keptKeys(plan, new Set(await store.workKeys())).work, [
+      a.key,
+      a.legacyKey,
+      b.key,
+      c.key,
+      d.key,
+      d.legacyKey,
+    ]);
+    assert.deepEqual(await adoptEntries(plan, store), { entries: 0, checkpoints: 1 });
     assert.equal(await Deno.readTextFile(join(store.workDir(a.key), "step.ckpt")), "a old");
     assert.equal(await Deno.readTextFile(join(store.workDir(b.key), "step.ckpt")), "b new");
-    assert.deepEqual((await store.workKeys()).sort(), [a.key, b.key, b.legacyKey].sort());
+    assert.deepEqual(
+      (await store.workKeys()).sort(),
+      [a.key, b.key, b.legacyKey, c.legacyKey, d.legacyKey].sort(),
+    );
   });
 });
