@@ -11,7 +11,8 @@
  * TypeScript cannot parse or that is not UTF-8, and one that declares a const enum (TypeScript's
  * emit of a file alone keeps a const enum as an enum; Deno inlines it and drops the object); and
  * every file when deno.json has compilerOptions beyond type checking (TYPE_CHECK_ONLY), whose JSON
- * then joins the externals. The legacy fingerprint (cache format 1) hashes every file's bytes.
+ * (those options only) then joins the externals instead of NORMALIZER. The legacy fingerprint
+ * (cache format 1) hashes every file's bytes.
  */
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
@@ -26,9 +27,13 @@ export interface CodeFingerprint {
 
 /**
  * The package whose emit normalises source files (pinned in deno.json as "typescript"). It is one
- * of every fingerprint's externals, so another version gives every stage a new key.
+ * of the externals of every fingerprint that it normalises, so another version gives every stage a
+ * new key.
  */
 export const NORMALIZER = "npm:typescript@5.9.3";
+
+/** How the external that stands for deno.json's compilerOptions begins (see TYPE_CHECK_ONLY). */
+export const COMPILER_OPTIONS = "deno.json compilerOptions";
 
 const EMITTED = /\.(ts|mts|js|mjs)$/;
 const DECLARATIONS = /\.d\.m?ts$/;
@@ -36,16 +41,43 @@ const DECLARATIONS = /\.d\.m?ts$/;
  * deno.json `compilerOptions` that only steer type checking. Any other (decorator metadata, JSX
  * settings, ...) can make types or comments change what runs: then every file is hashed as bytes.
  */
-const TYPE_CHECK_ONLY =
-  /^(strict\w*|lib|types|checkJs|skipLibCheck|noImplicit\w+|noUnused\w+|noFallthroughCasesInSwitch|noUncheckedIndexedAccess|noPropertyAccessFromIndexSignature|exactOptionalPropertyTypes|useUnknownInCatchVariables|allowUnreachableCode|allowUnusedLabels|noErrorTruncation)$/;
+const TYPE_CHECK_ONLY = new RegExp(
+  "^(" + [
+    "strict",
+    "strictNullChecks",
+    "strictFunctionTypes",
+    "strictBindCallApply",
+    "strictPropertyInitialization",
+    "strictBuiltinIteratorReturn",
+    "lib",
+    "types",
+    "checkJs",
+    "skipLibCheck",
+    "noImplicitAny",
+    "noImplicitReturns",
+    "noImplicitThis",
+    "noImplicitOverride",
+    "noUnusedLocals",
+    "noUnusedParameters",
+    "noFallthroughCasesInSwitch",
+    "noUncheckedIndexedAccess",
+    "noPropertyAccessFromIndexSignature",
+    "exactOptionalPropertyTypes",
+    "useUnknownInCatchVariables",
+    "allowUnreachableCode",
+    "allowUnusedLabels",
+    "noErrorTruncation",
+  ].join("|") + ")$",
+);
 
 /**
- * How a module is normalised; a memo written for another (`scheme`, its hash) is not read. `emit`
- * and `declarations`: the file names whose emit is hashed (the first, not the second); `raw`: what
- * is hashed as bytes although emitted.
+ * How a module is normalised; a memo written for another (`scheme`, its hash) is not read, so bump
+ * `version` when the code that normalises changes. `emit` and `declarations`: the file names whose
+ * emit is hashed (the first, not the second); `typeCheckOnly`: the deno.json compilerOptions that
+ * leave normalisation on; `raw`: what is hashed as bytes although emitted.
  */
 const NORMALIZATION = {
-  version: 1,
+  version: 2,
   emit: EMITTED.source,
   declarations: DECLARATIONS.source,
   typeCheckOnly: TYPE_CHECK_ONLY.source,
@@ -156,10 +188,11 @@ export class CodeHasher {
   /** The import map's prefix keys ("pkg/"), with those Deno implies for npm entries (#mapped). */
   #prefixes: Record<string, string> = {};
   #scanned = new Map<string, ScannedFile>();
-  /** deno.json's compilerOptions as an external, if it has any. */
+  /**
+   * deno.json's compilerOptions beyond type checking, as an external, if it has any: then every
+   * file is hashed as bytes.
+   */
   #options: string | undefined;
-  /** deno.json has compilerOptions beyond type checking: every file is hashed as bytes. */
-  #bytesOnly = false;
   /**
    * Fingerprints by module, computed once per hasher (as each file is read once): many stages
    * share a module. Callers must not change what they get.
@@ -172,8 +205,9 @@ export class CodeHasher {
 
   /**
    * `root` is the directory holding deno.json, whose import map resolves bare specifiers. `memo`:
-   * a JSON file of normalised hashes by byte hash, read now (ignored when unreadable or written
-   * for another NORMALIZER or MEMO_SCHEME) and written by `saveMemo`, so that a plan transpiles changed files only.
+   * a JSON file of normalised hashes by file extension and byte hash, read now (ignored when
+   * unreadable or written for another NORMALIZER or MEMO_SCHEME) and written by `saveMemo`, so
+   * that a plan transpiles changed files only.
    */
   constructor(root: string, options: { memo?: string } = {}) {
     this.root = resolve(root);
@@ -205,10 +239,11 @@ export class CodeHasher {
       // a scope maps a specifier differently below some folders, which #mapped does not follow
       throw new RangeError(`Expected no "scopes" in "${join(this.root, "deno.json")}"`);
     }
-    const compilerOptions = config.compilerOptions ?? {};
-    if (Object.keys(compilerOptions).length > 0) {
-      this.#options = `deno.json compilerOptions ${canonicalJson(compilerOptions)}`;
-      this.#bytesOnly = Object.keys(compilerOptions).some((k) => !TYPE_CHECK_ONLY.test(k));
+    // options that only steer type checking cannot change what runs: they do not count
+    const emitting = Object.entries(config.compilerOptions ?? {})
+      .filter(([k]) => !TYPE_CHECK_ONLY.test(k));
+    if (emitting.length > 0) {
+      this.#options = `${COMPILER_OPTIONS} ${canonicalJson(Object.fromEntries(emitting))}`;
     }
     this.#imports = config.imports ?? {};
     for (const [key, value] of Object.entries(this.#imports)) {
@@ -238,7 +273,7 @@ export class CodeHasher {
     const { closure, externals } = this.#walk(module);
     const files: Record<string, string> = {};
     for (const [rel, { path, scanned }] of closure) {
-      if (scanned.text === undefined || this.#bytesOnly) {
+      if (scanned.text === undefined || this.#options !== undefined) {
         files[rel] = scanned.hash;
         continue;
       }
@@ -251,11 +286,8 @@ export class CodeHasher {
       used.add(memoKey);
       files[rel] = hash;
     }
-    const more = [
-      ...(this.#bytesOnly ? [] : [NORMALIZER]),
-      ...(this.#options ? [this.#options] : []),
-    ];
-    return { files, externals: [...new Set([...externals, ...more])].sort() };
+    const more = this.#options ?? NORMALIZER;
+    return { files, externals: [...new Set([...externals, more])].sort() };
   }
 
   /** The fingerprint cache format 1 keyed with: every file's SHA-256 of its bytes. */

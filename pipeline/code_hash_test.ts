@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL as toFileUrl } from "node:url";
-import { CodeHasher, normalizedHash, NORMALIZER, scanImports } from "./code_hash.ts";
+import {
+  CodeHasher,
+  COMPILER_OPTIONS,
+  normalizedHash,
+  NORMALIZER,
+  scanImports,
+} from "./code_hash.ts";
+import { codeChange } from "./explain.ts";
 import { sha256Hex } from "./hash.ts";
 
 Deno.test("scanImports() finds static, re-export, side-effect and dynamic imports, not type-only ones", () => {
@@ -211,11 +218,16 @@ Deno.test("fingerprint(): const enums, JSX and declaration files are hashed as t
   const constEnum = "const enum E { A }\nconsole.log(typeof E);\n";
   assert.equal(await hashOf(constEnum), sha256Hex(constEnum));
   assert.notEqual(await hashOf(constEnum.replace("const enum", "enum")), await hashOf(constEnum));
-  // found in the parsed file, so a comment between the keywords does not hide one
-  for (const between of [" /**/ ", "\n// c\n"]) {
-    const hidden = constEnum.replace("const enum", `const${between}enum`);
-    assert.equal(await hashOf(hidden), sha256Hex(hidden), JSON.stringify(between));
-  }
+  // found in the parsed file, so a comment between the keywords does not hide one, nor does
+  // nesting in a namespace, a function or a block
+  const hidden = [
+    constEnum.replace("const enum", "const /**/ enum"),
+    constEnum.replace("const enum", "const\n// c\nenum"),
+    `namespace N { ${constEnum} }`,
+    `export function f() { ${constEnum} }`,
+    `{ ${constEnum} }`,
+  ];
+  for (const text of hidden) assert.equal(await hashOf(text), sha256Hex(text), text);
   // an enum that is not const, and "const enum" in a string or comment, are normalised
   const plain = 'enum E { A }\nexport const s = "const enum"; // const enum\n';
   assert.notEqual(await hashOf(plain), sha256Hex(plain));
@@ -337,7 +349,7 @@ Deno.test("CodeHasher's memo: saved where its folder exists, read by a later has
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("fingerprint(): deno.json's compilerOptions join the externals; beyond type checking, files are hashed as bytes", async () => {
+Deno.test("fingerprint(): deno.json's compilerOptions beyond type checking join the externals, and files are hashed as bytes", async () => {
   const root = await Deno.makeTempDir();
   const source = "/** a */\nexport const a = 1;\n";
   await Deno.writeTextFile(join(root, "m.ts"), source);
@@ -345,18 +357,26 @@ Deno.test("fingerprint(): deno.json's compilerOptions join the externals; beyond
     await Deno.writeTextFile(join(root, "deno.json"), JSON.stringify({ compilerOptions }));
     return await new CodeHasher(root).fingerprint(join(root, "m.ts"));
   };
-  const strict = await fp({ strict: true, noUnusedLocals: true });
-  assert.equal(strict.files["m.ts"], await hashOf(source));
-  assert.deepEqual(strict.externals, [
-    'deno.json compilerOptions {"noUnusedLocals":true,"strict":true}',
-    NORMALIZER,
-  ]);
+  // type checking alone cannot change what runs: as if there were no options
+  const none = await fp({});
+  assert.deepEqual(await fp({ strict: true, noUnusedLocals: true, lib: ["deno.ns"] }), none);
+  assert.equal(none.files["m.ts"], await hashOf(source));
+  assert.deepEqual(none.externals, [NORMALIZER]);
   // decorator metadata is emitted from types: no normalisation then
-  const metadata = await fp({ experimentalDecorators: true, emitDecoratorMetadata: true });
+  const metadata = await fp({
+    strict: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+  });
   assert.equal(metadata.files["m.ts"], sha256Hex(source));
   assert.deepEqual(metadata.externals, [
-    'deno.json compilerOptions {"emitDecoratorMetadata":true,"experimentalDecorators":true}',
+    `${COMPILER_OPTIONS} {"emitDecoratorMetadata":true,"experimentalDecorators":true}`,
   ]);
+  // explained as the options' change, not as every file's
+  assert.equal(
+    codeChange(none, metadata),
+    'deno.json compilerOptions changed: (none) -> {"emitDecoratorMetadata":true,"experimentalDecorators":true}',
+  );
   await Deno.remove(root, { recursive: true });
 });
 

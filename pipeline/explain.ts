@@ -1,6 +1,6 @@
 /** Why a stage must run: the first difference between its key material and its closest build's. */
 import type { IndexRecord, KeyMaterial } from "./cache.ts";
-import type { CodeFingerprint } from "./code_hash.ts";
+import { type CodeFingerprint, COMPILER_OPTIONS } from "./code_hash.ts";
 import { canonicalJson, hashJson } from "./hash.ts";
 
 /** The part of a planned stage that explaining a downstream stage needs. */
@@ -57,10 +57,20 @@ export function changedParams(
 }
 
 /**
- * How fingerprint `after` differs from `before`: "code changed: <files>" (+added, -removed), else
- * "packages changed: <specifiers>", else undefined when they are the same.
+ * How fingerprint `after` differs from `before`: "deno.json compilerOptions changed: ...", else
+ * "code changed: <files>" (+added, -removed), else "packages changed: <specifiers>", else
+ * undefined when they are the same.
  */
 export function codeChange(before: CodeFingerprint, after: CodeFingerprint): string | undefined {
+  // compilerOptions that change emitted code switch every file's hash to its bytes and back: the
+  // options, not the files, changed
+  const options = (fp: CodeFingerprint) =>
+    fp.externals.find((e) => e.startsWith(COMPILER_OPTIONS))?.slice(COMPILER_OPTIONS.length + 1);
+  if (options(before) !== options(after)) {
+    return `deno.json compilerOptions changed: ${options(before) ?? "(none)"} -> ${
+      options(after) ?? "(none)"
+    }`;
+  }
   const files = [...new Set([...Object.keys(before.files), ...Object.keys(after.files)])]
     .sort()
     .filter((f) => before.files[f] !== after.files[f])

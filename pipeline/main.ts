@@ -139,8 +139,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
     ].join(" and ");
     reporter.message(
       `adopted ${what} of format ${LEGACY_FORMAT}: the code is the same byte for byte, so ` +
-        `they stand under format ${FORMAT_VERSION}'s keys (whose code hashes ignore comments ` +
-        `and layout)`,
+        `they stand under format ${FORMAT_VERSION}'s keys`,
     );
   }
   const tools = { ...toolVersions(dag.root), ep: build.ep };
