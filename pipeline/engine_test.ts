@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Store } from "./cache.ts";
 import { CodeHasher } from "./code_hash.ts";
+import { hashJson } from "./hash.ts";
 import { buildDag, loadDag } from "./load.ts";
 import { planRun } from "./plan.ts";
 import { makeToyRepo, waitFor } from "./testdata/toy_repo.ts";
@@ -280,7 +281,7 @@ Deno.test("run says how long the stages to run took in their earlier builds", as
   assert.equal((await repo.run(["run", ...SAFE])).code, 0);
   // never built: no estimate
   const fresh = await repo.run(["run", "--dry-run", "--only", "slow"]);
-  assert.match(fresh.stdout, /^plan \(scale default, ep cpu\): 1 stages, 1 to run\n/);
+  assert.match(fresh.stdout, /^plan \(scale default, ep cpu\): 1 stage, 1 to run\n/);
   // the same params built before: the time its index record gives
   const built = await newestBuild(repo.out, "double");
   assert.ok(built.ms! > 0 && built.threads === 1, JSON.stringify(built));
@@ -323,7 +324,7 @@ Deno.test("a build's time is looked up by its declared threads, and not kept whe
   const other = await newestBuild(repo.out, "other");
   assert.deepEqual([other.key, other.resumed, other.ms], [key, true, undefined]);
   const again = await repo.run(["run", "--dry-run", ...set, "--force", "other"]);
-  assert.match(again.stdout, /: 1 stages, 1 to run\n/);
+  assert.match(again.stdout, /: 1 stage, 1 to run\n/);
   await repo.dispose();
 });
 
@@ -343,5 +344,38 @@ Deno.test("gc keeps a stage's format-1 checkpoints, and its next run goes on fro
   assert.equal(await Deno.stat(store.workDir(other.legacyKey)).catch(() => null), null);
   const entry = await store.check(other.key);
   assert.equal(entry.state === "valid" && entry.manifest.resumed, true);
+  await repo.dispose();
+});
+
+Deno.test("run adopts a format-1 entry of the same code through the CLI, and says so", async () => {
+  const repo = await makeToyRepo();
+  assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+  // turn the entry into the one the format-1 engine would have built: its key, its material
+  const dag = await loadDag(join(repo.root, "dag.ts"));
+  const store = new Store(repo.out);
+  const hasher = new CodeHasher(repo.root);
+  const plan = await planRun(buildDag(dag, {}, []).def, store, hasher);
+  const other = plan.find((p) => p.stage.id === "other")!;
+  const material = {
+    ...other.material,
+    format: 1,
+    code: hasher.legacyFingerprint(other.stage.module),
+  };
+  assert.equal(hashJson(material), other.legacyKey);
+  const manifest = JSON.parse(
+    await Deno.readTextFile(join(store.entryDir(other.key), "manifest.json")),
+  );
+  await Deno.rename(store.entryDir(other.key), store.entryDir(other.legacyKey));
+  await Deno.writeTextFile(
+    join(store.entryDir(other.legacyKey), "manifest.json"),
+    JSON.stringify({ ...manifest, format: 1, key: other.legacyKey, material }),
+  );
+  const r = await repo.run(["run", "--only", "other"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /1 stage, 0 to run, 1 cached/);
+  assert.match(r.stderr, /adopted 1 cache entry of format 1: the code is the same byte for byte/);
+  assert.match(r.stderr, /done: 0 ran, 1 cached/);
+  assert.deepEqual(await repo.runs(), { other: 1 });
+  assert.equal((await store.check(other.key, true)).state, "valid");
   await repo.dispose();
 });

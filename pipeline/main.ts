@@ -74,7 +74,7 @@ function printDryRun(stages: PlannedStage[], o: CliOptions, header: string): voi
   const width = Math.max(...selected.map((p) => p.stage.id.length), 2);
   const toRun = selected.filter((p) => p.status === "run").length;
   const estimate = describeEstimate(scheduledStages(stages, o.jobs), o.jobs);
-  console.log(`${header}: ${selected.length} stages, ${toRun} to run${estimate}`);
+  console.log(`${header}: ${counted(selected.length, "stage")}, ${toRun} to run${estimate}`);
   for (const p of selected) {
     const why = p.status === "run" ? p.reason : "";
     console.log(`  ${p.status.padEnd(6)} ${p.stage.id.padEnd(width)}  ${why}`.trimEnd());
@@ -127,7 +127,7 @@ async function runCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   reporter.left = (ended, running, now) => describeLeft(scheduled, o.jobs, ended, running, now);
   reporter.message(
     `scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)}: ` +
-      `${selected.length} stages, ${toRun.length} to run, ` +
+      `${counted(selected.length, "stage")}, ${toRun.length} to run, ` +
       `${selected.length - toRun.length} cached${describeEstimate(scheduled, o.jobs)}`,
   );
   if (adopted.entries + adopted.checkpoints > 0) {
@@ -217,7 +217,7 @@ async function dagCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
   const selected = stages.filter((p) => p.selected);
   const toRun = selected.filter((p) => p.status === "run").length;
   const header = `DAG (scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)}): ` +
-    `${selected.length} stages, ` +
+    `${counted(selected.length, "stage")}, ` +
     `${toRun} to run`;
   console.log(renderDag(dagGraph(stages, dag.root, o.group), o.format, header));
   return 0;
