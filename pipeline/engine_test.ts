@@ -377,5 +377,17 @@ Deno.test("run adopts a format-1 entry of the same code through the CLI, and say
   assert.match(r.stderr, /done: 0 ran, 1 cached/);
   assert.deepEqual(await repo.runs(), { other: 1 });
   assert.equal((await store.check(other.key, true)).state, "valid");
+  // verify counts the format-1 entry as intact; gc lists it, adopted, as unreachable
+  assert.match(
+    (await repo.run(["verify"])).stderr,
+    /^\d+ entries intact \(1 of format 1\), 0 corrupt$/m,
+  );
+  assert.match(
+    (await repo.run(["gc"])).stderr,
+    new RegExp(
+      `^unreachable ${other.legacyKey.slice(0, 12)} other \\(format 1\\) \\(\\d+ bytes\\)$`,
+      "m",
+    ),
+  );
   await repo.dispose();
 });

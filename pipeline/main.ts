@@ -345,11 +345,13 @@ async function command(o: CliOptions): Promise<number> {
       wait: o.wait,
       onWait: waitNote(store.out),
     });
-    const { ok, bad, leftovers } = await verifyStore(store, say);
+    const { ok, legacy, bad, leftovers } = await verifyStore(store, say);
     const removed = leftovers > 0
       ? `; ${counted(leftovers, "leftover")} of interrupted runs removed`
       : "";
-    say(`${counted(ok, "entry", "entries")} intact, ${bad} corrupt${removed}`);
+    // a run adopts the format-1 entries its plan still names; gc deletes the others
+    const old = legacy > 0 ? ` (${legacy} of format ${LEGACY_FORMAT})` : "";
+    say(`${counted(ok, "entry", "entries")} intact${old}, ${bad} corrupt${removed}`);
     return bad > 0 ? 1 : 0;
   }
   const dag = await loadDag(o.dag);

@@ -6,12 +6,14 @@ import { exists, removeAll } from "./fs.ts";
 /**
  * Rehash every entry; quarantine corrupt ones (`bad`); drop leftovers of interrupted runs
  * (`leftovers`: partly written entries in `.tmp/`, which no run ever reads, so they are no fault).
+ * `legacy`: how many of the `ok` entries are of LEGACY_FORMAT.
  */
 export async function verifyStore(
   store: Store,
   write: (line: string) => void,
-): Promise<{ ok: number; bad: number; leftovers: number }> {
+): Promise<{ ok: number; legacy: number; bad: number; leftovers: number }> {
   let ok = 0;
+  let legacy = 0;
   let bad = 0;
   let leftovers = 0;
   for (const key of await store.keys()) {
@@ -19,6 +21,7 @@ export async function verifyStore(
     const state = await store.check(key, true, [FORMAT_VERSION, LEGACY_FORMAT]);
     if (state.state === "valid") {
       ok++;
+      if (state.manifest.format === LEGACY_FORMAT) legacy++;
       continue;
     }
     bad++;
@@ -33,7 +36,7 @@ export async function verifyStore(
     }
     await store.cleanTmp();
   }
-  return { ok, bad, leftovers };
+  return { ok, legacy, bad, leftovers };
 }
 
 /**
@@ -91,9 +94,11 @@ export async function collectGarbage(
     const size = await footprint.add(store.entryDir(key));
     listed += size;
     entries++;
-    const manifest = await Deno.readTextFile(join(store.entryDir(key), "manifest.json"))
-      .then((t) => JSON.parse(t).material?.id as string).catch(() => "?");
-    write(`${yes ? "deleted" : "unreachable"} ${key.slice(0, 12)} ${manifest} (${size} bytes)`);
+    const what = await Deno.readTextFile(join(store.entryDir(key), "manifest.json"))
+      .then((t) => JSON.parse(t)).then((m) =>
+        `${m.material?.id ?? "?"}${m.format === LEGACY_FORMAT ? ` (format ${LEGACY_FORMAT})` : ""}`
+      ).catch(() => "?");
+    write(`${yes ? "deleted" : "unreachable"} ${key.slice(0, 12)} ${what} (${size} bytes)`);
     if (yes) await store.remove(key);
   }
   let work = 0;

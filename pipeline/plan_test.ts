@@ -180,6 +180,7 @@ Deno.test("planRun() adopts the format-1 entry of byte-identical code, so a new 
     const lines: string[] = [];
     assert.deepEqual(await verifyStore(store, (l) => lines.push(l)), {
       ok: 4,
+      legacy: 2,
       bad: 0,
       leftovers: 0,
     });
