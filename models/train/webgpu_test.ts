@@ -7,6 +7,7 @@
  * failure.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { batchIndices } from "../../data/mod.ts";
 import { GraphBuilder, trainStep } from "../autodiff/mod.ts";
@@ -296,8 +297,11 @@ async function childStderr(direct: boolean): Promise<string> {
       await (await ort.InferenceSession.create(serializeModel(graph), options)).release();
     } else await (await Session.create(graph, { ep: "webgpu" })).release();
   `;
+  // where the packages are a local node_modules (models/train/gpu/run.sh on a machine without the
+  // registry), the child must read them there as its parent does
+  const local = existsSync(new URL("../../node_modules/.deno", import.meta.url));
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--no-lock", script],
+    args: ["eval", "--no-lock", ...(local ? ["--node-modules-dir=manual"] : []), script],
     stdout: "piped",
     stderr: "piped",
   }).output();

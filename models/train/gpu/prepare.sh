@@ -15,8 +15,9 @@ echo "deno $version: $deno_bin"
 xz -T0 -6 -c "$deno_bin" >"$tmp/bundle/deno.xz"
 cp deno.json deno.lock "$tmp/project/"
 (cd "$tmp/project" && "$deno_bin" install --node-modules-dir=auto --frozen --quiet)
-# TF.js is the CPU bench's alternative only; onnxruntime-node ships every platform's libraries
-rm -rf "$tmp"/project/node_modules/.deno/@tensorflow+*
+# TF.js is the CPU bench's alternative only; TypeScript normalises code for the pipeline's cache
+# keys, which run.sh does not plan; onnxruntime-node ships every platform's libraries
+rm -rf "$tmp"/project/node_modules/.deno/@tensorflow+* "$tmp"/project/node_modules/.deno/typescript@*
 for d in "$tmp"/project/node_modules/.deno/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v6; do
   find "$d" -mindepth 2 -maxdepth 2 -type d ! -path "*/linux/x64" -exec rm -rf {} +
 done
