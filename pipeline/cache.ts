@@ -212,10 +212,7 @@ export class Store {
       });
     }
     const manifest: EntryManifest = { format: FORMAT_VERSION, ...info, files };
-    await Deno.writeTextFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-    const dest = this.entryDir(info.key);
-    if (await exists(dest)) await this.#discard(dest);
-    await Deno.rename(tmp, dest);
+    await this.#install(tmp, manifest);
     await this.writeIndex(info.material.id, {
       key: info.key,
       material: info.material,
@@ -253,10 +250,7 @@ export class Store {
     }
     const { format: _, key: _key, material: _material, files: _files, ...info } = old;
     const manifest: EntryManifest = { format: FORMAT_VERSION, key, material, ...info, files };
-    await Deno.writeTextFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-    const dest = this.entryDir(key);
-    if (await exists(dest)) await this.#discard(dest);
-    await Deno.rename(tmp, dest);
+    await this.#install(tmp, manifest);
     // the old build's record keeps its time by the monotonic clock; else the manifest's times
     const prior = (await this.readIndex(material.id)).find((r) => r.key === from);
     const ms = Date.parse(old.endedAt) - Date.parse(old.startedAt);
@@ -273,6 +267,14 @@ export class Store {
       [from],
     );
     return manifest;
+  }
+
+  /** Write a finished temporary entry's manifest and rename the entry into place (its key's). */
+  async #install(tmp: string, manifest: EntryManifest): Promise<void> {
+    await Deno.writeTextFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    const dest = this.entryDir(manifest.key);
+    if (await exists(dest)) await this.#discard(dest);
+    await Deno.rename(tmp, dest);
   }
 
   /** Move a bad entry aside so that it is never reused; it is deleted by `gc`. */

@@ -87,6 +87,12 @@ const NORMALIZATION = {
 } as const;
 const MEMO_SCHEME = hashJson(NORMALIZATION);
 
+/** A module's import closure: files sorted by path relative to the root, and externals. */
+interface Walk {
+  closure: [string, { path: string; scanned: ScannedFile }][];
+  externals: string[];
+}
+
 interface ScannedFile {
   /** SHA-256 of the bytes. */
   hash: string;
@@ -199,6 +205,8 @@ export class CodeHasher {
    */
   #fingerprints = new Map<string, Promise<CodeFingerprint>>();
   #legacy = new Map<string, CodeFingerprint>();
+  /** Closures by module: both fingerprints of a module walk the same one. */
+  #walks = new Map<string, Walk>();
 
   /** Where normalised hashes are kept between processes (`saveMemo`), if anywhere. */
   readonly memo: string | undefined;
@@ -331,9 +339,16 @@ export class CodeHasher {
   }
 
   /** The files of a module's import closure (sorted by path relative to the root) and externals. */
-  #walk(
-    module: string,
-  ): { closure: [string, { path: string; scanned: ScannedFile }][]; externals: string[] } {
+  #walk(module: string): Walk {
+    let walk = this.#walks.get(module);
+    if (walk === undefined) {
+      walk = this.#walkOnce(module);
+      this.#walks.set(module, walk);
+    }
+    return walk;
+  }
+
+  #walkOnce(module: string): Walk {
     const start = module.startsWith("file:") ? fromFileUrl(module) : resolve(module);
     const files = new Map<string, { path: string; scanned: ScannedFile }>();
     const externals = new Set<string>();

@@ -199,7 +199,7 @@ export async function planRun(
   const { ordered, selected, force } = checkPlan(def, options);
   const planned = new Map<string, PlannedStage>();
   // the entries there are, read once: most stages that miss have no format-1 entry either
-  const legacyKeys = new Set(await store.keys());
+  const present = new Set(await store.keys());
   for (const stage of ordered) {
     const inputIds: Record<string, string> = {};
     const inputKeys: Record<string, string> = {};
@@ -230,7 +230,7 @@ export async function planRun(
     let legacyCorrupt: string | undefined;
     if (!force.has(stage.id)) {
       state = await store.check(key);
-      if (state.state === "missing" && legacyKeys.has(legacyKey)) {
+      if (state.state === "missing" && present.has(legacyKey)) {
         const old = await store.check(legacyKey, false, [LEGACY_FORMAT]);
         if (old.state === "valid") {
           state = old;
