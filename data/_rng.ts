@@ -33,6 +33,21 @@ export function createRng(seed: number): Rng {
   return { nextU32, uniform: () => rng.uniform(), int, normal: () => rng.normal() };
 }
 
+/**
+ * The named streams of a run seed, as `deriveSeed` indices: the shuffle of epoch e takes index e
+ * (`epochStream`, data/batch.ts), the augmentation the largest 31-bit index (data/augment.ts), which
+ * no epoch reaches, so no crop or flip draws from a shuffle's stream.
+ */
+export const AUGMENT_STREAM = 0x7fffffff;
+
+/** The stream index of epoch `epoch`'s shuffle: the epoch itself, below {@link AUGMENT_STREAM}. */
+export function epochStream(epoch: number): number {
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch >= AUGMENT_STREAM) {
+    throw new RangeError(`Expected an epoch in [0, ${AUGMENT_STREAM}) but found ${epoch}`);
+  }
+  return epoch;
+}
+
 /** Derives a child seed from a seed and a stream index (SplitMix32 finaliser of both). */
 export function deriveSeed(seed: number, index: number): number {
   let z = ((seed ^ Math.imul(index + 1, 0x27d4eb2d)) + 0x9e3779b9) >>> 0;

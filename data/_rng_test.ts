@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRng, deriveSeed } from "./_rng.ts";
+import { AUGMENT_STREAM, createRng, deriveSeed, epochStream } from "./_rng.ts";
 import { createRngFromState } from "../models/rng.ts";
 
 Deno.test("createRng() is deterministic per seed and differs across seeds", () => {
@@ -73,5 +73,14 @@ Deno.test("deriveSeed() never hands a child the parent's own seeding words", () 
     for (let i = 0; i < 8; i++) {
       assert.ok(!words.has(deriveSeed(seed, i)), `seed ${seed}, index ${i}`);
     }
+  }
+});
+
+Deno.test("epochStream() is the epoch, and no epoch reaches the augmentation stream", () => {
+  assert.equal(epochStream(0), 0);
+  assert.equal(epochStream(199), 199);
+  assert.equal(epochStream(AUGMENT_STREAM - 1), AUGMENT_STREAM - 1);
+  for (const bad of [-1, 1.5, AUGMENT_STREAM, NaN]) {
+    assert.throws(() => epochStream(bad), /Expected an epoch in \[0, 2147483647\)/);
   }
 });

@@ -5,7 +5,7 @@
  * `-mean[c] / std[c]`, when the input is already normalised.
  */
 import type { Tensor } from "./tensor.ts";
-import { createRng } from "./_rng.ts";
+import { AUGMENT_STREAM, createRng, deriveSeed } from "./_rng.ts";
 
 /** Options of {@link augmentCrop}. */
 export interface CropFlipOptions {
@@ -55,4 +55,12 @@ export function augmentCrop(x: Tensor, seed: number, opts: CropFlipOptions = {})
     }
   }
   return { shape: x.shape.slice(), data: out };
+}
+
+/**
+ * The seed of batch `batch`'s crops and flips in epoch `epoch` of a run seeded with `seed`: a child
+ * of the run seed's augmentation stream, apart from every epoch's shuffle stream (data/_rng.ts).
+ */
+export function augmentSeed(seed: number, epoch: number, batch: number): number {
+  return deriveSeed(deriveSeed(deriveSeed(seed, AUGMENT_STREAM), epoch), batch);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { augmentCrop } from "./augment.ts";
+import { augmentCrop, augmentSeed } from "./augment.ts";
+import { deriveSeed } from "./_rng.ts";
 import {
   channelStats,
   CIFAR_MEAN,
@@ -126,4 +127,15 @@ Deno.test("channelStats() gives per-channel stats of a [n, C, H, W] batch, 0 std
   assert.ok(Math.abs(s.std[0] - Math.sqrt((100 ** 2 - 1) / 12)) < 1e-9, `${s.std[0]}`);
   assert.ok(Math.abs(s.mean[1] - 1 / 97) < 1e-9);
   assert.equal(s.std[1], 0);
+});
+
+Deno.test("augmentSeed() keeps the seeds the ResNet-18 runs have drawn their crops from", () => {
+  // The values of the stages' former deriveSeed(deriveSeed(deriveSeed(seed, 0x7fffffff), e), b):
+  // a changed stream would change every cached ResNet-18 result without a word.
+  assert.equal(augmentSeed(5, 3, 7), 3133038704);
+  assert.equal(augmentSeed(0, 0, 0), 1464587733);
+  assert.equal(augmentSeed(2, 199, 390), 2702760339);
+  // apart from every epoch's shuffle stream (index = epoch) of the same run seed
+  const shuffles = new Set(Array.from({ length: 200 }, (_, e) => deriveSeed(5, e)));
+  for (let e = 0; e < 200; e++) assert.ok(!shuffles.has(augmentSeed(5, e, 0)), `epoch ${e}`);
 });

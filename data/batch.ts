@@ -1,5 +1,5 @@
 /** Seeded shuffling, mini-batching and deterministic subsets of labelled data. */
-import { createRng, deriveSeed } from "./_rng.ts";
+import { createRng, deriveSeed, epochStream } from "./_rng.ts";
 import type { LabelledData } from "./tensor.ts";
 import { rowSize } from "./tensor.ts";
 
@@ -42,7 +42,7 @@ export function batchIndices(n: number, batchSize: number, opts: BatchOptions = 
   }
   const order = opts.seed === undefined
     ? Uint32Array.from({ length: n }, (_, i) => i)
-    : permutation(n, deriveSeed(opts.seed, opts.epoch ?? 0));
+    : permutation(n, deriveSeed(opts.seed, epochStream(opts.epoch ?? 0)));
   const batches: Uint32Array[] = [];
   for (let at = 0; at < n; at += batchSize) {
     const batch = order.subarray(at, Math.min(n, at + batchSize));

@@ -71,3 +71,8 @@ Deno.test("batchIndices() shuffles epoch e with the child seed deriveSeed(seed, 
   assert.deepEqual(flat(batchIndices(20, 6, { seed: 7 })), [...permutation(20, deriveSeed(7, 0))]);
   assert.deepEqual(batchIndices(20, 6, { seed: 7 }), batchIndices(20, 6, { seed: 7, epoch: 0 }));
 });
+
+Deno.test("batchIndices() rejects an epoch that names no shuffle stream", () => {
+  assert.throws(() => batchIndices(10, 4, { seed: 1, epoch: -1 }), /Expected an epoch in \[0, /);
+  assert.throws(() => batchIndices(10, 4, { seed: 1, epoch: 0.5 }), /Expected an epoch in \[0, /);
+});

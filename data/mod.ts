@@ -53,7 +53,7 @@ export {
   normalizeCifar,
   standardizeMnist,
 } from "./normalize.ts";
-export { augmentCrop } from "./augment.ts";
+export { augmentCrop, augmentSeed } from "./augment.ts";
 export { deriveSeed } from "./_rng.ts";
 export type { CropFlipOptions } from "./augment.ts";
 export { batchIndices, firstPerClass, gather, permutation, seededSample } from "./batch.ts";
