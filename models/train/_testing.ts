@@ -156,9 +156,10 @@ export function tinyResnetFeeds(
 /**
  * A hand-built full-batch float64 step with one parameter (y ≈ p·x on two rows) and one buffer
  * counting the updates, standing in for BatchNorm running statistics: fed as an input, replaced
- * by `<buffer>_next`.
+ * by `<buffer>_next`. With `countRate`, the buffer grows by a rate input `lr_count` instead of 1:
+ * a tensor the loss never reads, which a rate of Infinity makes non-finite with the loss finite.
  */
-export function countingStep(): TrainStep {
+export function countingStep(opts: { countRate?: boolean } = {}): TrainStep {
   const b = new GraphBuilder("counting");
   const x = b.input("x", "float64", [2, 1]);
   const y = b.input("y", "float64", [2, 1]);
@@ -173,11 +174,13 @@ export function countingStep(): TrainStep {
   b.output(
     b.emit("Sub", [p, b.emit("Mul", [lr, g], {}, { name: "step" })], {}, { name: "p_next" }),
   );
-  b.output(b.emit("Add", [count, b.scalar("one", "float64", 1)], {}, { name: "count_next" }));
+  const by = opts.countRate ? b.input("lr_count", "float64", []) : b.scalar("one", "float64", 1);
+  b.output(b.emit("Add", [count, by], {}, { name: "count_next" }));
   b.output(loss);
   const graph = b.build();
   const info = (n: string) => graph.inputs.find((v) => v.name === n)!;
-  return { graph, params: [info("p")], state: [], buffers: [info("count")], lrInputs: ["lr"] };
+  const lrInputs = opts.countRate ? ["lr", "lr_count"] : ["lr"];
+  return { graph, params: [info("p")], state: [], buffers: [info("count")], lrInputs };
 }
 
 /** The two rows countingStep fits (y = 3x), one full batch per epoch. */

@@ -4,9 +4,10 @@
  * ratios R_l and the relative parameter change. One ONNX graph computes the Gram matrix and
  * the squared norms ‖W_{l+1} W_l‖²_F; everything O(#params) is done here in float64.
  */
-import { type DenseLayer, type LrGroups, ntkGram } from "../arch/mod.ts";
-import { GraphBuilder } from "../autodiff/mod.ts";
-import type { Graph, TensorData } from "../onnx/mod.ts";
+import type { DenseLayer } from "../arch/dense.ts";
+import { type LrGroups, ntkGram } from "../arch/ntk.ts";
+import { GraphBuilder } from "../autodiff/builder.ts";
+import type { Graph, TensorData } from "../onnx/ir.ts";
 import type { Rates } from "./schedule.ts";
 import { type ExecutionProvider, Session } from "./session.ts";
 

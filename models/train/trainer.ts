@@ -186,7 +186,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     return rows;
   };
   try {
-    if (step === 0 && (await log()) === "diverged") return diverged(0);
+    // θ0 is checked whether or not anything logs it
+    if (step === 0) {
+      const bad = opts.onLog ? (await log()) === "diverged" : !finiteAll(await store.host());
+      if (bad) return diverged(0);
+    }
     while (step < total) {
       // the feeds of the next n steps, which may cross epoch ends that nothing waits for
       const n = stepsOfNextRun();
@@ -226,7 +230,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       step += n;
       const endOfEpoch = b === perEpoch;
       [epoch, batch] = endOfEpoch ? [e + 1, 0] : [e, b];
-      if (!store.finiteOnHost()) return diverged(step);
+      // a run of several steps had its outputs checked before they were taken
+      if (n === 1 && !store.finiteOnHost()) return diverged(step);
       opts.onProgress?.(step, total);
       if (
         (every > 0 && step % every === 0) || step === total || (opts.logEachEpoch && endOfEpoch)

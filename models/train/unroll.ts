@@ -31,6 +31,8 @@ export function unrollStep(step: TrainStep, k: number): Graph {
   const g = step.graph;
   const carried = new Set([...step.params, ...step.state, ...step.buffers].map((v) => v.name));
   const constants = new Set(g.initializers.map((i) => i.name));
+  // the output `<name>_next` of a carried tensor, which only the last copy exposes
+  const isNext = (t: string) => t.endsWith("_next") && carried.has(t.slice(0, -"_next".length));
   const nodes: Node[] = [];
   const inputs: ValueInfo[] = [];
   const outputs: ValueInfo[] = [];
@@ -38,7 +40,7 @@ export function unrollStep(step: TrainStep, k: number): Graph {
     const rename = (t: string) => {
       if (t === "" || constants.has(t)) return t;
       if (carried.has(t)) return s === 0 ? t : stepTensor(s - 1, `${t}_next`);
-      if (t.endsWith("_next") && carried.has(t.slice(0, -"_next".length)) && s === k - 1) return t;
+      if (isNext(t) && s === k - 1) return t;
       return stepTensor(s, t);
     };
     for (const n of g.nodes) {
@@ -53,8 +55,7 @@ export function unrollStep(step: TrainStep, k: number): Graph {
       if (s === 0 || !carried.has(v.name)) inputs.push({ ...v, name: rename(v.name) });
     }
     for (const v of g.outputs) {
-      const next = v.name.endsWith("_next") && carried.has(v.name.slice(0, -"_next".length));
-      if (!next || s === k - 1) outputs.push({ ...v, name: rename(v.name) });
+      if (!isNext(v.name) || s === k - 1) outputs.push({ ...v, name: rename(v.name) });
     }
   }
   return { ...g, name: `${g.name}_x${k}`, nodes, inputs, outputs };
