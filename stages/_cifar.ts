@@ -1,5 +1,6 @@
 /** CIFAR-10 batches from a fetch-cifar10 output directory, normalised as SPEC 8 prescribes. */
-import { normalizeCifar, readCifarBatches } from "../data/mod.ts";
+import { readCifarBatches } from "../data/cifar.ts";
+import { normalizeCifar } from "../data/normalize.ts";
 
 /** The five training batches, in order. */
 export const CIFAR_TRAIN_BATCHES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);

@@ -4,15 +4,19 @@
  * batch 128, no augmentation; train and test accuracy after every epoch; per-epoch checkpoints.
  * Imported by the stage inside run().
  */
-import { mlp, mlpLayers } from "../models/arch/mod.ts";
-import { trainStep } from "../models/autodiff/mod.ts";
-import { initDense } from "../models/init/mod.ts";
-import { constantLr, evalStep, evaluate, STEPS_PER_CALL, train } from "../models/train/mod.ts";
-import { batchIndices, CIFAR_BATCH_RECORDS, firstPerClass, gather } from "../data/mod.ts";
+import { mlp, mlpLayers } from "../models/arch/mlp.ts";
+import { trainStep } from "../models/autodiff/sgd.ts";
+import { initDense } from "../models/init/init.ts";
+import { constantLr } from "../models/train/schedule.ts";
+import { train } from "../models/train/trainer.ts";
+import { STEPS_PER_CALL } from "../models/train/unroll.ts";
+import { firstPerClass, gather } from "../data/batch.ts";
+import { CIFAR_BATCH_RECORDS } from "../data/cifar.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
 import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
 import { checkRows, type RunPlan } from "./_run_graphs.ts";
+import { accuracyRow, epochOptions, evaluator, rowsOf } from "./_epoch_run.ts";
 
 export type CifarFcnParams = {
   sigma: number;
@@ -58,7 +62,6 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
   const test = loadCifar(ctx.inputs.cifar, ["test_batch.bin"]);
   checkRows("train", plan.evals.counts[0], trainSet.labels.length);
   checkRows("test", plan.evals.counts[1], test.labels.length);
-  const rows = (s: typeof test) => ({ count: s.labels.length, x: s.x.data, y: s.labels });
   const layers = mlpLayers(SPEC);
   const params = initDense(layers, {
     rule: "kaiming",
@@ -71,44 +74,24 @@ export async function runCifarFcn(ctx: StageContext<CifarFcnParams>): Promise<vo
   const step = trainStep(plan.train);
   const saved = `${ctx.workDir}/epochs.json`;
   const epochs = await loadLog<Row[]>(saved, []);
-  const evalOn = async (set: typeof test, weights: Parameters<typeof evaluate>[0]["params"]) =>
-    await evaluate({
-      build: (batch) => evalStep(plan.evals.spec(batch)),
-      params: weights,
-      data: rows(set),
-      batchSize: plan.evals.batchSize,
-      threads: ctx.threads,
-    });
+  const evalOn = evaluator(plan.evals, ctx.threads);
+  const { batches, ...options } = epochOptions(ctx, n);
   const result = await train({
+    ...options,
     step,
     params,
-    data: {
-      ...rows(trainSet),
-      batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),
-    },
+    data: { ...rowsOf(trainSet), batches },
     schedule: constantLr({ lr: p.lr }),
-    epochs: p.epochs,
-    ep: p.ep as "cpu",
-    threads: ctx.threads,
     stepsPerCall: plan.stepsPerCall,
     logEvery: perEpoch,
-    checkpoint: { dir: ctx.workDir, eachEpoch: true },
-    resume: true,
     onLog: async (k, info) => {
       if (k === 0 || k % perEpoch !== 0) return;
       dropFrom(epochs, "epoch", k / perEpoch);
       const [tr, te] = [await evalOn(trainSet, info.params), await evalOn(test, info.params)];
-      epochs.push({
-        epoch: k / perEpoch,
-        train_acc: tr.accuracy,
-        test_acc: te.accuracy,
-        train_loss: tr.loss,
-        test_loss: te.loss,
-      });
+      epochs.push(accuracyRow(k / perEpoch, tr, te));
       ctx.log(JSON.stringify(epochs.at(-1)));
       await saveLog(saved, epochs);
     },
-    onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
   });
   await writeRun(ctx, n, result, {
     bestTrainAcc: best(epochs, "train_acc"),

@@ -4,11 +4,13 @@
  * batch on n scalar inputs with E[x²] = m2 and y = a·x exactly, so the loss is ½·m2·(g − a)²
  * plus a constant. Imported by the stage inside run(): it loads ONNX Runtime.
  */
-import { twoLayerLinear } from "../models/arch/mod.ts";
-import { trainStep } from "../models/autodiff/mod.ts";
-import type { LinearProblem } from "../models/linear/mod.ts";
-import { constantLr, STEPS_PER_CALL, train } from "../models/train/mod.ts";
-import { solvableData } from "../data/mod.ts";
+import { twoLayerLinear } from "../models/arch/two_layer.ts";
+import { trainStep } from "../models/autodiff/sgd.ts";
+import type { LinearProblem } from "../models/linear/problem.ts";
+import { constantLr } from "../models/train/schedule.ts";
+import { train } from "../models/train/trainer.ts";
+import { STEPS_PER_CALL } from "../models/train/unroll.ts";
+import { solvableData } from "../data/synthetic.ts";
 import type { RunPlan } from "./_run_graphs.ts";
 
 /** Observables at one logged step, as models/linear's gradientDescent reports them. */

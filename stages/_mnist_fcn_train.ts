@@ -4,22 +4,21 @@
  * Logs ζ, ζ_s, A_l, R_l on a fixed probe set, and train/test accuracy after every epoch; resumes
  * from a per-epoch checkpoint in the stage's work directory. Imported by the stage inside run().
  */
-import { mlp, mlpLayers } from "../models/arch/mod.ts";
-import { trainStep } from "../models/autodiff/mod.ts";
-import { initDense } from "../models/init/mod.ts";
-import {
-  constantLr,
-  evalStep,
-  evaluate,
-  NtkProbe,
-  STEPS_PER_CALL,
-  train,
-} from "../models/train/mod.ts";
-import { batchIndices, firstPerClass, gather, readMnist, standardizeMnist } from "../data/mod.ts";
+import { mlp, mlpLayers } from "../models/arch/mlp.ts";
+import { trainStep } from "../models/autodiff/sgd.ts";
+import { initDense } from "../models/init/init.ts";
+import { NtkProbe } from "../models/train/ntk_probe.ts";
+import { constantLr } from "../models/train/schedule.ts";
+import { train } from "../models/train/trainer.ts";
+import { STEPS_PER_CALL } from "../models/train/unroll.ts";
+import { firstPerClass, gather } from "../data/batch.ts";
+import { readMnist } from "../data/idx.ts";
+import { standardizeMnist } from "../data/normalize.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { topEigenvalue } from "./_linalg.ts";
 import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
 import { checkRows, type RunPlan } from "./_run_graphs.ts";
+import { accuracyRow, epochOptions, evaluator, rowsOf } from "./_epoch_run.ts";
 
 export type FcnParams = {
   sigma: number;
@@ -77,7 +76,6 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
   const test = load(ctx.inputs.mnist, "t10k");
   checkRows("train", plan.evals.counts[0], train0.labels.length);
   checkRows("test", plan.evals.counts[1], test.labels.length);
-  const rows = (s: typeof test) => ({ count: s.labels.length, x: s.x.data, y: s.labels });
   const layers = plan.ntk.layers;
   const params = initDense(layers, {
     rule: "kaiming",
@@ -107,39 +105,23 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
     log: [],
     epochs: [],
   });
-  const evalOn = async (set: typeof test, weights: Record<string, unknown>) =>
-    await evaluate({
-      build: (batch) => evalStep(plan.evals.spec(batch)),
-      params: weights as Parameters<typeof evaluate>[0]["params"],
-      data: rows(set),
-      batchSize: plan.evals.batchSize,
-      threads: ctx.threads,
-    });
+  const evalOn = evaluator(plan.evals, ctx.threads);
   const perEpoch = Math.floor(n / p.batch);
   const total = p.epochs * perEpoch;
+  const { batches, ...options } = epochOptions(ctx, n);
   const result = await train({
+    ...options,
     step,
     params,
-    data: {
-      ...rows(train0),
-      batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),
-    },
+    data: { ...rowsOf(train0), batches },
     schedule: constantLr({ lr }),
-    epochs: p.epochs,
-    ep: p.ep as "cpu",
-    threads: ctx.threads,
     stepsPerCall: plan.stepsPerCall,
     // the measures every logEvery steps; the accuracies after every epoch, whether or not a
     // logged step ends it
     logEvery: p.logEvery,
     logEachEpoch: true,
     // the logs are saved before each epoch's checkpoint, so a resumed run keeps every row
-    checkpoint: {
-      dir: ctx.workDir,
-      eachEpoch: true,
-      beforeSave: () => saveLog(saved, { log, epochs }),
-    },
-    resume: true,
+    checkpoint: { ...options.checkpoint!, beforeSave: () => saveLog(saved, { log, epochs }) },
     onLog: async (k, info) => {
       if (k % p.logEvery === 0 || k === total) {
         dropFrom(log, "step", k);
@@ -157,16 +139,9 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
       if (k > 0 && k % perEpoch === 0) {
         dropFrom(epochs, "epoch", k / perEpoch);
         const [tr, te] = [await evalOn(train0, info.params), await evalOn(test, info.params)];
-        epochs.push({
-          epoch: k / perEpoch,
-          train_acc: tr.accuracy,
-          test_acc: te.accuracy,
-          train_loss: tr.loss,
-          test_loss: te.loss,
-        });
+        epochs.push(accuracyRow(k / perEpoch, tr, te));
       }
     },
-    onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
   });
   await writeRun(ctx, n, result, {
     lr,

@@ -11,7 +11,7 @@
  */
 import type { ParamProblem } from "../pipeline/load.ts";
 import type { Json, Params, Stage } from "../pipeline/mod.ts";
-import { CIFAR_BATCH_RECORDS } from "../data/mod.ts";
+import { CIFAR_BATCH_RECORDS } from "../data/cifar.ts";
 import { CIFAR_TRAIN_BATCHES } from "./_cifar.ts";
 
 /** What a param's value must be, or null when it is valid; `preset` is the DAG module's value. */

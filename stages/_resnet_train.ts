@@ -5,22 +5,19 @@
  * random crop 32 (padding 4) and horizontal flip; test accuracy after every epoch (batch 100);
  * per-epoch checkpoints. Imported by the stage inside run().
  */
-import { pytorchDefaultInit, resnet18 } from "../models/arch/mod.ts";
-import { trainStep } from "../models/autodiff/mod.ts";
-import { cosineAnnealingLr, evalStep, evaluate, train } from "../models/train/mod.ts";
-import {
-  augmentCrop,
-  batchIndices,
-  CIFAR_MEAN,
-  CIFAR_STD,
-  deriveSeed,
-  firstPerClass,
-  gather,
-} from "../data/mod.ts";
+import { pytorchDefaultInit } from "../models/arch/init.ts";
+import { resnet18 } from "../models/arch/resnet18.ts";
+import { trainStep } from "../models/autodiff/sgd.ts";
+import { cosineAnnealingLr } from "../models/train/schedule.ts";
+import { train } from "../models/train/trainer.ts";
+import { augmentCrop, augmentSeed } from "../data/augment.ts";
+import { firstPerClass, gather } from "../data/batch.ts";
+import { CIFAR_MEAN, CIFAR_STD } from "../data/normalize.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { CIFAR_TRAIN_BATCHES, loadCifar } from "./_cifar.ts";
 import { best, dropFrom, loadLog, type Row, saveLog, writeRun } from "./_run_log.ts";
 import { checkRows, type RunPlan } from "./_run_graphs.ts";
+import { epochOptions, evaluator, rowsOf } from "./_epoch_run.ts";
 
 export type ResnetParams = {
   sigma: number;
@@ -67,26 +64,18 @@ export function resnetPlan(p: ResnetParams): RunPlan & { evals: NonNullable<RunP
 }
 
 /**
- * The run seed's stream index for the augmentation: the largest 31-bit index. The epochs'
- * shuffles take indices 0, 1, … (`batchIndices` in data/batch.ts) and never reach it, so no crop
- * or flip draws from a shuffle's random stream.
- */
-export const AUGMENT_STREAM = 0x7fffffff;
-
-/**
  * The training batches' augmentation: kuangliu's random crop (padding 4, black after
  * normalisation) and flip, drawn afresh for every (epoch, batch) from the run seed's own
- * augmentation stream ({@link AUGMENT_STREAM}).
+ * augmentation stream (`augmentSeed`).
  */
 export function resnetAugment(
   p: Pick<ResnetParams, "seed" | "batch">,
 ): (x: Float32Array | Float64Array, epoch: number, batch: number) => Float32Array {
   const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]);
-  const stream = deriveSeed(p.seed, AUGMENT_STREAM);
   return (x, e, b) =>
     augmentCrop(
       { shape: [p.batch, 3, 32, 32], data: x as Float32Array },
-      deriveSeed(deriveSeed(stream, e), b),
+      augmentSeed(p.seed, e, b),
       { fill },
     ).data;
 }
@@ -110,35 +99,21 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
   const saved = `${ctx.workDir}/epochs.json`;
   const epochs = await loadLog<Row[]>(saved, []);
   const perEpoch = Math.floor(n / p.batch);
+  const evalOn = evaluator(plan.evals, ctx.threads);
+  const { batches, ...options } = epochOptions(ctx, n);
   const result = await train({
+    ...options,
     step,
     params: init,
-    data: {
-      count: n,
-      x: trainSet.x.data,
-      y: trainSet.labels,
-      batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),
-      augment: resnetAugment(p),
-    },
+    data: { ...rowsOf(trainSet), batches, augment: resnetAugment(p) },
     schedule: cosineAnnealingLr({ lr: p.lr }, { tMax: p.epochs }),
-    epochs: p.epochs,
-    ep: p.ep as "cpu",
-    threads: ctx.threads,
     logEvery: perEpoch,
-    checkpoint: { dir: ctx.workDir, eachEpoch: true },
-    resume: true,
     onLog: async (k, info) => {
       if (k === 0 || k % perEpoch !== 0) return;
       dropFrom(epochs, "epoch", k / perEpoch);
-      const te = await evaluate({
-        build: (batch) => evalStep(plan.evals.spec(batch)),
-        params: {
-          ...info.params,
-          ...Object.fromEntries(step.buffers.map((v) => [v.name, info.state[v.name]])),
-        },
-        data: { count: test.labels.length, x: test.x.data, y: test.labels },
-        batchSize: plan.evals.batchSize,
-        threads: ctx.threads,
+      const te = await evalOn(test, {
+        ...info.params,
+        ...Object.fromEntries(step.buffers.map((v) => [v.name, info.state[v.name]])),
       });
       epochs.push({
         epoch: k / perEpoch,
@@ -150,7 +125,6 @@ export async function runResnet(ctx: StageContext<ResnetParams>): Promise<void> 
       ctx.log(JSON.stringify(epochs.at(-1)));
       await saveLog(saved, epochs);
     },
-    onProgress: (done, total) => ctx.progress({ done, total, unit: "steps" }),
   });
   await writeRun(ctx, n, result, {
     bestTestAcc: best(epochs, "test_acc"),

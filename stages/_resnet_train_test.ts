@@ -30,7 +30,7 @@ Deno.test("resnetAugment() draws from none of the streams that shuffle the run's
   const x = Float32Array.from({ length: batch * 3 * 1024 }, (_, i) => i % 3072);
   const fill = CIFAR_MEAN.map((m, c) => -m / CIFAR_STD[c]);
   const aug = resnetAugment({ seed: 5, batch });
-  // batchIndices (data/batch.ts) shuffles epoch k with the stream deriveSeed(seed, k)
+  // batchIndices (data/batch.ts) shuffles epoch k with the stream deriveSeed(seed, epochStream(k))
   for (let k = 0; k < 4; k++) {
     const sameStream = augmentCrop({ shape: [batch, 3, 32, 32], data: x }, deriveSeed(5, k), {
       fill,

@@ -3,16 +3,13 @@
  * `deno task graphs` (graphs_main.ts) writes out for every training stage of the DAG: so an
  * exported graph is the graph a result came from, not a copy kept beside it.
  */
-import type { DenseLayer, LrGroups } from "../models/arch/mod.ts";
-import { trainStep, type TrainStepSpec } from "../models/autodiff/mod.ts";
-import type { Graph } from "../models/onnx/mod.ts";
-import {
-  evalBatchSizes,
-  type EvalSpec,
-  evalStep,
-  ntkProbeGraph,
-  unrollStep,
-} from "../models/train/mod.ts";
+import type { DenseLayer } from "../models/arch/dense.ts";
+import type { LrGroups } from "../models/arch/ntk.ts";
+import { trainStep, type TrainStepSpec } from "../models/autodiff/sgd.ts";
+import type { Graph } from "../models/onnx/ir.ts";
+import { evalBatchSizes, type EvalSpec, evalStep } from "../models/train/evaluate.ts";
+import { ntkProbeGraph } from "../models/train/ntk_probe.ts";
+import { unrollStep } from "../models/train/unroll.ts";
 
 /** What a run trains, evaluates and probes, from its params alone (no data is read). */
 export interface RunPlan {

@@ -3,17 +3,12 @@
  * descent on them. Learning rates are scaled (β kept) so that the largest function-space step
  * m2·max(K0, K∞) equals `kappa`; GD step k then sits at flow time t = k (SPEC 1.4, 2.9).
  */
-import {
-  classifyMechanism,
-  closedForm,
-  convergedState,
-  gradientDescent,
-  type LinearProblem,
-  prepareInit,
-  ratesForStep,
-  sampleInit,
-  vectorsFromGram,
-} from "../models/linear/mod.ts";
+import { gradientDescent, ratesForStep } from "../models/linear/gd.ts";
+import { sampleInit, vectorsFromGram } from "../models/linear/init.ts";
+import { convergedState } from "../models/linear/invariants.ts";
+import { classifyMechanism } from "../models/linear/mechanism.ts";
+import { type LinearProblem, prepareInit } from "../models/linear/problem.ts";
+import { closedForm } from "../models/linear/trajectory.ts";
 import { createRng } from "../models/rng.ts";
 
 /** One showcase case, as it appears in the stage's params (JSON). */

@@ -3,16 +3,20 @@
  * through ONNX Runtime on the synthetic task, ζ and ζ_s on a fixed probe set every `logEvery`
  * steps. Imported by the stage only inside run(): it loads ONNX Runtime.
  */
-import { denseChain, type DenseLayer, twoLayerReluLayers } from "../models/arch/mod.ts";
-import { trainStep } from "../models/autodiff/mod.ts";
+import { denseChain, type DenseLayer } from "../models/arch/dense.ts";
+import { twoLayerReluLayers } from "../models/arch/two_layer.ts";
+import { trainStep } from "../models/autodiff/sgd.ts";
+import { initDense } from "../models/init/init.ts";
 import {
-  initDense,
   type TableVariant,
   type TwoLayerName,
   twoLayerSetup,
-} from "../models/init/mod.ts";
-import { constantLr, NtkProbe, STEPS_PER_CALL, train } from "../models/train/mod.ts";
-import { classificationTask, regressionTask } from "../data/mod.ts";
+} from "../models/init/two_layer_table.ts";
+import { NtkProbe } from "../models/train/ntk_probe.ts";
+import { constantLr } from "../models/train/schedule.ts";
+import { train } from "../models/train/trainer.ts";
+import { STEPS_PER_CALL } from "../models/train/unroll.ts";
+import { classificationTask, regressionTask } from "../data/synthetic.ts";
 import type { StageContext } from "../pipeline/mod.ts";
 import { topEigenvalue } from "./_linalg.ts";
 import type { RunPlan } from "./_run_graphs.ts";

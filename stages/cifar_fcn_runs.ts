@@ -37,7 +37,9 @@ export function cifarFcnRuns(
           // 1.28x (CIFAR FCN) for whole default-scale runs (2026-11-30). The FCN steps give the same
           // bits on 1 and 2 threads.
           resources: { threads: 1, memoryMiB: 4096 },
-          description: `CIFAR-10 FCN: σ = ${sigma}, lr ${lr}, seed ${seed}, ${plan.epochs} epochs`,
+          description: `CIFAR-10 FCN: σ = ${sigma}, lr ${lr}, seed ${seed}, ${plan.epochs} epoch${
+            plan.epochs === 1 ? "" : "s"
+          }`,
           run: async (ctx) => (await import("./_cifar_fcn_train.ts")).runCifarFcn(ctx),
         })
       )

@@ -1,6 +1,8 @@
 /** `fetch-mnist` and `fetch-cifar10`: the canonical files, verified against pinned SHA-256s. */
 import { defineStage, type Stage, type StageContext } from "../pipeline/mod.ts";
-import { fetchCifar10, fetchMnist, type FetchProgress } from "../data/mod.ts";
+import { fetchCifar10 } from "../data/fetch_cifar10.ts";
+import type { FetchProgress } from "../data/fetch_dataset.ts";
+import { fetchMnist } from "../data/fetch_mnist.ts";
 
 type FetchParams = { localDir: string };
 

@@ -42,7 +42,9 @@ export function figure2Runs(plan: Figure2Grid, ep: string, mnist: Stage): Stage<
         // 1.28x (CIFAR FCN) for whole default-scale runs (2026-11-30). The FCN steps give the same
         // bits on 1 and 2 threads.
         resources: { threads: 1, memoryMiB: 3072 },
-        description: `figure 2: MNIST FCN, σ = ${sigma}, seed ${seed}, ${plan.epochs} epochs`,
+        description: `figure 2: MNIST FCN, σ = ${sigma}, seed ${seed}, ${plan.epochs} epoch${
+          plan.epochs === 1 ? "" : "s"
+        }`,
         run: async (ctx) => (await import("./_mnist_fcn_train.ts")).runMnistFcn(ctx),
       })
     )

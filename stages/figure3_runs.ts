@@ -42,7 +42,9 @@ export function figure3Runs(plan: Figure3Grid, ep: string, cifar: Stage): Stage<
         // AMD EPYC). The thread count changes these results by rounding.
         resources: { device: ep === "cpu" ? "cpu" : "gpu", threads: 1, memoryMiB: 6144 },
         description:
-          `figure 3: ResNet-18 ×${plan.width}, σ = ${sigma}, seed ${seed}, ${plan.epochs} epochs`,
+          `figure 3: ResNet-18 ×${plan.width}, σ = ${sigma}, seed ${seed}, ${plan.epochs} epoch${
+            plan.epochs === 1 ? "" : "s"
+          }`,
         run: async (ctx) => (await import("./_resnet_train.ts")).runResnet(ctx),
       })
     )

@@ -21,13 +21,8 @@ import { applyConfig, checkConfigValues } from "../pipeline/dag_config.ts";
 import { checkStageParams } from "../pipeline/load.ts";
 import { checkOutDir } from "../pipeline/out_dir.ts";
 import { applySets } from "../pipeline/overrides.ts";
-import {
-  type Graph,
-  IR_VERSION,
-  OPSET,
-  serializeModel,
-  type ValueInfo,
-} from "../models/onnx/mod.ts";
+import { type Graph, IR_VERSION, OPSET, type ValueInfo } from "../models/onnx/ir.ts";
+import { serializeModel } from "../models/onnx/serialize.ts";
 import { checkConfig, checkParams, config, defaultScale, pipeline, scales } from "./mod.ts";
 import { moduleFile } from "./_params.ts";
 import { planGraphs, type RunPlan } from "./_run_graphs.ts";

@@ -148,3 +148,53 @@ Deno.test("layout: no stage's code closure holds stages/_grids.ts or stages/_par
   }
   assert.deepEqual(holders, []);
 });
+
+// Stage code imports the modules of models/ and data/ that define what it uses, not their index
+// modules, which re-export everything: a stage's fingerprint then holds what it runs, and an edit of
+// ResNet-18 reruns no FCN or two-layer run.
+Deno.test("layout: a stage's code holds the model and data modules it uses, not their folders", async () => {
+  const { pipeline } = await import("./mod.ts");
+  const { CodeHasher } = await import("../pipeline/code_hash.ts");
+  // a module, and the only stage modules whose code holds it
+  const only: Record<string, string[]> = {
+    "models/arch/resnet18.ts": ["stages/figure3_runs.ts"],
+    "data/augment.ts": ["stages/figure3_runs.ts"],
+    "data/idx.ts": ["stages/figure2_runs.ts"],
+    "data/download.ts": ["stages/fetch_data.ts"],
+    "data/synthetic.ts": ["stages/theory_vs_gd.ts", "stages/two_layer_runs.ts"],
+    "models/init/two_layer_table.ts": ["stages/two_layer_runs.ts"],
+  };
+  const modules = [
+    ...new Set(pipeline({ scale: "default", ep: "cpu" }).stages.map((s) => s.module)),
+  ];
+  const hasher = new CodeHasher(ROOT);
+  const holders: Record<string, string[]> = Object.fromEntries(
+    Object.keys(only).map((f) => [f, []]),
+  );
+  for (const m of modules) {
+    const files = hasher.files(m);
+    for (const f of Object.keys(only)) {
+      if (files.includes(f)) holders[f].push(relative(ROOT, fileURLToPath(m)));
+    }
+  }
+  for (const f of Object.keys(only)) holders[f].sort();
+  assert.deepEqual(holders, only);
+});
+
+Deno.test("layout: stages/ imports no index module of models/ or data/, and no folder another's _x.ts", async () => {
+  // the folders whose _x.ts files are private: each folder of models/, and data/, pipeline/ and
+  // stages/ with their subfolders (stages/figures/_vega.ts serves all of stages/)
+  const unit = (f: string) => f.split("/").slice(0, f.startsWith("models/") ? 2 : 1).join("/");
+  const bad: string[] = [];
+  for (const dir of ["stages", "models", "data", "pipeline"]) {
+    for (const file of (await sources(dir)).filter((f) => !f.endsWith("_test.ts"))) {
+      for (const dep of localImports(file, await Deno.readTextFile(join(ROOT, file)))) {
+        const index = /^(models\/[a-z_]+|data)\/mod\.ts$/.test(dep);
+        if (file.startsWith("stages/") && index) bad.push(`${file} -> ${dep}`);
+        const priv = /(^|\/)_[a-z_]+\.ts$/.test(dep) && unit(dep) !== unit(file);
+        if (priv) bad.push(`${file} -> ${dep}`);
+      }
+    }
+  }
+  assert.deepEqual(bad, []);
+});

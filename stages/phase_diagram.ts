@@ -1,6 +1,6 @@
 /** `phase-diagram`: the finite-width map, the infinite-width (q, b) diagram and ζ(∞) vs β (SPEC 4). */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
-import { exponentMap, phaseGrid, zetaVsBeta } from "../models/linear/mod.ts";
+import { exponentMap, phaseGrid, zetaVsBeta } from "../models/linear/phase_maps.ts";
 import { figureFiles } from "./_figure_files.ts";
 import { byScale } from "./_scale.ts";
 import { finitePhaseSpec, infinitePhaseSpec, zetaVsBetaSpec } from "./figures/phase.ts";

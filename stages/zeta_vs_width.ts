@@ -1,6 +1,7 @@
 /** `zeta-vs-width`: ζ(∞) against width for the named parametrisations (SPEC 4.4, claim 4). */
 import { defineStage, type Stage } from "../pipeline/mod.ts";
-import { fitWidthSlopes, type ParametrisationName, zetaVsWidth } from "../models/linear/mod.ts";
+import type { ParametrisationName } from "../models/linear/parametrisations.ts";
+import { fitWidthSlopes, zetaVsWidth } from "../models/linear/phase.ts";
 import { figureFiles } from "./_figure_files.ts";
 import { byScale } from "./_scale.ts";
 import { zetaVsWidthSpec } from "./figures/theory.ts";

@@ -3,19 +3,16 @@
  * form against a Dormand-Prince integration of the 2d-dimensional parameter flow, on the showcase
  * cases of `theory-vs-gd` at their unscaled rates (η_u = 1, η_w = β). Pure numerics, no I/O.
  */
+import { closedFormFrame, timeToReach } from "../../models/linear/closed_form.ts";
+import { parameterFlow } from "../../models/linear/flows.ts";
 import {
-  closedForm,
-  closedFormFrame,
   convergedState,
-  type InitialState,
   invariantDrift,
   invariants,
-  type LinearProblem,
   matrixInvariantDrift,
-  parameterFlow,
-  prepareInit,
-  timeToReach,
-} from "../../models/linear/mod.ts";
+} from "../../models/linear/invariants.ts";
+import { type InitialState, type LinearProblem, prepareInit } from "../../models/linear/problem.ts";
+import { closedForm } from "../../models/linear/trajectory.ts";
 import { type CaseSpec, caseVectors } from "../_theory_cases.ts";
 
 /** What one case measured; errors are absolute in the units of the problem (a, m2 as given). */
