@@ -1,5 +1,6 @@
 /** BatchNorm2d as PyTorch defines it: batch statistics in training, running statistics in eval. */
-import type { GraphBuilder, RegionGradContext, Tensor } from "../autodiff/mod.ts";
+import type { GraphBuilder, Tensor } from "../autodiff/builder.ts";
+import type { RegionGradContext } from "../autodiff/grad_rule.ts";
 
 /** Options of `batchNorm2d`; defaults are PyTorch's. */
 export interface BatchNormSpec {

@@ -1,5 +1,5 @@
 /** Convolution and linear layers with PyTorch parameter names and layouts. */
-import type { GraphBuilder, Tensor } from "../autodiff/mod.ts";
+import type { GraphBuilder, Tensor } from "../autodiff/builder.ts";
 
 /** Options of `conv2d` (square kernel, symmetric padding, group 1, dilation 1). */
 export interface Conv2dSpec {

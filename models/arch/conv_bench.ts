@@ -4,8 +4,10 @@
  * our gradient rule emits them. The full ResNet-18 training step is timed by `deno task
  * bench:train` (models/train/_bench_models.ts), side by side with PyTorch.
  */
-import { emitBackward, GraphBuilder } from "../autodiff/mod.ts";
-import { OnnxSession, type TensorData } from "../onnx/mod.ts";
+import { emitBackward } from "../autodiff/backward.ts";
+import { GraphBuilder } from "../autodiff/builder.ts";
+import type { TensorData } from "../onnx/ir.ts";
+import { OnnxSession } from "../onnx/run.ts";
 
 /** Median and minimum of `reps` runs after two warm-up runs (ORT grows its arena at first). */
 async function time(session: OnnxSession, feeds: Record<string, TensorData>, reps: number) {

@@ -1,5 +1,5 @@
 /** A chain of fully connected layers: the one description both forward and NTK graphs use. */
-import type { GraphBuilder, Tensor } from "../autodiff/mod.ts";
+import type { GraphBuilder, Tensor } from "../autodiff/builder.ts";
 
 /** One layer: a = act(γ · ((c · a_in) · Wᵀ + b)), W = `<name>.weight` [fanOut, fanIn]. */
 export interface DenseLayer {

@@ -1,5 +1,5 @@
 /** PyTorch's default initialisation of conv, linear and BatchNorm tensors, seeded. */
-import type { ValueInfo } from "../onnx/mod.ts";
+import type { ValueInfo } from "../onnx/ir.ts";
 import { createRng } from "../rng.ts";
 
 /** Options of `pytorchDefaultInit`. */

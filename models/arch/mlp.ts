@@ -1,5 +1,5 @@
 /** Plain fully connected ReLU network (e.g. 784-512-512-512-10, 3072-2048-10). */
-import type { GraphBuilder, Tensor } from "../autodiff/mod.ts";
+import type { GraphBuilder, Tensor } from "../autodiff/builder.ts";
 import { denseChain, type DenseLayer } from "./dense.ts";
 
 /** Layer sizes including input and output, e.g. [784, 512, 512, 512, 10]. */

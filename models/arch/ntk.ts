@@ -1,11 +1,6 @@
 /** Learning-rate-weighted empirical NTK Gram matrix of a dense chain, as an ONNX graph. */
-import {
-  assignLearningRates,
-  castCode,
-  distinctSorted,
-  type GraphBuilder,
-  type Tensor,
-} from "../autodiff/mod.ts";
+import { castCode, type GraphBuilder, type Tensor } from "../autodiff/builder.ts";
+import { assignLearningRates, distinctSorted } from "../autodiff/sgd.ts";
 import { denseChain, type DenseLayer } from "./dense.ts";
 
 /** Learning-rate inputs: name → parameters it weights; parameters not listed use `lr`. */

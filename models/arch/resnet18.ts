@@ -1,5 +1,5 @@
 /** kuangliu/pytorch-cifar ResNet-18 (SPEC 8) with a width multiplier, PyTorch state_dict names. */
-import type { GraphBuilder, Tensor } from "../autodiff/mod.ts";
+import type { GraphBuilder, Tensor } from "../autodiff/builder.ts";
 import { batchNorm2d } from "./batch_norm.ts";
 import { conv2d, linear } from "./conv.ts";
 

@@ -1,5 +1,5 @@
 /** Forward builders for the two-layer networks of SPEC 1.1 and 5.1 (no biases). */
-import type { GraphBuilder, Tensor } from "../autodiff/mod.ts";
+import type { GraphBuilder, Tensor } from "../autodiff/builder.ts";
 import { denseChain, type DenseLayer } from "./dense.ts";
 
 /** Options of the two-layer linear network f(x) = γ Σ_i u_i w_i x (γ u·W x for vector x). */

@@ -1,12 +1,6 @@
 /** Reverse-mode autodiff over a `GraphBuilder`: appends the backward graph in place. */
-import {
-  type DType,
-  type InputName,
-  type Node,
-  OP_SCHEMAS,
-  type OpAttrs,
-  type OpType,
-} from "../onnx/mod.ts";
+import type { DType, Node } from "../onnx/ir.ts";
+import { type InputName, OP_SCHEMAS, type OpAttrs, type OpType } from "../onnx/ops.ts";
 import type { GradientRegion, GraphBuilder, Tensor } from "./builder.ts";
 import {
   type Emitter,

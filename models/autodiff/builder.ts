@@ -1,18 +1,15 @@
 /** Typed graph builder: emits ONNX nodes with static shape inference and deterministic names. */
 import {
-  type AttrBag,
-  checkArity,
   type DType,
   DTYPE_CODE,
   type Graph,
-  inferOutputs,
   type Initializer,
   type Node,
-  type OpAttrs,
-  type OpType,
   type TensorData,
   type ValueInfo,
-} from "../onnx/mod.ts";
+} from "../onnx/ir.ts";
+import type { AttrBag, OpAttrs, OpType } from "../onnx/ops.ts";
+import { checkArity, inferOutputs } from "../onnx/shape.ts";
 import type { RegionGrad } from "./grad_rule.ts";
 
 /** A value in the graph under construction. */

@@ -1,5 +1,6 @@
 /** Types shared by gradient rules, the registry and `emitBackward`. */
-import type { InputName, Node, OpAttrs, OpType } from "../onnx/mod.ts";
+import type { Node } from "../onnx/ir.ts";
+import type { InputName, OpAttrs, OpType } from "../onnx/ops.ts";
 import type { Tensor } from "./builder.ts";
 
 /** Raised when a gradient cannot be built (missing rule, wrong shape from a rule). */

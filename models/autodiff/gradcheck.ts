@@ -1,5 +1,7 @@
 /** Gradient checking: emitted backward graphs against central finite differences in float64. */
-import { evalGraph, type Graph, runGraph, toFloat64 } from "../onnx/mod.ts";
+import type { Graph } from "../onnx/ir.ts";
+import { evalGraph, toFloat64 } from "../onnx/reference/eval.ts";
+import { runGraph } from "../onnx/run.ts";
 import { emitBackward } from "./backward.ts";
 import { GraphBuilder, type Tensor } from "./builder.ts";
 

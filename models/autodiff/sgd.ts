@@ -1,5 +1,5 @@
 /** Training-step graphs: forward, loss, backward and an SGD update as standard ONNX ops. */
-import type { DType, Graph, ValueInfo } from "../onnx/mod.ts";
+import type { DType, Graph, ValueInfo } from "../onnx/ir.ts";
 import { emitBackward } from "./backward.ts";
 import { GraphBuilder, type Tensor } from "./builder.ts";
 import { batchAccuracy, mseLoss, softmaxCrossEntropy } from "./losses.ts";

@@ -1,6 +1,6 @@
 /** Seeded weight initialisation of dense chains (SPEC 5.1, 5.3, 5.5), bit-reproducible. */
-import type { DenseLayer } from "../arch/mod.ts";
-import type { TensorData } from "../onnx/mod.ts";
+import type { DenseLayer } from "../arch/dense.ts";
+import type { TensorData } from "../onnx/ir.ts";
 import { createRng } from "../rng.ts";
 
 /**

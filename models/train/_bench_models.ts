@@ -1,15 +1,11 @@
 /** The models bench_train.ts times: two FCNs (SPEC 5.3, 5.5) and the CIFAR ResNet-18 (SPEC 8). */
-import { type LossSpec, type TrainStep, trainStep } from "../autodiff/mod.ts";
-import {
-  conv2d,
-  mlp,
-  mlpLayers,
-  pytorchDefaultInit,
-  resnet18,
-  resnet18Widths,
-} from "../arch/mod.ts";
-import { initDense } from "../init/mod.ts";
-import type { TensorData } from "../onnx/mod.ts";
+import { type LossSpec, type TrainStep, trainStep } from "../autodiff/sgd.ts";
+import { conv2d } from "../arch/conv.ts";
+import { pytorchDefaultInit } from "../arch/init.ts";
+import { mlp, mlpLayers } from "../arch/mlp.ts";
+import { resnet18, resnet18Widths } from "../arch/resnet18.ts";
+import { initDense } from "../init/init.ts";
+import type { TensorData } from "../onnx/ir.ts";
 import { STEPS_PER_CALL } from "./unroll.ts";
 
 /** The same model for the PyTorch script (`_bench_torch.ts`) and, for an MLP, TF.js. */

@@ -2,8 +2,8 @@
  * The timing loops of bench_train.ts: training steps through `train()`, and the bare step graph
  * alternated with a 2048³ GEMM and PyTorch's step so that all of them see the same load.
  */
-import { GraphBuilder } from "../autodiff/mod.ts";
-import { sizeOf, type TensorData, type ValueInfo } from "../onnx/mod.ts";
+import { GraphBuilder } from "../autodiff/builder.ts";
+import { sizeOf, type TensorData, type ValueInfo } from "../onnx/ir.ts";
 import { createRng } from "../rng.ts";
 import { constantLr } from "./schedule.ts";
 import { disposeValue, type ExecutionProvider, Session, type Value } from "./session.ts";

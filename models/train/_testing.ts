@@ -2,15 +2,14 @@
  * Shared fixtures of the trainer tests: the solvable two-layer linear network through ORT, a small
  * MLP's evaluation graph, a tiny ResNet-18 step, a step with a counting buffer and Gaussian blobs.
  */
-import {
-  GraphBuilder,
-  type LossSpec,
-  mseLoss,
-  type TrainStep,
-  trainStep,
-} from "../autodiff/mod.ts";
-import { mlp, type MlpSpec, pytorchDefaultInit, resnet18, twoLayerLinear } from "../arch/mod.ts";
-import { type Graph, sizeOf, type TensorData } from "../onnx/mod.ts";
+import { GraphBuilder } from "../autodiff/builder.ts";
+import { mseLoss } from "../autodiff/losses.ts";
+import { type LossSpec, type TrainStep, trainStep } from "../autodiff/sgd.ts";
+import { pytorchDefaultInit } from "../arch/init.ts";
+import { mlp, type MlpSpec } from "../arch/mlp.ts";
+import { resnet18 } from "../arch/resnet18.ts";
+import { twoLayerLinear } from "../arch/two_layer.ts";
+import { type Graph, sizeOf, type TensorData } from "../onnx/ir.ts";
 import { evalStep } from "./evaluate.ts";
 import { createRng } from "../rng.ts";
 import type { DataSource } from "./batch_feed.ts";

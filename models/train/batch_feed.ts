@@ -1,5 +1,5 @@
 /** Turns rows of a host data set into the `x` and `y` feeds of a static-batch graph. */
-import { sizeOf, type TensorData, type ValueInfo } from "../onnx/mod.ts";
+import { sizeOf, type TensorData, type ValueInfo } from "../onnx/ir.ts";
 
 /** Host rows: inputs [count, …] row-major and targets (rows of values or class labels). */
 export interface Rows {

@@ -20,7 +20,7 @@
  *       JSON, such as one of out/bench/runs/, whose rows are printed beside this run's)
  */
 import { parseArgs } from "node:util";
-import { sizeOf } from "../onnx/mod.ts";
+import { sizeOf } from "../onnx/ir.ts";
 import type { ExecutionProvider } from "./session.ts";
 import { type TorchDevice, TorchWorker } from "./_bench_torch.ts";
 import { BENCH_MODELS, type BenchModel } from "./_bench_models.ts";

@@ -6,7 +6,7 @@
  * payload holds each tensor's little-endian values in header order, then the float64 loss and
  * accuracy histories; the header carries the payload's SHA-256.
  */
-import type { DType, TensorData, ValueInfo } from "../onnx/mod.ts";
+import type { DType, TensorData, ValueInfo } from "../onnx/ir.ts";
 
 /** Raised for a missing field, a corrupt file or a checkpoint of another graph. */
 export class CheckpointError extends Error {

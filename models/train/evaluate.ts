@@ -1,13 +1,8 @@
 /** Forward-only evaluation graphs and a batched evaluation helper. */
-import {
-  batchAccuracy,
-  GraphBuilder,
-  type LossSpec,
-  mseLoss,
-  softmaxCrossEntropy,
-  type Tensor,
-} from "../autodiff/mod.ts";
-import type { Graph, TensorData } from "../onnx/mod.ts";
+import { GraphBuilder, type Tensor } from "../autodiff/builder.ts";
+import { batchAccuracy, mseLoss, softmaxCrossEntropy } from "../autodiff/losses.ts";
+import type { LossSpec } from "../autodiff/sgd.ts";
+import type { Graph, TensorData } from "../onnx/ir.ts";
 import { BatchFeeder, type Rows } from "./batch_feed.ts";
 import { type ExecutionProvider, Session } from "./session.ts";
 

@@ -29,18 +29,18 @@
  */
 import * as ort from "onnxruntime-node";
 import {
-  CONV_ATTRS,
   type DomainNode,
   type DType,
   type Graph,
-  inferOutputs,
   type Initializer,
   int64Initializer,
   type Node,
   type ProviderGraph,
-  serializeModel,
-  spatialOf,
-} from "../onnx/mod.ts";
+} from "../onnx/ir.ts";
+import { CONV_ATTRS } from "../onnx/ops.ts";
+import { serializeModel } from "../onnx/serialize.ts";
+import { spatialOf } from "../onnx/shape_conv.ts";
+import { inferOutputs } from "../onnx/shape.ts";
 import { createRng } from "../rng.ts";
 
 /** onnxruntime's NCHWc operator domain and its version. */

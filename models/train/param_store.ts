@@ -4,8 +4,8 @@
  * is made only on request by a small Identity graph whose outputs come back to the CPU
  * (onnxruntime-node's device tensors cannot be downloaded directly).
  */
-import { GraphBuilder } from "../autodiff/mod.ts";
-import type { TensorData, ValueInfo } from "../onnx/mod.ts";
+import { GraphBuilder } from "../autodiff/builder.ts";
+import type { TensorData, ValueInfo } from "../onnx/ir.ts";
 import { disposeValue, type ExecutionProvider, Session, type Value } from "./session.ts";
 
 /** Parameters and optimizer state between steps. */

@@ -25,7 +25,7 @@ import {
   int64Initializer,
   type Node,
   type ProviderGraph,
-} from "../onnx/mod.ts";
+} from "../onnx/ir.ts";
 import { nchwcConvs } from "./nchwc.ts";
 
 /** Execution providers the trainer can select. */

@@ -5,13 +5,8 @@
  * `cuda` needs provider libraries the npm package does not ship, so it is checked up front.
  */
 import * as ort from "onnxruntime-node";
-import {
-  type DType,
-  type Graph,
-  type ProviderGraph,
-  serializeModel,
-  type TensorData,
-} from "../onnx/mod.ts";
+import type { DType, Graph, ProviderGraph, TensorData } from "../onnx/ir.ts";
+import { serializeModel } from "../onnx/serialize.ts";
 import { nchwcBlockSize } from "./nchwc.ts";
 import { type ExecutionProvider, graphForProvider, ProviderError } from "./provider.ts";
 

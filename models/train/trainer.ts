@@ -1,6 +1,6 @@
 /** The training loop over an onnxruntime-node training-step graph. */
-import type { TrainStep } from "../autodiff/mod.ts";
-import type { TensorData } from "../onnx/mod.ts";
+import type { TrainStep } from "../autodiff/sgd.ts";
+import type { TensorData } from "../onnx/ir.ts";
 import { BatchFeeder, type DataSource } from "./batch_feed.ts";
 import { type Checkpoint, CheckpointError, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { ParamStore } from "./param_store.ts";

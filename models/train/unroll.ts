@@ -4,8 +4,8 @@
  * The copies compute exactly what k runs of the step graph compute (the trainer's tests check that
  * the results are bit-identical).
  */
-import type { TrainStep } from "../autodiff/mod.ts";
-import type { Graph, Node, ValueInfo } from "../onnx/mod.ts";
+import type { TrainStep } from "../autodiff/sgd.ts";
+import type { Graph, Node, ValueInfo } from "../onnx/ir.ts";
 
 /**
  * Steps per session run (`train`'s `stepsPerCall`) of the pipeline's FCN, two-layer and linear

@@ -1,5 +1,5 @@
 /** Shared pieces of the convolution and pooling gradient rules (private to grads/). */
-import { convTransposeOutLength, type Spatial } from "../../onnx/mod.ts";
+import { convTransposeOutLength, type Spatial } from "../../onnx/shape_conv.ts";
 import type { Tensor } from "../builder.ts";
 import { type Emitter, GradientError } from "../grad_rule.ts";
 

@@ -1,4 +1,4 @@
-import { spatialOf } from "../../onnx/mod.ts";
+import { spatialOf } from "../../onnx/shape_conv.ts";
 import { GradientError, type GradRule } from "../grad_rule.ts";
 import { convAttrs, outputPadding } from "./_conv.ts";
 

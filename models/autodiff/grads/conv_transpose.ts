@@ -1,4 +1,4 @@
-import { spatialOf } from "../../onnx/mod.ts";
+import { spatialOf } from "../../onnx/shape_conv.ts";
 import type { GradRule } from "../grad_rule.ts";
 import { convAttrs, convWeightGrad, sumButChannels } from "./_conv.ts";
 

@@ -1,5 +1,5 @@
 import { GradientError, type GradRule } from "../grad_rule.ts";
-import { normAxis } from "../../onnx/mod.ts";
+import { normAxis } from "../../onnx/shape.ts";
 
 /** Largest one-hot matrix (entries) the rule builds before it refuses. */
 const MAX_ONE_HOT = 1 << 24;

@@ -1,4 +1,4 @@
-import type { OpAttrs } from "../../onnx/mod.ts";
+import type { OpAttrs } from "../../onnx/ops.ts";
 import type { Tensor } from "../builder.ts";
 import type { Emitter, GradContext, GradResult, GradRule } from "../grad_rule.ts";
 

@@ -1,4 +1,4 @@
-import { reduceMeanAxes } from "../../onnx/mod.ts";
+import { reduceMeanAxes } from "../../onnx/shape.ts";
 import type { GradRule } from "../grad_rule.ts";
 import { expandReduced } from "./reduce_sum.ts";
 

@@ -1,4 +1,4 @@
-import { normAxis } from "../../onnx/mod.ts";
+import { normAxis } from "../../onnx/shape.ts";
 import type { Tensor } from "../builder.ts";
 import type { Emitter, GradRule } from "../grad_rule.ts";
 

@@ -1,4 +1,4 @@
-import { sliceRanges } from "../../onnx/mod.ts";
+import { sliceRanges } from "../../onnx/shape_conv.ts";
 import type { Tensor } from "../builder.ts";
 import type { GradRule } from "../grad_rule.ts";
 
