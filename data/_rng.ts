@@ -1,7 +1,8 @@
 /**
  * The data layer's view of the project PRNG (models/rng.ts: xoshiro128** seeded through
- * SplitMix32, 53-bit uniforms, Box-Muller normals), plus the two things data needs on top:
- * unbiased integers below a bound, and child seeds per stream index (e.g. per epoch).
+ * SplitMix32, 53-bit uniforms, Box-Muller normals), plus what data needs on top: unbiased
+ * integers below a bound, child seeds per stream index, and the named streams of a run seed
+ * (each epoch's shuffle, the augmentation).
  */
 import { createRng as createProjectRng } from "../models/rng.ts";
 

@@ -60,6 +60,15 @@ export function augmentCrop(x: Tensor, seed: number, opts: CropFlipOptions = {})
 /**
  * The seed of batch `batch`'s crops and flips in epoch `epoch` of a run seeded with `seed`: a child
  * of the run seed's augmentation stream, apart from every epoch's shuffle stream (data/_rng.ts).
+ *
+ * @example
+ * ```ts
+ * import { augmentCrop, augmentSeed } from "./mod.ts";
+ *
+ * const batch = { shape: [2, 3, 32, 32], data: new Float32Array(2 * 3072).fill(0.5) };
+ * const cropped = augmentCrop(batch, augmentSeed(0, 3, 7)); // run seed 0, epoch 3, batch 7
+ * console.log(cropped.shape);
+ * ```
  */
 export function augmentSeed(seed: number, epoch: number, batch: number): number {
   return deriveSeed(deriveSeed(deriveSeed(seed, AUGMENT_STREAM), epoch), batch);

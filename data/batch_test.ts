@@ -62,8 +62,8 @@ Deno.test("permutation() draws each ordering about equally often (a Fisher-Yates
 });
 
 Deno.test("batchIndices() shuffles epoch e with the child seed deriveSeed(seed, e); no epoch is epoch 0", () => {
-  // the training stages derive their per-step seeds as deriveSeed(seed, index) too: the seed is
-  // the parent and the epoch the stream index, never the other way round
+  // the seed is the parent and the epoch the stream index (epochStream), never the other way
+  // round; augmentSeed derives a batch's crop seed from the run seed the same way
   const flat = (bs: Uint32Array[]) => bs.flatMap((b) => [...b]);
   assert.deepEqual(flat(batchIndices(20, 6, { seed: 7, epoch: 3 })), [
     ...permutation(20, deriveSeed(7, 3)),

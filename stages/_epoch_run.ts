@@ -1,7 +1,8 @@
 /**
  * What the epoch-based runs (MNIST FCN, CIFAR-10 FCN, ResNet-18) share: the trainer's options for
  * a run's shuffles, device, progress and per-epoch checkpoints in the work directory, and the
- * evaluation of a set in batches. Imported by their run modules inside run().
+ * evaluation of a set in batches. Imported by their run modules, which the stages import inside
+ * run().
  */
 import type { TensorData } from "../models/onnx/ir.ts";
 import { type EvalSpec, evalStep, evaluate } from "../models/train/evaluate.ts";
@@ -27,9 +28,11 @@ export interface LabelledRows {
 export function epochOptions<P extends EpochParams>(
   ctx: StageContext<P>,
   n: number,
-): Pick<TrainOptions, "epochs" | "ep" | "threads" | "checkpoint" | "resume" | "onProgress"> & {
-  batches: (epoch: number) => Uint32Array[];
-} {
+):
+  & Required<
+    Pick<TrainOptions, "epochs" | "ep" | "threads" | "checkpoint" | "resume" | "onProgress">
+  >
+  & { batches: (epoch: number) => Uint32Array[] } {
   const p = ctx.params;
   return {
     batches: (e) => batchIndices(n, p.batch, { seed: p.seed, epoch: e, dropLast: true }),

@@ -121,7 +121,7 @@ export async function runMnistFcn(ctx: StageContext<FcnParams>): Promise<void> {
     logEvery: p.logEvery,
     logEachEpoch: true,
     // the logs are saved before each epoch's checkpoint, so a resumed run keeps every row
-    checkpoint: { ...options.checkpoint!, beforeSave: () => saveLog(saved, { log, epochs }) },
+    checkpoint: { ...options.checkpoint, beforeSave: () => saveLog(saved, { log, epochs }) },
     onLog: async (k, info) => {
       if (k % p.logEvery === 0 || k === total) {
         dropFrom(log, "step", k);
