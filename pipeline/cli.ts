@@ -4,7 +4,7 @@ import { UnknownNameError, UsageError } from "./errors.ts";
 import { didYouMean } from "./suggest.ts";
 import { DAG_FORMATS, type DagFormat } from "./inspect.ts";
 
-export type Command = "run" | "verify" | "gc" | "key" | "dag" | "show" | "config";
+export type Command = "run" | "verify" | "gc" | "key" | "dag" | "show" | "diff" | "config";
 
 export interface CliOptions {
   command: Command;
@@ -48,6 +48,8 @@ Commands:
            --format dot (Graphviz) or mermaid; --group draws one node per declaring module.
   show     Print stages (ids, targets or patterns with *; all if none): params after the preset
            and --set, inputs, code, resources, status and cache entry.
+  diff     Compare each cached stage's output files (targets with ancestors; all if none) with
+           those of its closest earlier build still in the cache: same, or which files differ.
   config   Print the DAG module's config at the scale, after --config, as JSON: the keys
            --config can set.
 
@@ -67,7 +69,7 @@ Options (each command takes only those it reads; any other exits 2):
   --jobs N            run up to N threads of stages at once (default: number of cores); a
                       stage that asks for more runs alone, with its own thread count
   --dry-run           print every stage with cached or run and the reason; run nothing
-  --json              with --dry-run or show: print one JSON document on stdout
+  --json              with --dry-run, show or diff: print one JSON document on stdout
   --format NAME       with dag: text (default), dot or mermaid
   --group             with dag: one node per module that declares stages
   --keep-going        after a failure, still run stages that do not depend on it
@@ -112,6 +114,7 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   key: ["scale", "ep", "only", "set", "config"],
   dag: ["scale", "ep", "only", "force", "set", "config", "format", "group"],
   show: ["scale", "ep", "only", "force", "set", "config", "json"],
+  diff: ["scale", "ep", "only", "set", "config", "json"],
   config: ["scale", "config"],
 };
 
@@ -200,7 +203,7 @@ export function parseCli(args: string[]): CliOptions {
   if (!DAG_FORMATS.includes(format)) {
     throw new UsageError(`Expected --format to be text, dot or mermaid but found "${format}"`);
   }
-  if (positionals.length > 0 && !["run", "dag", "show", "key"].includes(command)) {
+  if (positionals.length > 0 && !["run", "dag", "show", "diff", "key"].includes(command)) {
     throw new UsageError(
       `Expected no targets for "${command}" but found "${positionals.join(" ")}"`,
     );

@@ -79,7 +79,7 @@ Deno.test("config prints the module's config after --config as JSON, a line per 
         [["--config", 'extras.names=["e1"]', "--config", "extras.note=bad"], /to be not "bad"/],
         [
           ["--set", "other.x=1"],
-          /Expected --set only with run, gc, key, dag, show but found it with "config"/,
+          /Expected --set only with run, gc, key, dag, show, diff but found it with "config"/,
         ],
         [["x"], /Expected no targets for "config" but found "x"/],
       ] as const
@@ -165,7 +165,7 @@ Deno.test("bad --config values exit 2 naming the key and what was expected", asy
     }
     const verify = await repo.run(["verify", "--config", TWO]);
     assert.equal(verify.code, 2);
-    assert.match(verify.stderr, /Expected --config only with run, gc, key, dag, show, config/);
+    assert.match(verify.stderr, /Expected --config only with run, gc, key, dag, show, diff, config/);
   } finally {
     await repo.dispose();
   }

@@ -9,7 +9,7 @@ const BAD_FIRST: [string[], RegExp][] = [
   [["--dry-run", "shwo"], /but found "shwo" \(did you mean the command "show"\?\)$/m],
   [
     ["frobnicate"],
-    /but found "frobnicate" \(nor a command: run, verify, gc, key, dag, show, config\)$/m,
+    /but found "frobnicate" \(nor a command: run, verify, gc, key, dag, show, diff, config\)$/m,
   ],
   [["totls"], /but found "totls" \(did you mean "totals"\?\)$/m], // a target first
   [["run", "verfy"], /but found "verfy"$/m], // a command was given: not its slot

@@ -94,15 +94,15 @@ const BAD: [string[], RegExp][] = [
 
 const BAD_OTHERS: [string[], RegExp][] = [
   [["dag", "--dry-run"], /Expected --dry-run only with run but found it with "dag"/],
-  [["dag", "--json"], /Expected --json only with run, show but found it with "dag"/],
+  [["dag", "--json"], /Expected --json only with run, show, diff but found it with "dag"/],
   [["show", "--keep-going"], /Expected --keep-going only with run but found it with "show"/],
   [
     ["verify", "--scale", "smoke"],
-    /Expected --scale only with run, key, dag, show, config but found/,
+    /Expected --scale only with run, key, dag, show, diff, config but found/,
   ],
   [
     ["gc", "--scale", "smoke"],
-    /Expected --scale only with run, key, dag, show, config but found it with "gc"/,
+    /Expected --scale only with run, key, dag, show, diff, config but found it with "gc"/,
   ],
   [["key", "--jobs", "2"], /Expected --jobs only with run but found it with "key"/],
   [["gc", "sum"], /Expected no targets for "gc" but found "sum"/],

@@ -141,9 +141,31 @@ function differences(
 }
 
 /**
+ * `previous` (builds of a stage, newest first) from the closest to `material` to the farthest:
+ * by how many ways each differs (each param, code, packages, each input), the newest among
+ * equals, each with those differences in the order a user should hear them. `legacy`: the stage's
+ * material in cache format 1, against which builds of that format are compared.
+ */
+export function rankBuilds(
+  material: KeyMaterial,
+  previous: readonly IndexRecord[],
+  upstream: Map<string, Upstream>,
+  legacy?: KeyMaterial,
+): { record: IndexRecord; found: string[] }[] {
+  const ranked = previous.map((record) => {
+    const now = legacy !== undefined && record.material.format === legacy.format
+      ? legacy
+      : material;
+    return { record, ...differences(record.material, now, upstream) };
+  });
+  // a stable sort keeps the newest first among equals (an Infinity count equals another)
+  ranked.sort((a, b) => (a.count === b.count ? 0 : a.count < b.count ? -1 : 1));
+  return ranked.map(({ record, found }) => ({ record, found }));
+}
+
+/**
  * Explain a stage whose key has no cache entry by the first difference from the closest of its
- * recent builds (`previous`, newest first): the one that differs in the fewest ways (each param,
- * code, packages, each input), the newest among equals. So after a `--set` variant was built, a
+ * recent builds (`previous`, newest first; `rankBuilds`). So after a `--set` variant was built, a
  * code change is reported as such, not as the variant's param change. `quarantined`: verify
  * moved the entry of this very key aside as corrupt. `legacy`: the stage's material in cache
  * format 1, against which builds of that format are compared (so that a build from before the
@@ -163,11 +185,5 @@ export function explain(
   if (previous.some((r) => r.key === key || r.key === legacyKey)) {
     return "cache entry missing (deleted or garbage-collected)";
   }
-  let best: { found: string[]; count: number } | null = null;
-  for (const r of previous) {
-    const now = legacy !== undefined && r.material.format === legacy.format ? legacy : material;
-    const d = differences(r.material, now, upstream);
-    if (best === null || d.count < best.count) best = d;
-  }
-  return best!.found[0] ?? "key changed";
+  return rankBuilds(material, previous, upstream, legacy)[0].found[0] ?? "key changed";
 }

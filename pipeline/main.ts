@@ -1,5 +1,6 @@
 /**
- * The pipeline command: plan, run, inspect, verify and collect garbage for a DAG module.
+ * The pipeline command: plan, run, inspect, compare with earlier builds, verify and collect
+ * garbage for a DAG module.
  *
  * @example
  * ```sh
@@ -13,6 +14,7 @@ import { FORMAT_VERSION, LEGACY_FORMAT, Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { describeOverrides, formatConfig } from "./dag_config.ts";
+import { diffStages, renderDiff } from "./diff.ts";
 import { UsageError } from "./errors.ts";
 import { addEstimates, describeEstimate, describeLeft, scheduledStages } from "./estimate.ts";
 import { hashJson } from "./hash.ts";
@@ -240,6 +242,17 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
   return 0;
 }
 
+async function diffCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
+  const { build, stages } = await plan(dag, o, store);
+  const diffs = await diffStages(stages, store);
+  if (o.json) console.log(JSON.stringify({ stages: diffs }));
+  else {
+    const header = `diff (scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)})`;
+    console.log(renderDiff(diffs, header));
+  }
+  return 0;
+}
+
 /** "1 entry", "3 entries". */
 function counted(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -358,6 +371,7 @@ async function command(o: CliOptions): Promise<number> {
   if (o.command === "gc") return await gcCommand(dag, o, store);
   if (o.command === "dag") return await dagCommand(dag, o, store);
   if (o.command === "show") return await showCommand(dag, o, store);
+  if (o.command === "diff") return await diffCommand(dag, o, store);
   if (o.command === "config") {
     // checked as for run: a value the runs cannot take exits 2 here too
     const { config } = buildDag(dag, o, []);
