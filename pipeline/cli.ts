@@ -197,7 +197,7 @@ export function parseCli(args: string[]): CliOptions {
     }
   }
   if (values.json && command === "run" && !values["dry-run"]) {
-    throw new UsageError("Expected --json together with --dry-run (or with show)");
+    throw new UsageError("Expected --json together with --dry-run (or with show or diff)");
   }
   const format = (values.format ?? "text") as DagFormat;
   if (!DAG_FORMATS.includes(format)) {

@@ -5,7 +5,7 @@
  * that reran every run should leave every file the same.
  */
 import { type FileRecord, FORMAT_VERSION, LEGACY_FORMAT, type Store } from "./cache.ts";
-import { rankBuilds } from "./explain.ts";
+import { list, rankBuilds } from "./explain.ts";
 import type { PlannedStage } from "./plan.ts";
 
 /** How one stage's outputs compare with its closest earlier build's. */
@@ -21,6 +21,7 @@ export interface StageDiff {
   against?: { key: string; builtAt: string; change: string };
   /** The paths that differ: changed ones as they are, `+path` only now, `-path` only before. */
   files: string[];
+  /** With none: why there is nothing to compare. */
   why?: string;
 }
 
@@ -41,15 +42,15 @@ export function changedFiles(before: readonly FileRecord[], now: readonly FileRe
  * inputs were compared with (so that after a code edit a plot is compared with the plot of the
  * runs its runs were compared with, not with a newer variant's), then by how few ways their key
  * material differs (params, code, packages, inputs: the build `explain` would name), the newest
- * among equals. Entries of cache format 1 count as builds. A stage that would run is not compared.
- * `stages` in plan order, inputs first.
+ * among equals. Builds of cache format 1 compare with the stage's format-1 material, as in
+ * `explain`. A stage that would run is not compared. `stages` in plan order, inputs first.
  */
 export async function diffStages(
   stages: readonly PlannedStage[],
   store: Store,
 ): Promise<StageDiff[]> {
   const diffs: StageDiff[] = [];
-  const keyOf = new Map(stages.map((p) => [p.stage.id, p.key]));
+  const byId = new Map(stages.map((p) => [p.stage.id, p]));
   // the build each stage was compared with
   const againstOf = new Map<string, string>();
   for (const p of stages.filter((s) => s.selected)) {
@@ -61,44 +62,41 @@ export async function diffStages(
     // the entry itself, under its key or the format-1 key it was adopted from
     const own = new Set([p.key, p.legacyKey]);
     const builds = (await store.readIndex(p.stage.id)).filter((r) => !own.has(r.key));
-    const expected = Object.entries(p.inputIds).map(([name, id]) =>
-      [name, againstOf.get(id) ?? keyOf.get(id)] as const
-    );
-    const reads = (inputs: Record<string, string>) => expected.every(([n, k]) => inputs[n] === k);
-    const ranked = rankBuilds(p.material, builds, new Map());
-    let found;
-    for (
-      const { record, found: change } of [
-        ...ranked.filter((b) => reads(b.record.material.inputs)),
-        ...ranked.filter((b) => !reads(b.record.material.inputs)),
-      ]
-    ) {
+    // an input's build: the one its stage was compared with, else its entry (either format's key)
+    const readsCompared = (inputs: Record<string, string>) =>
+      Object.entries(p.inputIds).every(([name, id]) => {
+        const up = byId.get(id)!;
+        const keys = againstOf.has(id) ? [againstOf.get(id)] : [up.key, up.legacyKey];
+        return keys.includes(inputs[name]);
+      });
+    const ranked = rankBuilds(p.material, builds, undefined, p.legacyMaterial);
+    const first = ranked.filter((b) => readsCompared(b.record.material.inputs));
+    let chosen;
+    for (const { record, found } of [...first, ...ranked.filter((b) => !first.includes(b))]) {
       const state = await store.check(record.key, false, [FORMAT_VERSION, LEGACY_FORMAT]);
       if (state.state === "valid") {
-        found = { record, change: change[0] ?? "key changed", files: state.manifest.files };
+        chosen = { record, change: found[0] ?? "key changed", files: state.manifest.files };
         break;
       }
     }
-    if (found === undefined) {
+    if (chosen === undefined) {
       const why = builds.length === 0
         ? "no earlier build recorded"
-        : `none of its ${builds.length} earlier builds is left in the cache`;
+        : `none of its ${builds.length} earlier builds is left intact in the cache`;
       diffs.push({ ...base, status: "none", why });
       continue;
     }
-    againstOf.set(p.stage.id, found.record.key);
-    const files = changedFiles(found.files, p.manifest.files);
+    againstOf.set(p.stage.id, chosen.record.key);
+    const files = changedFiles(chosen.files, p.manifest.files);
     diffs.push({
       ...base,
       status: files.length === 0 ? "same" : "differs",
-      against: { key: found.record.key, builtAt: found.record.builtAt, change: found.change },
+      against: { key: chosen.record.key, builtAt: chosen.record.builtAt, change: chosen.change },
       files,
     });
   }
   return diffs;
 }
-
-const MAX_FILES = 3;
 
 /** The text form: a header with the counts, then a line per stage. */
 export function renderDiff(diffs: readonly StageDiff[], header: string): string {
@@ -109,9 +107,7 @@ export function renderDiff(diffs: readonly StageDiff[], header: string): string 
     if (d.against === undefined) what = d.why ?? "";
     else {
       const when = d.against.builtAt.slice(0, 16).replace("T", " ");
-      const shown = d.files.slice(0, MAX_FILES).join(", ") +
-        (d.files.length > MAX_FILES ? ` and ${d.files.length - MAX_FILES} more` : "");
-      what = `${d.status === "differs" ? `${shown}; ` : ""}vs the build of ${when} UTC ` +
+      what = `${d.status === "differs" ? `${list(d.files)}; ` : ""}vs the build of ${when} UTC ` +
         `(${d.against.change})`;
     }
     return `  ${d.status.padEnd(8)} ${d.id.padEnd(width)}  ${what}`.trimEnd();

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { FileRecord } from "./cache.ts";
+import { type FileRecord, Store } from "./cache.ts";
+import { CodeHasher } from "./code_hash.ts";
 import { changedFiles, renderDiff, type StageDiff } from "./diff.ts";
+import { buildDag, loadDag } from "./load.ts";
+import { type PlannedStage, planRun } from "./plan.ts";
 import { makeToyRepo } from "./testdata/toy_repo.ts";
 
 const file = (path: string, sha256: string): FileRecord => ({ path, sha256, size: 1, mtimeMs: 0 });
@@ -69,15 +72,29 @@ Deno.test("diff: a param change differs downstream, a code edit that computes th
     assert.equal(edited.double.against?.key, first.double.key);
     // and sum against the build that read that build of double, though both differ as much
     assert.equal(edited.sum.against?.key, first.sum.key);
-    const text = await repo.run(["diff", ...only]);
+    const text = await repo.run(["diff", "sum"]);
     assert.match(text.stdout, /^diff \(scale default, ep cpu\): 3 stages, 3 same, 0 differ/);
     assert.match(
       text.stdout,
       /\n {2}same {5}double {2}vs the build of .* \(code changed: helper.ts\)/,
     );
+    // an earlier entry that is no longer intact is passed over: double's factor-2 build corrupted,
+    // double is compared with the variant, and sum with the variant's sum
+    const values = join(repo.out, "cache", first.double.key, "files", "values.json");
+    await Deno.chmod(values, 0o644);
+    await Deno.writeTextFile(values, "[]");
+    const corrupt = await diff();
+    assert.deepEqual(
+      [corrupt.double.status, corrupt.double.against?.change, corrupt.sum.status],
+      ["differs", "param factor: 3 -> 2", "differs"],
+    );
+    assert.equal(corrupt.sum.against?.key, variant.sum.key);
     // gc deletes the earlier builds: nothing is left to compare with
     assert.equal((await repo.run(["gc", "--yes"])).code, 0);
-    assert.equal((await diff()).double.why, "none of its 2 earlier builds is left in the cache");
+    assert.equal(
+      (await diff()).double.why,
+      "none of its 2 earlier builds is left intact in the cache",
+    );
   } finally {
     await repo.dispose();
   }
@@ -91,6 +108,53 @@ Deno.test("diff takes only the options it reads", async () => {
       assert.equal(r.code, 2, flag);
       assert.match(r.stderr, /error: /);
     }
+  } finally {
+    await repo.dispose();
+  }
+});
+
+/** Makes the entry of `p` and its index record the ones the format-1 engine would have written. */
+async function toFormat1(store: Store, p: PlannedStage): Promise<void> {
+  const manifest = JSON.parse(
+    await Deno.readTextFile(join(store.entryDir(p.key), "manifest.json")),
+  );
+  const material = p.legacyMaterial!;
+  await Deno.rename(store.entryDir(p.key), store.entryDir(p.legacyKey));
+  await Deno.writeTextFile(
+    join(store.entryDir(p.legacyKey), "manifest.json"),
+    JSON.stringify({ ...manifest, format: 1, key: p.legacyKey, material }),
+  );
+  const builtAt = manifest.endedAt;
+  await store.writeIndex(p.stage.id, { key: p.legacyKey, material, builtAt }, [p.key]);
+}
+
+Deno.test("diff compares builds of cache format 1 by the stage's format-1 material, never with its own entry", async () => {
+  const repo = await makeToyRepo();
+  try {
+    const store = new Store(repo.out);
+    const planOf = async (sets: string[]) => {
+      const dag = await loadDag(join(repo.root, "dag.ts"));
+      const plan = await planRun(buildDag(dag, {}, sets).def, store, new CodeHasher(repo.root));
+      return plan.find((p) => p.stage.id === "other")!;
+    };
+    const diffOther = async () => {
+      const r = await repo.run(["diff", "other", "--json"]);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout).stages as StageDiff[])[0];
+    };
+    // a variant built by the format-1 engine, then the preset by this one
+    assert.equal((await repo.run(["run", "--only", "other", "--set", "other.x=2"])).code, 0);
+    const variant = await planOf(["other.x=2"]);
+    await toFormat1(store, variant);
+    assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+    const expected = ["differs", ["other.txt"], variant.legacyKey, "param x: 2 -> 1"];
+    const d = await diffOther();
+    assert.deepEqual([d.status, d.files, d.against?.key, d.against?.change], expected);
+    // the preset's own entry turned format 1 (it stands for the stage until a run adopts it): it is
+    // not an earlier build, so the variant is still the one compared
+    await toFormat1(store, await planOf([]));
+    const own = await diffOther();
+    assert.deepEqual([own.status, own.files, own.against?.key, own.against?.change], expected);
   } finally {
     await repo.dispose();
   }

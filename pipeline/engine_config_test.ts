@@ -165,7 +165,10 @@ Deno.test("bad --config values exit 2 naming the key and what was expected", asy
     }
     const verify = await repo.run(["verify", "--config", TWO]);
     assert.equal(verify.code, 2);
-    assert.match(verify.stderr, /Expected --config only with run, gc, key, dag, show, diff, config/);
+    assert.match(
+      verify.stderr,
+      /Expected --config only with run, gc, key, dag, show, diff, config/,
+    );
   } finally {
     await repo.dispose();
   }

@@ -1,4 +1,7 @@
-/** Why a stage must run: the first difference between its key material and its closest build's. */
+/**
+ * Why a stage must run: the first difference between its key material and its closest build's.
+ * The ranking of builds by closeness (rankBuilds) serves `pipeline diff` too.
+ */
 import type { IndexRecord, KeyMaterial } from "./cache.ts";
 import { type CodeFingerprint, COMPILER_OPTIONS } from "./code_hash.ts";
 import { canonicalJson, hashJson } from "./hash.ts";
@@ -17,7 +20,8 @@ interface Upstream {
 
 const MAX_ITEMS = 3;
 
-function list(items: string[]): string {
+/** "a, b, c and 2 more". */
+export function list(items: string[]): string {
   const shown = items.slice(0, MAX_ITEMS).join(", ");
   return items.length > MAX_ITEMS ? `${shown} and ${items.length - MAX_ITEMS} more` : shown;
 }
@@ -94,7 +98,7 @@ export function codeChange(before: CodeFingerprint, after: CodeFingerprint): str
 function differences(
   old: KeyMaterial,
   material: KeyMaterial,
-  upstream: Map<string, Upstream>,
+  upstream: ReadonlyMap<string, Upstream>,
 ): { found: string[]; count: number } {
   if (old.format !== material.format) {
     const found = [`engine format version changed: ${old.format} -> ${material.format}`];
@@ -149,7 +153,7 @@ function differences(
 export function rankBuilds(
   material: KeyMaterial,
   previous: readonly IndexRecord[],
-  upstream: Map<string, Upstream>,
+  upstream: ReadonlyMap<string, Upstream> = new Map(),
   legacy?: KeyMaterial,
 ): { record: IndexRecord; found: string[] }[] {
   const ranked = previous.map((record) => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { IndexRecord, KeyMaterial } from "./cache.ts";
-import { changedParams, codeChange, explain } from "./explain.ts";
+import { changedParams, codeChange, explain, rankBuilds } from "./explain.ts";
 import { hashJson } from "./hash.ts";
 
 const CODE = { files: { "stages/a.ts": "1", "models/m.ts": "2" }, externals: ["npm:x@1.0.0"] };
@@ -153,4 +153,31 @@ Deno.test("explain() counts every changed input, so the closest build is the one
     'input "figure3" changed: upstream "figure3" reruns (param lr: 0.05 -> 0.07); also changed: ' +
       'input "figure2"',
   );
+});
+
+Deno.test("rankBuilds() orders builds by how many ways they differ, the newest first among equals", () => {
+  const now = material({ format: 2, params: { lr: 0.1, seed: 0 } });
+  const builds = [
+    build("two-params", material({ format: 2, params: { lr: 0.2, seed: 1 } })),
+    build("format-1", material({ params: { lr: 0.1, seed: 0 } })),
+    build("lr-newer", material({ format: 2, params: { lr: 0.3, seed: 0 } })),
+    build("lr-older", material({ format: 2, params: { lr: 0.2, seed: 0 } })),
+    build("format-1-older", material({ params: { lr: 0.1, seed: 0 } })),
+  ];
+  const ranked = rankBuilds(now, builds);
+  assert.deepEqual(ranked.map((r) => r.record.key), [
+    "lr-newer",
+    "lr-older",
+    "two-params",
+    "format-1",
+    "format-1-older",
+  ]);
+  assert.deepEqual(ranked[0].found, ["param lr: 0.3 -> 0.1"]);
+  assert.deepEqual(ranked[3].found, ["engine format version changed: 1 -> 2"]);
+  // with the stage's format-1 material, a format-1 build of the same material comes first
+  const legacy = material({ params: { lr: 0.1, seed: 0 } });
+  assert.deepEqual(rankBuilds(now, builds, undefined, legacy)[0], {
+    record: builds[1],
+    found: [],
+  });
 });

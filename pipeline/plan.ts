@@ -35,6 +35,8 @@ export interface PlannedStage {
   material: KeyMaterial;
   /** The key cache format 1 gave the stage (byte hashes of the code, legacy input keys). */
   legacyKey: string;
+  /** What `legacyKey` hashes (planRun sets it), against which builds of format 1 compare. */
+  legacyMaterial?: KeyMaterial;
   /**
    * The format-1 entry under `legacyKey` that serves as this cached stage's entry until
    * `adoptEntries` makes it its own (read its files from there before).
@@ -243,6 +245,7 @@ export async function planRun(
       key,
       material,
       legacyKey,
+      legacyMaterial: legacy,
       ...(adoptFrom === undefined ? {} : { adoptFrom }),
       inputIds,
       selected: selected.has(stage.id),
