@@ -84,7 +84,7 @@ const BAD: [string[], RegExp][] = [
   [["--jobs", "0"], /Expected --jobs to be a positive integer but found "0"/],
   [["--bogus"], /^error: Unknown option "--bogus" \(--help lists the options\)$/m],
   [["--sclae", "smoke"], /^error: Unknown option "--sclae" \(did you mean "--scale"\?\)$/m],
-  [["--json"], /Expected --json together with --dry-run \(or with show\)/],
+  [["--json"], /Expected --json together with --dry-run \(or with show or diff\)/],
   [["--format", "dot"], /Expected --format only with dag but found it with "run"/],
   [["--group"], /Expected --group only with dag but found it with "run"/],
   [["--yes"], /Expected --yes only with gc but found it with "run"/],
