@@ -5,7 +5,7 @@ import { CodeHasher } from "./code_hash.ts";
 import { changedFiles, renderDiff, type StageDiff } from "./diff.ts";
 import { buildDag, loadDag } from "./load.ts";
 import { type PlannedStage, planRun } from "./plan.ts";
-import { makeToyRepo } from "./testdata/toy_repo.ts";
+import { entryToFormat1, makeToyRepo } from "./testdata/toy_repo.ts";
 
 const file = (path: string, sha256: string): FileRecord => ({ path, sha256, size: 1, mtimeMs: 0 });
 
@@ -115,17 +115,9 @@ Deno.test("diff takes only the options it reads", async () => {
 
 /** Makes the entry of `p` and its index record the ones the format-1 engine would have written. */
 async function toFormat1(store: Store, p: PlannedStage): Promise<void> {
-  const manifest = JSON.parse(
-    await Deno.readTextFile(join(store.entryDir(p.key), "manifest.json")),
-  );
-  const material = p.legacyMaterial!;
-  await Deno.rename(store.entryDir(p.key), store.entryDir(p.legacyKey));
-  await Deno.writeTextFile(
-    join(store.entryDir(p.legacyKey), "manifest.json"),
-    JSON.stringify({ ...manifest, format: 1, key: p.legacyKey, material }),
-  );
-  const builtAt = manifest.endedAt;
-  await store.writeIndex(p.stage.id, { key: p.legacyKey, material, builtAt }, [p.key]);
+  const builtAt = await entryToFormat1(store, p);
+  const record = { key: p.legacyKey, material: p.legacyMaterial!, builtAt };
+  await store.writeIndex(p.stage.id, record, [p.key]);
 }
 
 Deno.test("diff compares builds of cache format 1 by the stage's format-1 material, never with its own entry", async () => {

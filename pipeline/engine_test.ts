@@ -5,7 +5,7 @@ import { CodeHasher } from "./code_hash.ts";
 import { hashJson } from "./hash.ts";
 import { buildDag, loadDag } from "./load.ts";
 import { planRun } from "./plan.ts";
-import { makeToyRepo, waitFor } from "./testdata/toy_repo.ts";
+import { entryToFormat1, makeToyRepo, waitFor } from "./testdata/toy_repo.ts";
 
 const SAFE = ["--only", "totals,other"]; // everything but the slow and failing stages
 
@@ -362,14 +362,8 @@ Deno.test("run adopts a format-1 entry of the same code through the CLI, and say
     code: hasher.legacyFingerprint(other.stage.module),
   };
   assert.equal(hashJson(material), other.legacyKey);
-  const manifest = JSON.parse(
-    await Deno.readTextFile(join(store.entryDir(other.key), "manifest.json")),
-  );
-  await Deno.rename(store.entryDir(other.key), store.entryDir(other.legacyKey));
-  await Deno.writeTextFile(
-    join(store.entryDir(other.legacyKey), "manifest.json"),
-    JSON.stringify({ ...manifest, format: 1, key: other.legacyKey, material }),
-  );
+  assert.deepEqual(other.legacyMaterial, material);
+  await entryToFormat1(store, other);
   const r = await repo.run(["run", "--only", "other"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /1 stage, 0 to run, 1 cached/);

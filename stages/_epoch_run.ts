@@ -9,16 +9,11 @@ import { type EvalSpec, evalStep, evaluate } from "../models/train/evaluate.ts";
 import type { Rows } from "../models/train/batch_feed.ts";
 import type { TrainOptions } from "../models/train/trainer.ts";
 import { batchIndices } from "../data/batch.ts";
+import type { LabelledData } from "../data/tensor.ts";
 import type { Params, StageContext } from "../pipeline/mod.ts";
 
 /** The params every epoch-based run has. */
 export type EpochParams = Params & { seed: number; epochs: number; batch: number; ep: string };
-
-/** A labelled set as the evaluation and the trainer read it. */
-export interface LabelledRows {
-  readonly labels: Rows["y"];
-  readonly x: { readonly data: Float32Array | Float64Array };
-}
 
 /**
  * `train()`'s options that follow from the stage and its `n` training rows: epoch e's batches are
@@ -46,7 +41,7 @@ export function epochOptions<P extends EpochParams>(
 }
 
 /** The rows of a set as the trainer's and the evaluation's data. */
-export function rowsOf(set: LabelledRows): Rows {
+export function rowsOf(set: LabelledData): Rows {
   return { count: set.labels.length, x: set.x.data, y: set.labels };
 }
 
@@ -55,7 +50,7 @@ export function evaluator(
   evals: { readonly spec: (batch: number) => EvalSpec; readonly batchSize: number },
   threads: number,
 ): (
-  set: LabelledRows,
+  set: LabelledData,
   params: Readonly<Record<string, TensorData>>,
 ) => ReturnType<typeof evaluate> {
   return (set, params) =>

@@ -1,5 +1,7 @@
 // Test helper: a throw-away repository holding the toy DAG, and the engine run as a subprocess.
 import { join } from "node:path";
+import type { Store } from "../cache.ts";
+import type { PlannedStage } from "../plan.ts";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -95,4 +97,21 @@ export async function waitFor(
     if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Turns the entry of planned stage `p` into the one the cache-format-1 engine would have built:
+ * moved to its format-1 key, with that key and the stage's format-1 material in its manifest.
+ * Returns the manifest's end time (the build's).
+ */
+export async function entryToFormat1(store: Store, p: PlannedStage): Promise<string> {
+  const manifest = JSON.parse(
+    await Deno.readTextFile(join(store.entryDir(p.key), "manifest.json")),
+  );
+  await Deno.rename(store.entryDir(p.key), store.entryDir(p.legacyKey));
+  await Deno.writeTextFile(
+    join(store.entryDir(p.legacyKey), "manifest.json"),
+    JSON.stringify({ ...manifest, format: 1, key: p.legacyKey, material: p.legacyMaterial }),
+  );
+  return manifest.endedAt;
 }
