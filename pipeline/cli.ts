@@ -20,6 +20,8 @@ export interface CliOptions {
   jobs: number;
   dryRun: boolean;
   json: boolean;
+  /** With diff: how the values of each changed file changed. */
+  values: boolean;
   /** With dag: text, dot or mermaid. */
   format: DagFormat;
   /** With dag: one node per declaring module. */
@@ -49,7 +51,8 @@ Commands:
   show     Print stages (ids, targets or patterns with *; all if none): params after the preset
            and --set, inputs, code, resources, status and cache entry.
   diff     Compare each cached stage's output files (targets with ancestors; all if none) with
-           those of its closest earlier build still in the cache: same, or which files differ.
+           those of its closest earlier build still in the cache: same, or which files differ
+           (with --values, how their values changed).
   config   Print the DAG module's config at the scale, after --config, as JSON: the keys
            --config can set.
 
@@ -70,6 +73,8 @@ Options (each command takes only those it reads; any other exits 2):
                       stage that asks for more runs alone, with its own thread count
   --dry-run           print every stage with cached or run and the reason; run nothing
   --json              with --dry-run, show or diff: print one JSON document on stdout
+  --values            with diff: for each changed file, the JSON fields and CSV columns whose
+                      values changed (old -> new, largest difference), or the lines of text
   --format NAME       with dag: text (default), dot or mermaid
   --group             with dag: one node per module that declares stages
   --keep-going        after a failure, still run stages that do not depend on it
@@ -114,7 +119,7 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   key: ["scale", "ep", "only", "set", "config"],
   dag: ["scale", "ep", "only", "force", "set", "config", "format", "group"],
   show: ["scale", "ep", "only", "force", "set", "config", "json"],
-  diff: ["scale", "ep", "only", "set", "config", "json"],
+  diff: ["scale", "ep", "only", "set", "config", "json", "values"],
   config: ["scale", "config"],
 };
 
@@ -134,6 +139,7 @@ const SPECS = {
   jobs: { type: "string" },
   "dry-run": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
+  values: { type: "boolean", default: false },
   format: { type: "string" },
   group: { type: "boolean", default: false },
   "keep-going": { type: "boolean", default: false },
@@ -221,6 +227,7 @@ export function parseCli(args: string[]): CliOptions {
     jobs,
     dryRun: values["dry-run"],
     json: values.json,
+    values: values.values,
     format,
     group: values.group,
     keepGoing: values["keep-going"],

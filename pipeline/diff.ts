@@ -4,9 +4,11 @@
  * a change that gave stages new keys it says which results the change altered: a code clean-up
  * that reran every run should leave every file the same.
  */
+import { join } from "node:path";
 import { type FileRecord, FORMAT_VERSION, LEGACY_FORMAT, type Store } from "./cache.ts";
 import { list, rankBuilds } from "./explain.ts";
 import type { PlannedStage } from "./plan.ts";
+import { compareFile, type FileValues, renderFileValues } from "./value_diff.ts";
 
 /** How one stage's outputs compare with its closest earlier build's. */
 export interface StageDiff {
@@ -23,6 +25,8 @@ export interface StageDiff {
   files: string[];
   /** With none: why there is nothing to compare. */
   why?: string;
+  /** With `--values`: how each file in `files` that both builds have changed. */
+  values?: FileValues[];
 }
 
 /** The paths of `now` that differ from `before` (see StageDiff.files), sorted. */
@@ -98,7 +102,22 @@ export async function diffStages(
   return diffs;
 }
 
-/** The text form: a header with the counts, then a line per stage. */
+/**
+ * Adds to each stage that differs how the values of its changed files changed (`--values`); files
+ * only one build has are named by `files` alone.
+ */
+export async function addValues(diffs: StageDiff[], store: Store): Promise<void> {
+  for (const d of diffs) {
+    if (d.status !== "differs" || d.against === undefined) continue;
+    const [before, after] = [store.filesDir(d.against.key), store.filesDir(d.key)];
+    d.values = [];
+    for (const path of d.files.filter((f) => !/^[+-]/.test(f))) {
+      d.values.push(await compareFile(path, join(before, path), join(after, path)));
+    }
+  }
+}
+
+/** The text form: a header with the counts, then a line per stage (and its values' lines). */
 export function renderDiff(diffs: readonly StageDiff[], header: string): string {
   const n = (s: StageDiff["status"]) => diffs.filter((d) => d.status === s).length;
   const width = Math.max(...diffs.map((d) => d.id.length), 2);
@@ -110,7 +129,9 @@ export function renderDiff(diffs: readonly StageDiff[], header: string): string 
       what = `${d.status === "differs" ? `${list(d.files)}; ` : ""}vs the build of ${when} UTC ` +
         `(${d.against.change})`;
     }
-    return `  ${d.status.padEnd(8)} ${d.id.padEnd(width)}  ${what}`.trimEnd();
+    const line = `  ${d.status.padEnd(8)} ${d.id.padEnd(width)}  ${what}`.trimEnd();
+    const values = (d.values ?? []).flatMap((v) => renderFileValues(v)).map((l) => `      ${l}`);
+    return [line, ...values].join("\n");
   });
   const counts = `${n("same")} same, ${n("differs")} differ, ${n("none")} not compared`;
   return [

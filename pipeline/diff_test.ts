@@ -62,6 +62,26 @@ Deno.test("diff: a param change differs downstream, a code edit that computes th
       ["differs", ["values.json"], "param factor: 2 -> 3"],
     );
     assert.deepEqual([variant.sum.status, variant.sum.files], ["differs", ["toy/sum.txt"]]);
+    // --values: how they differ, under each stage's line; in the JSON form every field
+    const valuesText = await repo.run(["diff", ...only, "--set", "double.factor=3", "--values"]);
+    assert.equal(valuesText.code, 0, valuesText.stderr);
+    assert.match(
+      valuesText.stdout,
+      /\n {2}differs {2}double .*\n {6}values\.json {2}\[\]: 3 values, 3 differ, max \|diff\| 3 \(relative 0\.333\); last 6 -> 9 \(\+3\)\n/,
+    );
+    assert.match(
+      valuesText.stdout,
+      /\n {6}toy\/sum\.txt: 1 -> 1 lines, 1 removed, 1 added; first at line 1, column 2: "12" -> "18"$/m,
+    );
+    const valuesJson = await diff("--set", "double.factor=3", "--values");
+    assert.equal(valuesJson.source.values, undefined);
+    assert.deepEqual(valuesJson.double.values, [{
+      path: "values.json",
+      kind: "json",
+      fields: [{ field: "[]", count: [3, 3], changed: 3, last: [6, 9], maxAbs: 3, maxRel: 1 / 3 }],
+      size: [7, 7],
+    }]);
+    assert.equal(variant.double.values, undefined);
     // a statement added to the code every toy stage imports: all rerun, and compute the same
     await Deno.writeTextFile(join(repo.root, "helper.ts"), "void 0;\n", { append: true });
     assert.equal((await repo.run(["run", ...only])).code, 0);

@@ -88,6 +88,7 @@ const BAD: [string[], RegExp][] = [
   [["--format", "dot"], /Expected --format only with dag but found it with "run"/],
   [["--group"], /Expected --group only with dag but found it with "run"/],
   [["--yes"], /Expected --yes only with gc but found it with "run"/],
+  [["--values"], /Expected --values only with diff but found it with "run"/],
   [["nope-*"], /Expected a stage id, a pattern of stage ids with \* or a target .* "nope-\*"/],
   [["constructor"], /Expected a stage id, .* but found "constructor"/],
 ];

@@ -1,0 +1,293 @@
+/**
+ * `pipeline diff --values`: how the values of an output file changed between two builds, as
+ * `dvc metrics diff` shows old and new metrics. JSON files are compared leaf by leaf, CSV files
+ * column by column, other text line by line; other files by size only. A field gathers the leaves
+ * that differ only in array indices (`epochs[].test_acc`), so a 200-epoch history is one line
+ * saying how many values differ, by how much at most, and its last value before and after.
+ */
+import { parse } from "csv-parse/sync";
+import type { Json } from "./hash.ts";
+
+/** One field's change: a JSON path with array indices as `[]`, or a CSV column. */
+export interface FieldChange {
+  field: string;
+  /** How many values the field has in the earlier build and in this one. */
+  count: [number, number];
+  /** Of the positions both builds have, how many hold different values. */
+  changed: number;
+  /** The field's last value in each build (null where it has none). */
+  last: [Json, Json];
+  /** The largest |after − before| over the positions where both values are numbers, if any. */
+  maxAbs?: number;
+  /** The largest |after − before| / max(|before|, |after|) over the same positions. */
+  maxRel?: number;
+}
+
+/** How one output file's values changed. */
+export interface FileValues {
+  path: string;
+  /** How it was compared: json and csv by fields, text by lines, binary by size. */
+  kind: "json" | "csv" | "text" | "binary";
+  /** json, csv: the fields whose values or counts differ, in the order of the file. */
+  fields?: FieldChange[];
+  /**
+   * text: lines of the earlier build not in this one (removed) and of this one not in the earlier
+   * one (added), counted as multisets, so that a moved block counts as neither; and where they
+   * first differ (line and column, from 1), with up to 80 characters of both lines from 20 before
+   * that column.
+   */
+  lines?: {
+    count: [number, number];
+    removed: number;
+    added: number;
+    first?: { line: number; column: number; before: string; after: string };
+  };
+  /** Sizes in bytes (every kind). */
+  size: [number, number];
+  /** Why the file was compared as a kind other than its name says (JSON that does not parse). */
+  note?: string;
+}
+
+/** Files larger than this are compared by size only. */
+export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
+
+/** The leaves of a JSON value: exact path to value, in document order. */
+function leaves(v: Json, path = "", into = new Map<string, Json>()): Map<string, Json> {
+  if (Array.isArray(v) && v.length > 0) v.forEach((x, i) => leaves(x, `${path}[${i}]`, into));
+  else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0) {
+    for (const [k, x] of Object.entries(v)) {
+      const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
+      leaves(x, path === "" ? key : `${path}.${key}`, into);
+    }
+  } else into.set(path, v);
+  return into;
+}
+
+/** A field's name: the path with every array index as `[]`; the whole file's value is `(value)`. */
+const fieldOf = (path: string) => path.replace(/\[\d+\]/g, "[]") || "(value)";
+
+/**
+ * The fields whose values or counts differ between two builds' values (position → value, in the
+ * file's order), positions matched exactly and gathered into fields by `fieldOfPath`.
+ */
+function compareFields(
+  before: Map<string, Json>,
+  after: Map<string, Json>,
+  fieldOfPath: (path: string) => string,
+): FieldChange[] {
+  const byField = new Map<string, FieldChange>();
+  const get = (field: string) => {
+    let f = byField.get(field);
+    if (f === undefined) {
+      f = { field, count: [0, 0], changed: 0, last: [null, null] };
+      byField.set(field, f);
+    }
+    return f;
+  };
+  // the fields in the order of this build's file, then those it no longer has
+  for (const [path, v] of after) {
+    const f = get(fieldOfPath(path));
+    f.count[1]++;
+    f.last[1] = v;
+  }
+  for (const [path, v] of before) {
+    const f = get(fieldOfPath(path));
+    f.count[0]++;
+    f.last[0] = v;
+    if (!after.has(path)) continue;
+    const w = after.get(path)!;
+    if (sameJson(v, w)) continue;
+    f.changed++;
+    if (typeof v === "number" && typeof w === "number") {
+      const abs = Math.abs(w - v);
+      const rel = abs / Math.max(Math.abs(v), Math.abs(w));
+      f.maxAbs = Math.max(f.maxAbs ?? 0, abs);
+      f.maxRel = Math.max(f.maxRel ?? 0, rel);
+    }
+  }
+  return [...byField.values()].filter((f) => f.changed > 0 || f.count[0] !== f.count[1]);
+}
+
+function sameJson(a: Json, b: Json): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** JSON files leaf by leaf (see FieldChange). */
+export function jsonFields(before: Json, after: Json): FieldChange[] {
+  return compareFields(leaves(before), leaves(after), (p) => fieldOf(p));
+}
+
+/** A CSV cell: a number where the whole cell is one, else the text. */
+function cell(s: string): Json {
+  const t = s.trim();
+  if (t === "") return s;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : s;
+}
+
+/**
+ * CSV files column by column: the first row names the columns (a repeated name gets `#2`, …),
+ * columns are matched by name and rows by position.
+ */
+export function csvFields(before: string, after: string): FieldChange[] {
+  const cells = (text: string) => {
+    const rows: string[][] = parse(text, { relax_column_count: true });
+    const header = (rows[0] ?? []).map((name, i, all) => {
+      const k = all.slice(0, i).filter((n) => n === name).length;
+      return k === 0 ? name : `${name}#${k + 1}`;
+    });
+    const at = new Map<string, Json>();
+    rows.slice(1).forEach((row, r) =>
+      header.forEach((name, c) => {
+        if (c < row.length) at.set(`${r}\u0000${name}`, cell(row[c]));
+      })
+    );
+    return at;
+  };
+  return compareFields(cells(before), cells(after), (p) => p.slice(p.indexOf("\u0000") + 1));
+}
+
+/** Text files line by line (see FileValues.lines). */
+export function textLines(before: string, after: string): NonNullable<FileValues["lines"]> {
+  const split = (t: string) => (t === "" ? [] : t.replace(/\n$/, "").split("\n"));
+  const [a, b] = [split(before), split(after)];
+  const counts = new Map<string, number>();
+  for (const l of a) counts.set(l, (counts.get(l) ?? 0) + 1);
+  let added = 0;
+  for (const l of b) {
+    const n = counts.get(l) ?? 0;
+    if (n > 0) counts.set(l, n - 1);
+    else added++;
+  }
+  const removed = [...counts.values()].reduce((s, n) => s + n, 0);
+  const lines: NonNullable<FileValues["lines"]> = { count: [a.length, b.length], removed, added };
+  const i = a.findIndex((l, i) => l !== b[i]);
+  const at = i >= 0 ? i : a.length !== b.length ? Math.min(a.length, b.length) : -1;
+  if (at >= 0) {
+    const [x, y] = [a[at] ?? "", b[at] ?? ""];
+    let c = 0;
+    while (c < x.length && c < y.length && x[c] === y[c]) c++;
+    lines.first = { line: at + 1, column: c + 1, before: around(x, c), after: around(y, c) };
+  }
+  return lines;
+}
+
+/** Up to 80 characters of `s` from 20 before `c`, with "..." where it is cut. */
+function around(s: string, c: number): string {
+  const from = Math.max(0, c - 20);
+  return `${from > 0 ? "..." : ""}${s.slice(from, from + 80)}${from + 80 < s.length ? "..." : ""}`;
+}
+
+/** Whether bytes read as text: valid UTF-8 without NUL bytes. */
+function asText(bytes: Uint8Array): string | null {
+  if (bytes.includes(0)) return null;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Compares one output file of two builds, given the paths of both copies; one larger than
+ * `maxBytes` by size only.
+ */
+export async function compareFile(
+  path: string,
+  beforePath: string,
+  afterPath: string,
+  maxBytes = MAX_VALUE_BYTES,
+): Promise<FileValues> {
+  const [sa, sb] = [(await Deno.stat(beforePath)).size, (await Deno.stat(afterPath)).size];
+  const size: [number, number] = [sa, sb];
+  if (Math.max(sa, sb) > maxBytes) {
+    return { path, kind: "binary", size, note: `larger than ${maxBytes} bytes` };
+  }
+  const [ta, tb] = [
+    asText(await Deno.readFile(beforePath)),
+    asText(await Deno.readFile(afterPath)),
+  ];
+  if (ta === null || tb === null) return { path, kind: "binary", size };
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".json")) {
+    try {
+      return { path, kind: "json", fields: jsonFields(JSON.parse(ta), JSON.parse(tb)), size };
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      return { path, kind: "text", lines: textLines(ta, tb), size, note: "not valid JSON" };
+    }
+  }
+  if (lower.endsWith(".csv")) {
+    try {
+      return { path, kind: "csv", fields: csvFields(ta, tb), size };
+    } catch (e) {
+      return {
+        path,
+        kind: "text",
+        lines: textLines(ta, tb),
+        size,
+        note: `not valid CSV (${(e as Error).message})`,
+      };
+    }
+  }
+  return { path, kind: "text", lines: textLines(ta, tb), size };
+}
+
+/** `x` with the fewest significant digits (4 at least) that tell it from `other`. */
+export function distinct(x: number, other: number): string {
+  for (let p = 4; p <= 17; p++) {
+    const [a, b] = [Number(x.toPrecision(p)), Number(other.toPrecision(p))];
+    if (a !== b || p === 17) return String(a);
+  }
+  return String(x);
+}
+
+const short = (x: number) => String(Number(x.toPrecision(3)));
+
+/** A value for display; text cut to 60 characters. */
+function show(v: Json, other: Json): string {
+  if (typeof v === "number") return typeof other === "number" ? distinct(v, other) : String(v);
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** One line per field. */
+export function renderField(f: FieldChange): string {
+  const [a, b] = f.last;
+  const [na, nb] = f.count;
+  if (na === 0) return `${f.field}: added${nb === 1 ? ` (${show(b, b)})` : `, ${nb} values`}`;
+  if (nb === 0) return `${f.field}: removed${na === 1 ? ` (was ${show(a, a)})` : `, ${na} values`}`;
+  const delta = typeof a === "number" && typeof b === "number" ? ` (${signed(b - a)})` : "";
+  if (na === 1 && nb === 1) return `${f.field}: ${show(a, b)} -> ${show(b, a)}${delta}`;
+  const counts = na === nb ? `${na} values` : `${na} -> ${nb} values`;
+  const of = na === nb ? "" : ` of the ${Math.min(na, nb)} both have`;
+  const by = f.maxAbs === undefined
+    ? ""
+    : `, max |diff| ${short(f.maxAbs)} (relative ${short(f.maxRel!)})`;
+  const last = sameJson(a, b) ? "" : `; last ${show(a, b)} -> ${show(b, a)}${delta}`;
+  return `${f.field}: ${counts}, ${f.changed}${of} differ${by}${last}`;
+}
+
+const signed = (x: number) => (x >= 0 ? `+${short(x)}` : short(x));
+
+/** The lines for one file: a field a line (at most `most` of them), or its lines or its size. */
+export function renderFileValues(v: FileValues, most = 6): string[] {
+  const note = v.note ? ` (${v.note})` : "";
+  if (v.fields !== undefined) {
+    if (v.fields.length === 0) return [`${v.path}: the same values, written differently`];
+    const shown = v.fields.slice(0, most).map((f) => `${v.path}  ${renderField(f)}`);
+    const more = v.fields.length - shown.length;
+    return more > 0 ? [...shown, `${v.path}  and ${more} more fields (--json lists all)`] : shown;
+  }
+  if (v.lines !== undefined) {
+    const { count, removed, added, first } = v.lines;
+    const head = `${v.path}${note}: ${count[0]} -> ${count[1]} lines, ${removed} removed, ` +
+      `${added} added`;
+    if (first === undefined) return [head];
+    const at = `line ${first.line}${first.column > 1 ? `, column ${first.column}` : ""}`;
+    return [
+      `${head}; first at ${at}: ${JSON.stringify(first.before)} -> ${JSON.stringify(first.after)}`,
+    ];
+  }
+  return [`${v.path}${note}: binary, ${v.size[0]} -> ${v.size[1]} bytes`];
+}
