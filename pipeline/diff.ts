@@ -47,11 +47,13 @@ export function changedFiles(before: readonly FileRecord[], now: readonly FileRe
  * runs its runs were compared with, not with a newer variant's), then by how few ways their key
  * material differs (params, code, packages, inputs: the build `explain` would name), the newest
  * among equals. Builds of cache format 1 compare with the stage's format-1 material, as in
- * `explain`. A stage that would run is not compared. `stages` in plan order, inputs first.
+ * `explain`. A stage that would run is not compared. `stages` in plan order, inputs first. With
+ * `values`, each changed file that both builds have is compared value by value (value_diff.ts).
  */
 export async function diffStages(
   stages: readonly PlannedStage[],
   store: Store,
+  opts: { values?: boolean } = {},
 ): Promise<StageDiff[]> {
   const diffs: StageDiff[] = [];
   const byId = new Map(stages.map((p) => [p.stage.id, p]));
@@ -92,29 +94,25 @@ export async function diffStages(
     }
     againstOf.set(p.stage.id, chosen.record.key);
     const files = changedFiles(chosen.files, p.manifest.files);
-    diffs.push({
+    const diff: StageDiff = {
       ...base,
       status: files.length === 0 ? "same" : "differs",
       against: { key: chosen.record.key, builtAt: chosen.record.builtAt, change: chosen.change },
       files,
-    });
+    };
+    if (opts.values && files.length > 0) {
+      const [before, after] = [store.filesDir(chosen.record.key), store.filesDir(p.key)];
+      const earlier = new Map(chosen.files.map((f) => [f.path, f.sha256]));
+      diff.values = [];
+      for (const f of [...p.manifest.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+        const sha = earlier.get(f.path);
+        if (sha === undefined || sha === f.sha256) continue;
+        diff.values.push(await compareFile(f.path, join(before, f.path), join(after, f.path)));
+      }
+    }
+    diffs.push(diff);
   }
   return diffs;
-}
-
-/**
- * Adds to each stage that differs how the values of its changed files changed (`--values`); files
- * only one build has are named by `files` alone.
- */
-export async function addValues(diffs: StageDiff[], store: Store): Promise<void> {
-  for (const d of diffs) {
-    if (d.status !== "differs" || d.against === undefined) continue;
-    const [before, after] = [store.filesDir(d.against.key), store.filesDir(d.key)];
-    d.values = [];
-    for (const path of d.files.filter((f) => !/^[+-]/.test(f))) {
-      d.values.push(await compareFile(path, join(before, path), join(after, path)));
-    }
-  }
 }
 
 /** The text form: a header with the counts, then a line per stage (and its values' lines). */

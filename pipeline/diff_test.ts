@@ -78,7 +78,15 @@ Deno.test("diff: a param change differs downstream, a code edit that computes th
     assert.deepEqual(valuesJson.double.values, [{
       path: "values.json",
       kind: "json",
-      fields: [{ field: "[]", count: [3, 3], changed: 3, last: [6, 9], maxAbs: 3, maxRel: 1 / 3 }],
+      fields: [{
+        field: "[]",
+        count: [3, 3],
+        both: 3,
+        changed: 3,
+        last: [6, 9],
+        maxAbs: 3,
+        maxRel: 1 / 3,
+      }],
       size: [7, 7],
     }]);
     assert.equal(variant.double.values, undefined);

@@ -14,7 +14,7 @@ import { FORMAT_VERSION, LEGACY_FORMAT, Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { describeOverrides, formatConfig } from "./dag_config.ts";
-import { addValues, diffStages, renderDiff } from "./diff.ts";
+import { diffStages, renderDiff } from "./diff.ts";
 import { UsageError } from "./errors.ts";
 import { addEstimates, describeEstimate, describeLeft, scheduledStages } from "./estimate.ts";
 import { hashJson } from "./hash.ts";
@@ -244,8 +244,7 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
 
 async function diffCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const { build, stages } = await plan(dag, o, store);
-  const diffs = await diffStages(stages, store);
-  if (o.values) await addValues(diffs, store);
+  const diffs = await diffStages(stages, store, { values: o.values });
   if (o.json) console.log(JSON.stringify({ stages: diffs }));
   else {
     const header = `diff (scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)})`;

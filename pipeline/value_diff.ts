@@ -5,7 +5,7 @@
  * that differ only in array indices (`epochs[].test_acc`), so a 200-epoch history is one line
  * saying how many values differ, by how much at most, and its last value before and after.
  */
-import { parse } from "csv-parse/sync";
+import { CsvError, parse } from "csv-parse/sync";
 import type { Json } from "./hash.ts";
 
 /** One field's change: a JSON path with array indices as `[]`, or a CSV column. */
@@ -13,6 +13,8 @@ export interface FieldChange {
   field: string;
   /** How many values the field has in the earlier build and in this one. */
   count: [number, number];
+  /** How many of its positions (exact paths, CSV rows) both builds have. */
+  both: number;
   /** Of the positions both builds have, how many hold different values. */
   changed: number;
   /** The field's last value in each build (null where it has none). */
@@ -28,19 +30,24 @@ export interface FileValues {
   path: string;
   /** How it was compared: json and csv by fields, text by lines, binary by size. */
   kind: "json" | "csv" | "text" | "binary";
-  /** json, csv: the fields whose values or counts differ, in the order of the file. */
+  /**
+   * json, csv: the fields whose values differ or whose positions are not all in both builds, in
+   * the order of this build's file, then those only the earlier build has.
+   */
   fields?: FieldChange[];
   /**
    * text: lines of the earlier build not in this one (removed) and of this one not in the earlier
-   * one (added), counted as multisets, so that a moved block counts as neither; and where they
-   * first differ (line and column, from 1), with up to 80 characters of both lines from 20 before
-   * that column.
+   * one (added), counted as multisets, so that a moved block counts as neither; where they first
+   * differ (line and column, from 1), with up to 80 characters of both lines from 20 before that
+   * column (null for a line a build does not have); and, where every line is the same, whether
+   * each ends with a newline.
    */
   lines?: {
     count: [number, number];
     removed: number;
     added: number;
-    first?: { line: number; column: number; before: string; after: string };
+    first?: { line: number; column: number; before: string | null; after: string | null };
+    finalNewline?: [boolean, boolean];
   };
   /** Sizes in bytes (every kind). */
   size: [number, number];
@@ -49,53 +56,64 @@ export interface FileValues {
 }
 
 /** Files larger than this are compared by size only. */
-export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
+export const MAX_VALUE_BYTES = 16 * 1024 * 1024;
 
-/** The leaves of a JSON value: exact path to value, in document order. */
-function leaves(v: Json, path = "", into = new Map<string, Json>()): Map<string, Json> {
-  if (Array.isArray(v) && v.length > 0) v.forEach((x, i) => leaves(x, `${path}[${i}]`, into));
-  else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0) {
-    for (const [k, x] of Object.entries(v)) {
-      const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
-      leaves(x, path === "" ? key : `${path}.${key}`, into);
-    }
-  } else into.set(path, v);
-  return into;
-}
-
-/** A field's name: the path with every array index as `[]`; the whole file's value is `(value)`. */
-const fieldOf = (path: string) => path.replace(/\[\d+\]/g, "[]") || "(value)";
+/** A file's values by position (an exact JSON path, a CSV row and column), in the file's order. */
+type Positions = Map<string, { field: string; value: Json }>;
 
 /**
- * The fields whose values or counts differ between two builds' values (position → value, in the
- * file's order), positions matched exactly and gathered into fields by `fieldOfPath`.
+ * The leaves of a JSON value (scalars, empty arrays and objects) by exact path, each with its field:
+ * the path with every array index as `[]`, `(value)` for the whole file's value. Walked without
+ * recursion, so that no depth of nesting overflows the stack.
  */
-function compareFields(
-  before: Map<string, Json>,
-  after: Map<string, Json>,
-  fieldOfPath: (path: string) => string,
-): FieldChange[] {
+function leaves(root: Json): Positions {
+  const out: Positions = new Map();
+  const stack: [Json, string, string][] = [[root, "", ""]];
+  while (stack.length > 0) {
+    const [v, path, field] = stack.pop()!;
+    const items: [Json, string, string][] = [];
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => items.push([x, `${path}[${i}]`, `${field}[]`]));
+    } else if (v !== null && typeof v === "object") {
+      const dot = path === "" ? "" : ".";
+      for (const [k, x] of Object.entries(v)) {
+        const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
+        items.push([x, `${path}${dot}${key}`, `${field}${dot}${key}`]);
+      }
+    }
+    if (items.length === 0) out.set(path, { field: field || "(value)", value: v });
+    else stack.push(...items.reverse());
+  }
+  return out;
+}
+
+/**
+ * The fields whose values differ, or whose positions are not all in both builds, between two
+ * builds' positions (matched exactly).
+ */
+function compareFields(before: Positions, after: Positions): FieldChange[] {
   const byField = new Map<string, FieldChange>();
   const get = (field: string) => {
     let f = byField.get(field);
     if (f === undefined) {
-      f = { field, count: [0, 0], changed: 0, last: [null, null] };
+      f = { field, count: [0, 0], both: 0, changed: 0, last: [null, null] };
       byField.set(field, f);
     }
     return f;
   };
-  // the fields in the order of this build's file, then those it no longer has
-  for (const [path, v] of after) {
-    const f = get(fieldOfPath(path));
+  for (const { field, value } of after.values()) {
+    const f = get(field);
     f.count[1]++;
-    f.last[1] = v;
+    f.last[1] = value;
   }
-  for (const [path, v] of before) {
-    const f = get(fieldOfPath(path));
+  for (const [position, { field, value: v }] of before) {
+    const f = get(field);
     f.count[0]++;
     f.last[0] = v;
-    if (!after.has(path)) continue;
-    const w = after.get(path)!;
+    const other = after.get(position);
+    if (other === undefined) continue;
+    f.both++;
+    const w = other.value;
     if (sameJson(v, w)) continue;
     f.changed++;
     if (typeof v === "number" && typeof w === "number") {
@@ -105,7 +123,9 @@ function compareFields(
       f.maxRel = Math.max(f.maxRel ?? 0, rel);
     }
   }
-  return [...byField.values()].filter((f) => f.changed > 0 || f.count[0] !== f.count[1]);
+  return [...byField.values()].filter((f) =>
+    f.changed > 0 || f.both < f.count[0] || f.both < f.count[1]
+  );
 }
 
 function sameJson(a: Json, b: Json): boolean {
@@ -114,42 +134,49 @@ function sameJson(a: Json, b: Json): boolean {
 
 /** JSON files leaf by leaf (see FieldChange). */
 export function jsonFields(before: Json, after: Json): FieldChange[] {
-  return compareFields(leaves(before), leaves(after), (p) => fieldOf(p));
+  return compareFields(leaves(before), leaves(after));
 }
 
-/** A CSV cell: a number where the whole cell is one, else the text. */
+/** A CSV cell: a number where the whole cell is one in decimal notation, else the text. */
 function cell(s: string): Json {
-  const t = s.trim();
-  if (t === "") return s;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : s;
+  return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(s) ? Number(s) : s;
 }
 
 /**
- * CSV files column by column: the first row names the columns (a repeated name gets `#2`, …),
- * columns are matched by name and rows by position.
+ * CSV files column by column: the first row names the columns (a repeated name gets `#2`, …, a
+ * cell beyond the header `(column N)`), columns are matched by name and rows by position; the
+ * header itself is the field `(columns)`. Empty lines are skipped.
  */
 export function csvFields(before: string, after: string): FieldChange[] {
   const cells = (text: string) => {
-    const rows: string[][] = parse(text, { relax_column_count: true });
-    const header = (rows[0] ?? []).map((name, i, all) => {
-      const k = all.slice(0, i).filter((n) => n === name).length;
-      return k === 0 ? name : `${name}#${k + 1}`;
+    const rows: string[][] = parse(text, { relax_column_count: true, skip_empty_lines: true });
+    const used = new Set<string>();
+    const header = (rows[0] ?? []).map((name) => {
+      let unique = name;
+      for (let k = 2; used.has(unique); k++) unique = `${name}#${k}`;
+      used.add(unique);
+      return unique;
     });
-    const at = new Map<string, Json>();
+    const at: Positions = new Map();
+    (rows[0] ?? []).forEach((name, c) => at.set(`h${c}`, { field: "(columns)", value: name }));
     rows.slice(1).forEach((row, r) =>
-      header.forEach((name, c) => {
-        if (c < row.length) at.set(`${r}\u0000${name}`, cell(row[c]));
+      row.forEach((text, c) => {
+        const field = c < header.length ? header[c] : `(column ${c + 1})`;
+        at.set(`${r},${field}`, { field, value: cell(text) });
       })
     );
     return at;
   };
-  return compareFields(cells(before), cells(after), (p) => p.slice(p.indexOf("\u0000") + 1));
+  return compareFields(cells(before), cells(after));
 }
 
 /** Text files line by line (see FileValues.lines). */
 export function textLines(before: string, after: string): NonNullable<FileValues["lines"]> {
-  const split = (t: string) => (t === "" ? [] : t.replace(/\n$/, "").split("\n"));
+  const split = (t: string) => {
+    const lines = t.split("\n");
+    if (lines.at(-1) === "") lines.pop();
+    return lines;
+  };
   const [a, b] = [split(before), split(after)];
   const counts = new Map<string, number>();
   for (const l of a) counts.set(l, (counts.get(l) ?? 0) + 1);
@@ -167,7 +194,10 @@ export function textLines(before: string, after: string): NonNullable<FileValues
     const [x, y] = [a[at] ?? "", b[at] ?? ""];
     let c = 0;
     while (c < x.length && c < y.length && x[c] === y[c]) c++;
-    lines.first = { line: at + 1, column: c + 1, before: around(x, c), after: around(y, c) };
+    const show = (l: string | undefined) => (l === undefined ? null : around(l, c));
+    lines.first = { line: at + 1, column: c + 1, before: show(a[at]), after: show(b[at]) };
+  } else if (before !== after) {
+    lines.finalNewline = [before.endsWith("\n"), after.endsWith("\n")];
   }
   return lines;
 }
@@ -178,11 +208,11 @@ function around(s: string, c: number): string {
   return `${from > 0 ? "..." : ""}${s.slice(from, from + 80)}${from + 80 < s.length ? "..." : ""}`;
 }
 
-/** Whether bytes read as text: valid UTF-8 without NUL bytes. */
+/** The text of bytes that are valid UTF-8 without NUL bytes (a byte order mark kept), else null. */
 function asText(bytes: Uint8Array): string | null {
   if (bytes.includes(0)) return null;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return null;
   }
@@ -209,9 +239,11 @@ export async function compareFile(
   ];
   if (ta === null || tb === null) return { path, kind: "binary", size };
   const lower = path.toLowerCase();
+  // a byte order mark is not part of the values (as a line of text it is)
+  const [va, vb] = [ta.replace(/^\uFEFF/, ""), tb.replace(/^\uFEFF/, "")];
   if (lower.endsWith(".json")) {
     try {
-      return { path, kind: "json", fields: jsonFields(JSON.parse(ta), JSON.parse(tb)), size };
+      return { path, kind: "json", fields: jsonFields(JSON.parse(va), JSON.parse(vb)), size };
     } catch (e) {
       if (!(e instanceof SyntaxError)) throw e;
       return { path, kind: "text", lines: textLines(ta, tb), size, note: "not valid JSON" };
@@ -219,8 +251,9 @@ export async function compareFile(
   }
   if (lower.endsWith(".csv")) {
     try {
-      return { path, kind: "csv", fields: csvFields(ta, tb), size };
+      return { path, kind: "csv", fields: csvFields(va, vb), size };
     } catch (e) {
+      if (!(e instanceof CsvError)) throw e;
       return {
         path,
         kind: "text",
@@ -258,9 +291,11 @@ export function renderField(f: FieldChange): string {
   if (na === 0) return `${f.field}: added${nb === 1 ? ` (${show(b, b)})` : `, ${nb} values`}`;
   if (nb === 0) return `${f.field}: removed${na === 1 ? ` (was ${show(a, a)})` : `, ${na} values`}`;
   const delta = typeof a === "number" && typeof b === "number" ? ` (${signed(b - a)})` : "";
-  if (na === 1 && nb === 1) return `${f.field}: ${show(a, b)} -> ${show(b, a)}${delta}`;
+  if (na === 1 && nb === 1 && f.both === 1) {
+    return `${f.field}: ${show(a, b)} -> ${show(b, a)}${delta}`;
+  }
   const counts = na === nb ? `${na} values` : `${na} -> ${nb} values`;
-  const of = na === nb ? "" : ` of the ${Math.min(na, nb)} both have`;
+  const of = f.both === na && f.both === nb ? "" : ` of the ${f.both} both have`;
   const by = f.maxAbs === undefined
     ? ""
     : `, max |diff| ${short(f.maxAbs)} (relative ${short(f.maxRel!)})`;
@@ -280,14 +315,17 @@ export function renderFileValues(v: FileValues, most = 6): string[] {
     return more > 0 ? [...shown, `${v.path}  and ${more} more fields (--json lists all)`] : shown;
   }
   if (v.lines !== undefined) {
-    const { count, removed, added, first } = v.lines;
+    const { count, removed, added, first, finalNewline } = v.lines;
     const head = `${v.path}${note}: ${count[0]} -> ${count[1]} lines, ${removed} removed, ` +
       `${added} added`;
+    if (finalNewline !== undefined) {
+      const nl = (b: boolean) => (b ? "a final newline" : "none");
+      return [`${head}; only the end differs: ${nl(finalNewline[0])} -> ${nl(finalNewline[1])}`];
+    }
     if (first === undefined) return [head];
     const at = `line ${first.line}${first.column > 1 ? `, column ${first.column}` : ""}`;
-    return [
-      `${head}; first at ${at}: ${JSON.stringify(first.before)} -> ${JSON.stringify(first.after)}`,
-    ];
+    const line = (l: string | null) => (l === null ? "(no such line)" : JSON.stringify(l));
+    return [`${head}; first at ${at}: ${line(first.before)} -> ${line(first.after)}`];
   }
   return [`${v.path}${note}: binary, ${v.size[0]} -> ${v.size[1]} bytes`];
 }

@@ -56,6 +56,38 @@ Deno.test("jsonFields() counts items added and removed, and fields only one buil
   assert.equal(jsonFields({ "a b": [1] }, { "a b": [2] })[0].field, '"a b"[]');
 });
 
+Deno.test("jsonFields() reports positions only one build has, though the counts match", () => {
+  // inner arrays of other lengths: 6 values either way, 4 of them at the same paths
+  const nested = jsonFields(
+    { e: [{ l: [1, 2, 3] }, { l: [4, 5, 6] }] },
+    { e: [{ l: [1, 2] }, { l: [4, 5] }, { l: [7, 8] }] },
+  );
+  assert.deepEqual(nested.map((f) => [f.field, f.count, f.both, f.changed]), [
+    ["e[].l[]", [6, 6], 4, 0],
+  ]);
+  assert.equal(
+    renderField(nested[0]),
+    "e[].l[]: 6 values, 0 of the 4 both have differ; last 6 -> 8 (+2)",
+  );
+  const shifted = jsonFields({ e: [[1, 2, 3], [4]] }, { e: [[1, 2], [9, 9, 9]] })[0];
+  assert.equal(
+    renderField(shifted),
+    "e[][]: 4 -> 5 values, 1 of the 3 both have differ, max |diff| 5 (relative 0.556); last 4 -> 9 (+5)",
+  );
+  // an array that becomes an object, an empty array that fills up, quoted keys kept whole
+  const kinds = jsonFields({ a: [1], e: [] }, { a: { "0": 1 }, e: [1] }).map((f) => f.field);
+  assert.deepEqual(kinds, ['a."0"', "e[]", "a[]", "e"]);
+  assert.equal(jsonFields({ "x[1]": [1] }, { "x[1]": [2] })[0].field, '"x[1]"[]');
+  // nesting deeper than the call stack would allow
+  let deep: unknown = 1;
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  const deeper = jsonFields(deep as never, [deep] as never);
+  assert.deepEqual(deeper.map((f) => [f.field.length, f.count]), [[200_002, [0, 1]], [
+    200_000,
+    [1, 0],
+  ]]);
+});
+
 Deno.test("distinct() shows as many digits as tell two numbers apart, at least 4", () => {
   assert.equal(distinct(0.70280000209, 0.8), "0.7028");
   assert.equal(distinct(1.0000001, 1.0000002), "1.0000001");
@@ -69,13 +101,29 @@ Deno.test("csvFields() compares columns by name and rows by position, numbers as
   const after = "step,name,zeta\n0,a,1.5\n1,c,2.75\n2,d,3\n";
   const fields = csvFields(before, after);
   const by = Object.fromEntries(fields.map((f) => [f.field, f]));
-  assert.deepEqual(Object.keys(by).sort(), ["name", "step", "zeta"]);
+  // the header's order changed too: it is a field of its own
+  assert.deepEqual(Object.keys(by).sort(), ["(columns)", "name", "step", "zeta"]);
+  assert.deepEqual([by["(columns)"].count, by["(columns)"].changed], [[3, 3], 2]);
   assert.deepEqual([by.zeta.count, by.zeta.changed, by.zeta.maxAbs], [[2, 3], 1, 0.25]);
   assert.deepEqual([by.name.changed, by.name.last], [1, ["b", "d"]]);
   assert.deepEqual([by.step.count, by.step.changed], [[2, 3], 0]);
-  // the same numbers written differently are the same; repeated column names are told apart
+  // the same numbers written differently are the same; repeated column names are told apart,
+  // also from a column that has the name a repeat would get
   assert.deepEqual(csvFields("x\n1.0\n", "x\n1\n"), []);
   assert.deepEqual(csvFields("x,x\n1,2\n", "x,x\n1,3\n").map((f) => f.field), ["x#2"]);
+  const names = csvFields("x,x,x#2\n1,2,3\n", "x,x,x#2\n1,5,7\n").map((f) => f.field);
+  assert.deepEqual(names, ["x#2", "x#2#2"]);
+  assert.deepEqual(csvFields("x,x,x\n1,2,3\n", "x,x,x\n1,2,4\n").map((f) => f.field), ["x#3"]);
+  // ragged rows, cells beyond the header, a renamed column of a header-only file, quoted fields,
+  // hexadecimal text (not a number), empty lines (skipped)
+  const ragged = csvFields("a,b\n1\n2,3\n", "a,b\n1,3\n2\n").map((f) => f.field);
+  assert.deepEqual(ragged, ["b"]);
+  const beyond = csvFields("a\n1,2\n", "a\n1,3\n");
+  assert.deepEqual(beyond.map((f) => [f.field, f.changed]), [["(column 2)", 1]]);
+  assert.deepEqual(csvFields("a,b\n", "a,c\n").map((f) => f.field), ["(columns)"]);
+  assert.deepEqual(csvFields('q\n"1,5"\n', 'q\n"1,5"\n'), []);
+  assert.deepEqual(csvFields("h\n0x10\n", "h\n16\n").map((f) => f.last), [["0x10", 16]]);
+  assert.deepEqual(csvFields("h\n1\n\n2\n", "h\n1\n2\n"), []);
 });
 
 Deno.test("textLines() counts removed and added lines as multisets and finds the first change", () => {
@@ -89,7 +137,7 @@ Deno.test("textLines() counts removed and added lines as multisets and finds the
     count: [2, 3],
     removed: 0,
     added: 1,
-    first: { line: 3, column: 1, before: "", after: "c" },
+    first: { line: 3, column: 1, before: null, after: "c" },
   });
   assert.deepEqual(textLines("a\nb", "a\nB"), {
     count: [2, 2],
@@ -106,6 +154,19 @@ Deno.test("textLines() counts removed and added lines as multisets and finds the
     after: `...${"x".repeat(20)}b${"y".repeat(59)}...`,
   });
   assert.deepEqual(textLines("same\n", "same\n"), { count: [1, 1], removed: 0, added: 0 });
+  // a missing line is not an empty one; a file that differs only in its final newline says so
+  assert.deepEqual(textLines("a\n", "a\n\n").first, {
+    line: 2,
+    column: 1,
+    before: null,
+    after: "",
+  });
+  assert.deepEqual(textLines("a\nb", "a\nb\n"), {
+    count: [2, 2],
+    removed: 0,
+    added: 0,
+    finalNewline: [false, true],
+  });
 });
 
 Deno.test("compareFile() compares by kind: JSON, CSV, text, binary, and JSON that does not parse", async () => {
@@ -129,12 +190,24 @@ Deno.test("compareFile() compares by kind: JSON, CSV, text, binary, and JSON tha
     assert.deepEqual(renderFileValues(json), ["run.json: the same values, written differently"]);
     const csv = await pair("t.CSV", "x\n1\n", "x\n2\n");
     assert.deepEqual(renderFileValues(csv), ["t.CSV  x: 1 -> 2 (+1)"]);
+    const nl = await pair("n.txt", "a", "a\n");
+    assert.deepEqual(renderFileValues(nl), [
+      "n.txt: 1 -> 1 lines, 0 removed, 0 added; only the end differs: none -> a final newline",
+    ]);
     const md = await pair("r.md", "# a\n", "# b\n");
     assert.deepEqual(renderFileValues(md), [
       'r.md: 1 -> 1 lines, 1 removed, 1 added; first at line 1, column 3: "# a" -> "# b"',
     ]);
     const png = await pair("f.png", new Uint8Array([137, 0, 1]), new Uint8Array([137, 0]));
     assert.deepEqual(renderFileValues(png), ["f.png: binary, 3 -> 2 bytes"]);
+    // a byte order mark: not part of the values, but a difference of the text
+    const bom = await pair("bom.json", "\uFEFF[1]", "[1]");
+    assert.deepEqual(bom.fields, []);
+    const bomText = await pair("bom.txt", "\uFEFFa\n", "a\n");
+    assert.deepEqual(bomText.lines?.first, { line: 1, column: 1, before: "\uFEFFa", after: "a" });
+    const badCsv = await pair("bad.csv", 'a\n"1\n', "a\n1\n");
+    assert.equal(badCsv.kind, "text");
+    assert.match(badCsv.note!, /^not valid CSV \(Quote Not Closed/);
     const bad = await pair("bad.json", "{", "{}");
     assert.deepEqual([bad.kind, bad.note], ["text", "not valid JSON"]);
     assert.match(renderFileValues(bad)[0], /^bad\.json \(not valid JSON\): 1 -> 1 lines/);
