@@ -32,7 +32,8 @@ export interface FileValues {
   kind: "json" | "csv" | "text" | "binary";
   /**
    * json, csv: the fields whose values differ or whose positions are not all in both builds, in
-   * the order of this build's file, then those only the earlier build has.
+   * the order of this build's file (as JavaScript lists an object's keys: integer-like keys
+   * first), then those only the earlier build has.
    */
   fields?: FieldChange[];
   /**
@@ -82,7 +83,8 @@ function leaves(root: Json): Positions {
       }
     }
     if (items.length === 0) out.set(path, { field: field || "(value)", value: v });
-    else stack.push(...items.reverse());
+    // one push at a time: spreading a wide array's items as arguments overflows the stack
+    else for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
   }
   return out;
 }
@@ -116,7 +118,7 @@ function compareFields(before: Positions, after: Positions): FieldChange[] {
     const w = other.value;
     if (sameJson(v, w)) continue;
     f.changed++;
-    if (typeof v === "number" && typeof w === "number") {
+    if (typeof v === "number" && typeof w === "number" && isFinite(v) && isFinite(w)) {
       const abs = Math.abs(w - v);
       const rel = abs / Math.max(Math.abs(v), Math.abs(w));
       f.maxAbs = Math.max(f.maxAbs ?? 0, abs);
@@ -139,7 +141,8 @@ export function jsonFields(before: Json, after: Json): FieldChange[] {
 
 /** A CSV cell: a number where the whole cell is one in decimal notation, else the text. */
 function cell(s: string): Json {
-  return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(s) ? Number(s) : s;
+  const decimal = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(s);
+  return decimal && Number.isFinite(Number(s)) ? Number(s) : s;
 }
 
 /**
@@ -150,19 +153,22 @@ function cell(s: string): Json {
 export function csvFields(before: string, after: string): FieldChange[] {
   const cells = (text: string) => {
     const rows: string[][] = parse(text, { relax_column_count: true, skip_empty_lines: true });
+    // every field a name of its own, so that no two columns (or the header) are merged
     const used = new Set<string>();
-    const header = (rows[0] ?? []).map((name) => {
-      let unique = name;
-      for (let k = 2; used.has(unique); k++) unique = `${name}#${k}`;
-      used.add(unique);
-      return unique;
-    });
+    const unique = (name: string) => {
+      let u = name;
+      for (let k = 2; used.has(u); k++) u = `${name}#${k}`;
+      used.add(u);
+      return u;
+    };
+    const header = (rows[0] ?? []).map(unique);
+    const headerField = unique("(columns)");
     const at: Positions = new Map();
-    (rows[0] ?? []).forEach((name, c) => at.set(`h${c}`, { field: "(columns)", value: name }));
+    (rows[0] ?? []).forEach((name, c) => at.set(`h${c}`, { field: headerField, value: name }));
     rows.slice(1).forEach((row, r) =>
       row.forEach((text, c) => {
-        const field = c < header.length ? header[c] : `(column ${c + 1})`;
-        at.set(`${r},${field}`, { field, value: cell(text) });
+        while (c >= header.length) header.push(unique(`(column ${header.length + 1})`));
+        at.set(`${r},${header[c]}`, { field: header[c], value: cell(text) });
       })
     );
     return at;
@@ -290,17 +296,19 @@ export function renderField(f: FieldChange): string {
   const [na, nb] = f.count;
   if (na === 0) return `${f.field}: added${nb === 1 ? ` (${show(b, b)})` : `, ${nb} values`}`;
   if (nb === 0) return `${f.field}: removed${na === 1 ? ` (was ${show(a, a)})` : `, ${na} values`}`;
+  const values = (n: number) => `${n} ${n === 1 ? "value" : "values"}`;
   const delta = typeof a === "number" && typeof b === "number" ? ` (${signed(b - a)})` : "";
   if (na === 1 && nb === 1 && f.both === 1) {
     return `${f.field}: ${show(a, b)} -> ${show(b, a)}${delta}`;
   }
-  const counts = na === nb ? `${na} values` : `${na} -> ${nb} values`;
+  const counts = na === nb ? values(na) : `${na} -> ${values(nb)}`;
   const of = f.both === na && f.both === nb ? "" : ` of the ${f.both} both have`;
   const by = f.maxAbs === undefined
     ? ""
     : `, max |diff| ${short(f.maxAbs)} (relative ${short(f.maxRel!)})`;
   const last = sameJson(a, b) ? "" : `; last ${show(a, b)} -> ${show(b, a)}${delta}`;
-  return `${f.field}: ${counts}, ${f.changed}${of} differ${by}${last}`;
+  const differ = f.both === 0 ? "none at the same positions" : `${f.changed}${of} differ`;
+  return `${f.field}: ${counts}, ${differ}${by}${last}`;
 }
 
 const signed = (x: number) => (x >= 0 ? `+${short(x)}` : short(x));

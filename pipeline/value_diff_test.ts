@@ -78,6 +78,16 @@ Deno.test("jsonFields() reports positions only one build has, though the counts 
   const kinds = jsonFields({ a: [1], e: [] }, { a: { "0": 1 }, e: [1] }).map((f) => f.field);
   assert.deepEqual(kinds, ['a."0"', "e[]", "a[]", "e"]);
   assert.equal(jsonFields({ "x[1]": [1] }, { "x[1]": [2] })[0].field, '"x[1]"[]');
+  // an array wider than a call's arguments may be, and one position each at different paths
+  const wide = Array.from({ length: 200_000 }, (_, i) => i);
+  const widened = jsonFields({ v: wide }, { v: [...wide, 0] })[0];
+  assert.deepEqual([widened.count, widened.both], [[200_000, 200_001], 200_000]);
+  assert.equal(
+    renderField(
+      jsonFields({ a: [{ x: 1 }] }, { a: [{}, { x: 2 }] }).find((f) => f.field === "a[].x")!,
+    ),
+    "a[].x: 1 value, none at the same positions; last 1 -> 2 (+1)",
+  );
   // nesting deeper than the call stack would allow
   let deep: unknown = 1;
   for (let i = 0; i < 100_000; i++) deep = [deep];
@@ -121,7 +131,16 @@ Deno.test("csvFields() compares columns by name and rows by position, numbers as
   const beyond = csvFields("a\n1,2\n", "a\n1,3\n");
   assert.deepEqual(beyond.map((f) => [f.field, f.changed]), [["(column 2)", 1]]);
   assert.deepEqual(csvFields("a,b\n", "a,c\n").map((f) => f.field), ["(columns)"]);
-  assert.deepEqual(csvFields('q\n"1,5"\n', 'q\n"1,5"\n'), []);
+  const quoted = csvFields('q,r\n"1,5",2\n', 'q,r\n"1,6",2\n');
+  assert.deepEqual(quoted.map((f) => [f.field, f.last]), [["q", ["1,5", "1,6"]]]);
+  // a column named as the header's field or an extra cell's is not merged with them
+  const clash = csvFields("(columns),a\n1,2,3\n", "(columns),a\n1,2,4\n");
+  assert.deepEqual(clash.map((f) => [f.field, f.last]), [["(column 3)", [3, 4]]]);
+  const header = csvFields("(column 2)\n1,2\n", "(column 2)\n7,2\n");
+  assert.deepEqual(header.map((f) => [f.field, f.last]), [["(column 2)", [1, 7]]]);
+  // a cell out of float range is text, and no difference is taken of it
+  const huge = csvFields("h\n1e999\n", "h\n1\n")[0];
+  assert.deepEqual([huge.last, huge.maxAbs], [["1e999", 1], undefined]);
   assert.deepEqual(csvFields("h\n0x10\n", "h\n16\n").map((f) => f.last), [["0x10", 16]]);
   assert.deepEqual(csvFields("h\n1\n\n2\n", "h\n1\n2\n"), []);
 });
