@@ -22,6 +22,8 @@ export interface CliOptions {
   json: boolean;
   /** With diff: how the values of each changed file changed. */
   values: boolean;
+  /** With show: the builds the cache index records. */
+  builds: boolean;
   /** With dag: text, dot or mermaid. */
   format: DagFormat;
   /** With dag: one node per declaring module. */
@@ -49,7 +51,8 @@ Commands:
   dag      Print the DAG (targets and their ancestors) with each stage's status: text, or
            --format dot (Graphviz) or mermaid; --group draws one node per declaring module.
   show     Print stages (ids, targets or patterns with *; all if none): params after the preset
-           and --set, inputs, code, resources, status and cache entry.
+           and --set, inputs, code, resources, status and cache entry (with --builds, the
+           builds the cache recorded, and how each differs).
   diff     Compare each cached stage's output files (targets with ancestors; all if none) with
            those of its closest earlier build still in the cache: same, or which files differ
            (with --values, how their values changed).
@@ -73,6 +76,8 @@ Options (each command takes only those it reads; any other exits 2):
                       stage that asks for more runs alone, with its own thread count
   --dry-run           print every stage with cached or run and the reason; run nothing
   --json              with --dry-run, show or diff: print one JSON document on stdout
+  --builds            with show: the stage's last 8 builds, newest first: in the cache or
+                      not, how long each ran, and how the planned stage differs from each
   --values            with diff: for each changed file, the JSON fields and CSV columns whose
                       values changed (old -> new, largest difference), or the lines of text
   --format NAME       with dag: text (default), dot or mermaid
@@ -118,7 +123,7 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   gc: ["ep", "set", "config", "yes", "no-wait"],
   key: ["scale", "ep", "only", "set", "config"],
   dag: ["scale", "ep", "only", "force", "set", "config", "format", "group"],
-  show: ["scale", "ep", "only", "force", "set", "config", "json"],
+  show: ["scale", "ep", "only", "force", "set", "config", "json", "builds"],
   diff: ["scale", "ep", "only", "set", "config", "json", "values"],
   config: ["scale", "config"],
 };
@@ -140,6 +145,7 @@ const SPECS = {
   "dry-run": { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   values: { type: "boolean", default: false },
+  builds: { type: "boolean", default: false },
   format: { type: "string" },
   group: { type: "boolean", default: false },
   "keep-going": { type: "boolean", default: false },
@@ -228,6 +234,7 @@ export function parseCli(args: string[]): CliOptions {
     dryRun: values["dry-run"],
     json: values.json,
     values: values.values,
+    builds: values.builds,
     format,
     group: values.group,
     keepGoing: values["keep-going"],

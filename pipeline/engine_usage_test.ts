@@ -89,6 +89,7 @@ const BAD: [string[], RegExp][] = [
   [["--group"], /Expected --group only with dag but found it with "run"/],
   [["--yes"], /Expected --yes only with gc but found it with "run"/],
   [["--values"], /Expected --values only with diff but found it with "run"/],
+  [["--builds"], /Expected --builds only with show but found it with "run"/],
   [["nope-*"], /Expected a stage id, a pattern of stage ids with \* or a target .* "nope-\*"/],
   [["constructor"], /Expected a stage id, .* but found "constructor"/],
 ];

@@ -3,7 +3,7 @@
  * their edges as text, Graphviz DOT or Mermaid, one node per stage or, with `group`, one node per
  * declaring module (as Snakemake's rule graph collapses jobs into rules); `show` prints what one
  * stage will run with: its params after the preset and `--set`, inputs, code, resources and cache
- * entry.
+ * entry (with `--builds`, also its earlier builds: builds.ts).
  *
  * @example
  * ```sh
@@ -15,6 +15,7 @@
  */
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type BuildRow, renderBuilds } from "./builds.ts";
 import { changedParams } from "./explain.ts";
 import type { Json } from "./hash.ts";
 import { type PlannedStage, resolveNames } from "./plan.ts";
@@ -219,6 +220,8 @@ export interface StageReport {
     threads?: number;
     files: { path: string; size: number }[];
   } | null;
+  /** With `--builds`: the builds the cache index records, newest first. */
+  builds?: BuildRow[];
 }
 
 /**
@@ -337,5 +340,6 @@ export function renderStage(r: StageReport): string {
       lines.push(`    … ${r.entry.files.length - shown.length} more`);
     }
   }
+  if (r.builds !== undefined) lines.push(...renderBuilds(r.builds));
   return lines.join("\n");
 }

@@ -14,6 +14,7 @@ import { FORMAT_VERSION, LEGACY_FORMAT, Store } from "./cache.ts";
 import { type CliOptions, commandHint, parseCli, USAGE } from "./cli.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { describeOverrides, formatConfig } from "./dag_config.ts";
+import { stageBuilds } from "./builds.ts";
 import { diffStages, renderDiff } from "./diff.ts";
 import { UsageError } from "./errors.ts";
 import { addEstimates, describeEstimate, describeLeft, scheduledStages } from "./estimate.ts";
@@ -228,7 +229,8 @@ async function dagCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<
 async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const { def, preset, stages } = await plan(dag, { ...o, only: [] }, store);
   const presetParams = new Map(preset.map((s) => [s.id, s.params]));
-  const reports = pickStages(stages, def, o.only).map((p) =>
+  const picked = pickStages(stages, def, o.only);
+  const reports = picked.map((p) =>
     stageReport(
       p,
       dag.root,
@@ -237,6 +239,9 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
       store.out,
     )
   );
+  if (o.builds) {
+    for (const [i, p] of picked.entries()) reports[i].builds = await stageBuilds(p, store);
+  }
   if (o.json) console.log(JSON.stringify({ stages: reports }));
   else console.log(reports.map(renderStage).join("\n\n"));
   return 0;
