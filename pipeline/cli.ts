@@ -24,6 +24,8 @@ export interface CliOptions {
   values: boolean;
   /** With show: the builds the cache index records. */
   builds: boolean;
+  /** With diff: the earlier build (a key or its prefix) to compare its stage with. */
+  against?: string;
   /** With dag: text, dot or mermaid. */
   format: DagFormat;
   /** With dag: one node per declaring module. */
@@ -55,7 +57,7 @@ Commands:
            builds the cache recorded, and how each differs).
   diff     Compare each cached stage's output files (targets with ancestors; all if none) with
            those of its closest earlier build still in the cache: same, or which files differ
-           (with --values, how their values changed).
+           (with --values, how their values changed; with --against, a build of your choice).
   config   Print the DAG module's config at the scale, after --config, as JSON: the keys
            --config can set.
 
@@ -78,6 +80,8 @@ Options (each command takes only those it reads; any other exits 2):
   --json              with --dry-run, show or diff: print one JSON document on stdout
   --builds            with show: the stage's last 8 builds, newest first: in the cache or
                       not, how long each ran, and how the planned stage differs from each
+  --against KEY       with diff: compare the stage that recorded this earlier build (its
+                      key's first 6 or more hex digits, as show --builds prints them) with it
   --values            with diff: for each changed file, the JSON fields and CSV columns whose
                       values changed (old -> new, largest difference), or the lines of text
   --format NAME       with dag: text (default), dot or mermaid
@@ -124,7 +128,7 @@ const OPTIONS: Readonly<Record<Command, readonly string[]>> = {
   key: ["scale", "ep", "only", "set", "config"],
   dag: ["scale", "ep", "only", "force", "set", "config", "format", "group"],
   show: ["scale", "ep", "only", "force", "set", "config", "json", "builds"],
-  diff: ["scale", "ep", "only", "set", "config", "json", "values"],
+  diff: ["scale", "ep", "only", "set", "config", "json", "values", "against"],
   config: ["scale", "config"],
 };
 
@@ -146,6 +150,7 @@ const SPECS = {
   json: { type: "boolean", default: false },
   values: { type: "boolean", default: false },
   builds: { type: "boolean", default: false },
+  against: { type: "string" },
   format: { type: "string" },
   group: { type: "boolean", default: false },
   "keep-going": { type: "boolean", default: false },
@@ -235,6 +240,7 @@ export function parseCli(args: string[]): CliOptions {
     json: values.json,
     values: values.values,
     builds: values.builds,
+    against: values.against,
     format,
     group: values.group,
     keepGoing: values["keep-going"],

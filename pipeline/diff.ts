@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { type FileRecord, FORMAT_VERSION, LEGACY_FORMAT, type Store } from "./cache.ts";
+import { UsageError } from "./errors.ts";
 import { list, rankBuilds } from "./explain.ts";
 import type { PlannedStage } from "./plan.ts";
 import { compareFile, type FileValues, renderFileValues } from "./value_diff.ts";
@@ -48,15 +49,19 @@ export function changedFiles(before: readonly FileRecord[], now: readonly FileRe
  * material differs (params, code, packages, inputs: the build `explain` would name), the newest
  * among equals. Builds of cache format 1 compare with the stage's format-1 material, as in
  * `explain`. A stage that would run is not compared. `stages` in plan order, inputs first. With
- * `values`, each changed file that both builds have is compared value by value (value_diff.ts).
+ * `values`, each changed file that both builds have is compared value by value (value_diff.ts);
+ * with `against` (a key or its prefix), the stage that recorded that build is compared with it.
  */
 export async function diffStages(
   stages: readonly PlannedStage[],
   store: Store,
-  opts: { values?: boolean } = {},
+  opts: { values?: boolean; against?: string } = {},
 ): Promise<StageDiff[]> {
   const diffs: StageDiff[] = [];
   const byId = new Map(stages.map((p) => [p.stage.id, p]));
+  const named = opts.against === undefined
+    ? undefined
+    : await namedBuild(stages, store, opts.against);
   // the build each stage was compared with
   const againstOf = new Map<string, string>();
   for (const p of stages.filter((s) => s.selected)) {
@@ -75,7 +80,11 @@ export async function diffStages(
         const keys = againstOf.has(id) ? [againstOf.get(id)] : [up.key, up.legacyKey];
         return keys.includes(inputs[name]);
       });
-    const ranked = rankBuilds(p.material, builds, undefined, p.legacyMaterial);
+    // with --against, the named build for its stage, whatever its rank
+    const candidates = named?.id === p.stage.id
+      ? builds.filter((r) => r.key === named.key)
+      : builds;
+    const ranked = rankBuilds(p.material, candidates, undefined, p.legacyMaterial);
     const first = ranked.filter((b) => readsCompared(b.record.material.inputs));
     let chosen;
     for (const { record, found } of [...first, ...ranked.filter((b) => !first.includes(b))]) {
@@ -86,7 +95,9 @@ export async function diffStages(
       }
     }
     if (chosen === undefined) {
-      const why = builds.length === 0
+      const why = named?.id === p.stage.id
+        ? `the build ${named.key.slice(0, 12)} (--against) is no longer intact in the cache`
+        : builds.length === 0
         ? "no earlier build recorded"
         : `none of its ${builds.length} earlier builds is left intact in the cache`;
       diffs.push({ ...base, status: "none", why });
@@ -113,6 +124,37 @@ export async function diffStages(
     diffs.push(diff);
   }
   return diffs;
+}
+
+/**
+ * The recorded earlier build that `--against` names by a prefix of its key (as `show --builds`
+ * prints it), and its stage: exactly one among the selected stages' builds, else a UsageError.
+ */
+async function namedBuild(
+  stages: readonly PlannedStage[],
+  store: Store,
+  prefix: string,
+): Promise<{ id: string; key: string }> {
+  if (!/^[0-9a-f]{6,64}$/.test(prefix)) {
+    throw new UsageError(
+      `Expected --against to be a build's key or its first 6 or more hex digits but found "${prefix}"`,
+    );
+  }
+  const found: { id: string; key: string }[] = [];
+  for (const p of stages.filter((s) => s.selected)) {
+    const own = new Set([p.key, p.legacyKey]);
+    for (const r of await store.readIndex(p.stage.id)) {
+      if (r.key.startsWith(prefix) && !own.has(r.key)) found.push({ id: p.stage.id, key: r.key });
+    }
+  }
+  if (found.length === 1) return found[0];
+  throw new UsageError(
+    found.length === 0
+      ? `Expected --against to name an earlier build of a selected stage (show --builds lists ` +
+        `them) but none recorded has a key starting "${prefix}"`
+      : `Expected --against to name one build but "${prefix}" starts the keys of ${found.length}: ` +
+        list(found.map((f) => `${f.id} ${f.key.slice(0, 12)}`)),
+  );
 }
 
 /** The text form: a header with the counts, then a line per stage (and its values' lines). */

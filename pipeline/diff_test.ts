@@ -100,6 +100,14 @@ Deno.test("diff: a param change differs downstream, a code edit that computes th
     assert.equal(edited.double.against?.key, first.double.key);
     // and sum against the build that read that build of double, though both differ as much
     assert.equal(edited.sum.against?.key, first.sum.key);
+    // --against names the build: double against the variant, and sum against the build that read it
+    const chosen = await diff("--against", variant.double.key.slice(0, 8));
+    assert.deepEqual(
+      [chosen.double.status, chosen.double.against?.key, chosen.double.against?.change],
+      ["differs", variant.double.key, "param factor: 3 -> 2"],
+    );
+    assert.deepEqual([chosen.sum.status, chosen.sum.against?.key], ["differs", variant.sum.key]);
+    assert.equal(chosen.source.against?.key, edited.source.against?.key);
     const text = await repo.run(["diff", "sum"]);
     assert.match(text.stdout, /^diff \(scale default, ep cpu\): 3 stages, 3 same, 0 differ/);
     assert.match(
@@ -122,6 +130,49 @@ Deno.test("diff: a param change differs downstream, a code edit that computes th
     assert.equal(
       (await diff()).double.why,
       "none of its 2 earlier builds is left intact in the cache",
+    );
+  } finally {
+    await repo.dispose();
+  }
+});
+
+Deno.test("diff --against exits 2 unless it names exactly one recorded earlier build", async () => {
+  const repo = await makeToyRepo();
+  try {
+    assert.equal((await repo.run(["run", "--only", "other"])).code, 0);
+    const store = new Store(repo.out);
+    const [own] = await store.readIndex("other");
+    const fake = (digit: string) => ({ ...own, key: `abcdef${digit.repeat(58)}` });
+    await store.writeIndex("other", fake("0"));
+    await store.writeIndex("other", fake("1"));
+    const cases: [string, RegExp][] = [
+      [
+        "abc",
+        /Expected --against to be a build's key or its first 6 or more hex digits but found "abc"/,
+      ],
+      ["ABCDEF", /first 6 or more hex digits but found "ABCDEF"/],
+      [
+        "fedcba",
+        /Expected --against to name an earlier build .* none recorded has a key starting "fedcba"/,
+      ],
+      // the stage's own entry is not an earlier build
+      [own.key.slice(0, 10), /none recorded has a key starting/],
+      [
+        "abcdef",
+        /Expected --against to name one build but "abcdef" starts the keys of 2: other abcdef111111, other abcdef000000/,
+      ],
+    ];
+    for (const [prefix, message] of cases) {
+      const r = await repo.run(["diff", "other", "--against", prefix]);
+      assert.equal(r.code, 2, prefix);
+      assert.match(r.stderr, message);
+    }
+    // one of them, but its entry is not in the cache
+    const r = await repo.run(["diff", "other", "--json", "--against", "abcdef1"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      JSON.parse(r.stdout).stages[0].why,
+      "the build abcdef111111 (--against) is no longer intact in the cache",
     );
   } finally {
     await repo.dispose();

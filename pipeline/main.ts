@@ -249,7 +249,7 @@ async function showCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise
 
 async function diffCommand(dag: LoadedDag, o: CliOptions, store: Store): Promise<number> {
   const { build, stages } = await plan(dag, o, store);
-  const diffs = await diffStages(stages, store, { values: o.values });
+  const diffs = await diffStages(stages, store, { values: o.values, against: o.against });
   if (o.json) console.log(JSON.stringify({ stages: diffs }));
   else {
     const header = `diff (scale ${build.scale}, ep ${build.ep}${describeOverrides(o.config)})`;
