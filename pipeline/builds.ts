@@ -18,10 +18,17 @@ export interface BuildRow {
   ranMs?: number;
   threads?: number;
   /**
-   * this: the entry the plan uses; cached: another entry still intact in the cache; gone: deleted
-   * (`gc`), quarantined by `verify` or no longer intact.
+   * this: the plan's own key (its entry, or the format-1 key it adopts), intact; cached: another
+   * entry still intact in the cache; gone: deleted (`gc`), quarantined by `verify` or no longer
+   * intact (`own` says whether it is the plan's key).
    */
   state: "this" | "cached" | "gone";
+  own: boolean;
+  /**
+   * The key of a newer row that records the same build (the same end time): an entry adopted under
+   * another key, as when cache format 2 took over format-1 entries.
+   */
+  sameBuildAs?: string;
   /**
    * How the planned stage differs from this build (params, code, packages, inputs; each as old ->
    * new, as a dry run explains a rerun), none for the plan's own entry.
@@ -38,30 +45,27 @@ export async function stageBuilds(p: PlannedStage, store: Store): Promise<BuildR
       b.found,
     ]),
   );
-  // the plan's entry: under its key, or the format-1 key it adopts
-  const own = p.status === "cached" ? new Set([p.key, p.legacyKey]) : new Set<string>();
+  // the plan's key, or the format-1 key it adopts (whether or not the plan reruns it, as --force)
+  const own = new Set([p.key, p.legacyKey]);
   const rows: BuildRow[] = [];
   for (const record of records) {
     const time = await store.buildTime(record);
     const intact = (await store.check(record.key, false, [FORMAT_VERSION, LEGACY_FORMAT]))
       .state === "valid";
-    const state = !intact ? "gone" : own.has(record.key) ? "this" : "cached";
+    const mine = own.has(record.key);
+    const same = rows.find((r) => r.builtAt === record.builtAt);
     rows.push({
       key: record.key,
       builtAt: record.builtAt,
       ...(time ? { ranMs: time.ms, threads: time.threads } : {}),
-      state,
-      differences: own.has(record.key) ? [] : found.get(record.key) ?? [],
+      state: !intact ? "gone" : mine ? "this" : "cached",
+      own: mine,
+      ...(same ? { sameBuildAs: same.sameBuildAs ?? same.key } : {}),
+      differences: mine ? [] : found.get(record.key) ?? [],
     });
   }
   return rows;
 }
-
-const STATES: Record<BuildRow["state"], string> = {
-  this: "this entry",
-  cached: "in the cache",
-  gone: "not in the cache",
-};
 
 /** The text form: a line per build under a heading, as `show` prints its rows. */
 export function renderBuilds(rows: readonly BuildRow[]): string[] {
@@ -75,7 +79,13 @@ export function renderBuilds(rows: readonly BuildRow[]): string[] {
         r.threads === undefined ? "" : ` on ${r.threads} thread${r.threads === 1 ? "" : "s"}`
       }`;
     const what = r.differences.length > 0 ? `; differs: ${r.differences.join("; ")}` : "";
-    lines.push(`    ${when}  ${r.key.slice(0, 12)}  ${STATES[r.state]}${ran}${what}`);
+    const state = r.state === "this"
+      ? "this entry"
+      : `${r.own ? "this key, " : ""}${r.state === "cached" ? "in the cache" : "not in the cache"}`;
+    const same = r.sameBuildAs === undefined
+      ? ""
+      : ` (the same build as ${r.sameBuildAs.slice(0, 12)}, under another key)`;
+    lines.push(`    ${when}  ${r.key.slice(0, 12)}  ${state}${same}${ran}${what}`);
   }
   return lines;
 }

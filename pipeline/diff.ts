@@ -5,7 +5,13 @@
  * that reran every run should leave every file the same.
  */
 import { join } from "node:path";
-import { type FileRecord, FORMAT_VERSION, LEGACY_FORMAT, type Store } from "./cache.ts";
+import {
+  type FileRecord,
+  FORMAT_VERSION,
+  type IndexRecord,
+  LEGACY_FORMAT,
+  type Store,
+} from "./cache.ts";
 import { UsageError } from "./errors.ts";
 import { list, rankBuilds } from "./explain.ts";
 import type { PlannedStage } from "./plan.ts";
@@ -20,8 +26,11 @@ export interface StageDiff {
    * nothing to compare (`why`).
    */
   status: "same" | "differs" | "none";
-  /** The build compared with: its key, when it was built, and how its key material differs. */
-  against?: { key: string; builtAt: string; change: string };
+  /**
+   * The build compared with: its key, when it was built, how its key material differs, and a note
+   * where it did not read the build `--against` led its inputs to.
+   */
+  against?: { key: string; builtAt: string; change: string; note?: string };
   /** The paths that differ: changed ones as they are, `+path` only now, `-path` only before. */
   files: string[];
   /** With none: why there is nothing to compare. */
@@ -62,8 +71,9 @@ export async function diffStages(
   const named = opts.against === undefined
     ? undefined
     : await namedBuild(stages, store, opts.against);
-  // the build each stage was compared with
+  // the build each stage was compared with, and those the --against build led to
   const againstOf = new Map<string, string>();
+  const onPath = new Set<string>();
   for (const p of stages.filter((s) => s.selected)) {
     const base = { id: p.stage.id, key: p.key, files: [] as string[] };
     if (p.status !== "cached" || p.manifest === null) {
@@ -74,20 +84,25 @@ export async function diffStages(
     const own = new Set([p.key, p.legacyKey]);
     const builds = (await store.readIndex(p.stage.id)).filter((r) => !own.has(r.key));
     // an input's build: the one its stage was compared with, else its entry (either format's key)
-    const readsCompared = (inputs: Record<string, string>) =>
-      Object.entries(p.inputIds).every(([name, id]) => {
+    const compared = new Map(
+      Object.entries(p.inputIds).map(([name, id]) => {
         const up = byId.get(id)!;
-        const keys = againstOf.has(id) ? [againstOf.get(id)] : [up.key, up.legacyKey];
-        return keys.includes(inputs[name]);
-      });
+        const keys = againstOf.has(id) ? [againstOf.get(id)!] : [up.key, up.legacyKey];
+        return [name, keys.filter((k) => k !== undefined)];
+      }),
+    );
+    const path = new Map(
+      Object.entries(p.inputIds)
+        .filter(([, id]) => onPath.has(againstOf.get(id) ?? ""))
+        .map(([name, id]) => [name, againstOf.get(id)!]),
+    );
     // with --against, the named build for its stage, whatever its rank
     const candidates = named?.id === p.stage.id
       ? builds.filter((r) => r.key === named.key)
       : builds;
     const ranked = rankBuilds(p.material, candidates, undefined, p.legacyMaterial);
-    const first = ranked.filter((b) => readsCompared(b.record.material.inputs));
     let chosen;
-    for (const { record, found } of [...first, ...ranked.filter((b) => !first.includes(b))]) {
+    for (const { record, found } of preferReaders(ranked, compared, path)) {
       const state = await store.check(record.key, false, [FORMAT_VERSION, LEGACY_FORMAT]);
       if (state.state === "valid") {
         chosen = { record, change: found[0] ?? "key changed", files: state.manifest.files };
@@ -104,6 +119,9 @@ export async function diffStages(
       continue;
     }
     againstOf.set(p.stage.id, chosen.record.key);
+    const read = chosen.record.material.inputs;
+    const readsPath = [...path].every(([name, key]) => read[name] === key);
+    if (named?.id === p.stage.id || (path.size > 0 && readsPath)) onPath.add(chosen.record.key);
     const files = changedFiles(chosen.files, p.manifest.files);
     const diff: StageDiff = {
       ...base,
@@ -111,6 +129,7 @@ export async function diffStages(
       against: { key: chosen.record.key, builtAt: chosen.record.builtAt, change: chosen.change },
       files,
     };
+    if (!readsPath) diff.against!.note = "no build left in the cache read the --against build";
     if (opts.values && files.length > 0) {
       const [before, after] = [store.filesDir(chosen.record.key), store.filesDir(p.key)];
       const earlier = new Map(chosen.files.map((f) => [f.path, f.sha256]));
@@ -127,34 +146,76 @@ export async function diffStages(
 }
 
 /**
- * The recorded earlier build that `--against` names by a prefix of its key (as `show --builds`
- * prints it), and its stage: exactly one among the selected stages' builds, else a UsageError.
+ * The recorded earlier build that `--against` names by its key or a prefix of it (as `show
+ * --builds` prints it, either case), and its stage: exactly one among the selected stages' builds,
+ * of a stage that is cached; else a UsageError.
  */
 async function namedBuild(
   stages: readonly PlannedStage[],
   store: Store,
-  prefix: string,
+  given: string,
 ): Promise<{ id: string; key: string }> {
+  const prefix = given.toLowerCase();
   if (!/^[0-9a-f]{6,64}$/.test(prefix)) {
     throw new UsageError(
-      `Expected --against to be a build's key or its first 6 or more hex digits but found "${prefix}"`,
+      `Expected --against to be a build's key or its first 6 or more hex digits but found "${given}"`,
     );
   }
-  const found: { id: string; key: string }[] = [];
+  const found: { p: PlannedStage; key: string }[] = [];
   for (const p of stages.filter((s) => s.selected)) {
     const own = new Set([p.key, p.legacyKey]);
+    const entry = [...own].find((k) => k?.startsWith(prefix));
+    if (entry !== undefined && p.status === "cached") {
+      throw new UsageError(
+        `Expected --against to name an earlier build but "${given}" is the entry of ${p.stage.id} ` +
+          "that it is compared from",
+      );
+    }
     for (const r of await store.readIndex(p.stage.id)) {
-      if (r.key.startsWith(prefix) && !own.has(r.key)) found.push({ id: p.stage.id, key: r.key });
+      if (r.key.startsWith(prefix) && !own.has(r.key)) found.push({ p, key: r.key });
     }
   }
-  if (found.length === 1) return found[0];
-  throw new UsageError(
-    found.length === 0
-      ? `Expected --against to name an earlier build of a selected stage (show --builds lists ` +
-        `them) but none recorded has a key starting "${prefix}"`
-      : `Expected --against to name one build but "${prefix}" starts the keys of ${found.length}: ` +
-        list(found.map((f) => `${f.id} ${f.key.slice(0, 12)}`)),
-  );
+  if (found.length === 0) {
+    throw new UsageError(
+      `Expected --against to name an earlier build of a selected stage (show --builds lists ` +
+        `them) but none recorded has a key starting "${given}"`,
+    );
+  }
+  if (found.length > 1) {
+    throw new UsageError(
+      `Expected --against to name one build but "${given}" starts the keys of ${found.length}: ` +
+        list(found.map((f) => `${f.p.stage.id} ${f.key.slice(0, 12)}`)),
+    );
+  }
+  const [{ p, key }] = found;
+  if (p.status !== "cached") {
+    throw new UsageError(
+      `Expected --against to name a build of a cached stage but ${p.stage.id} would run ` +
+        `(${p.reason}): run it first`,
+    );
+  }
+  return { id: p.stage.id, key };
+}
+
+/**
+ * `ranked` (builds, closest first) in the order a stage whose inputs were compared takes them:
+ * first those that read every build of `path` (input name → the build `--against` led that input
+ * to), then by how many inputs read a build `compared` names for them (input name → keys), the
+ * ranking kept among equals.
+ */
+export function preferReaders<T extends { record: IndexRecord }>(
+  ranked: readonly T[],
+  compared: ReadonlyMap<string, readonly string[]>,
+  path: ReadonlyMap<string, string>,
+): T[] {
+  const scored = ranked.map((b, i) => {
+    const inputs = b.record.material.inputs;
+    const onPath = [...path].every(([name, key]) => inputs[name] === key);
+    const reads = [...compared].filter(([name, keys]) => keys.includes(inputs[name])).length;
+    return { b, i, onPath, reads };
+  });
+  scored.sort((x, y) => Number(y.onPath) - Number(x.onPath) || y.reads - x.reads || x.i - y.i);
+  return scored.map((s) => s.b);
 }
 
 /** The text form: a header with the counts, then a line per stage (and its values' lines). */
@@ -166,8 +227,9 @@ export function renderDiff(diffs: readonly StageDiff[], header: string): string 
     if (d.against === undefined) what = d.why ?? "";
     else {
       const when = d.against.builtAt.slice(0, 16).replace("T", " ");
+      const note = d.against.note === undefined ? "" : `; ${d.against.note}`;
       what = `${d.status === "differs" ? `${list(d.files)}; ` : ""}vs the build of ${when} UTC ` +
-        `(${d.against.change})`;
+        `(${d.against.change}${note})`;
     }
     const line = `  ${d.status.padEnd(8)} ${d.id.padEnd(width)}  ${what}`.trimEnd();
     const values = (d.values ?? []).flatMap((v) => renderFileValues(v)).map((l) => `      ${l}`);

@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FileRecord, Store } from "./cache.ts";
 import { CodeHasher } from "./code_hash.ts";
-import { changedFiles, renderDiff, type StageDiff } from "./diff.ts";
+import { changedFiles, preferReaders, renderDiff, type StageDiff } from "./diff.ts";
 import { buildDag, loadDag } from "./load.ts";
 import { type PlannedStage, planRun } from "./plan.ts";
 import { entryToFormat1, makeToyRepo } from "./testdata/toy_repo.ts";
 
+const EMPTY = { format: 2, id: "s", params: {}, code: { files: {}, externals: [] }, inputs: {} };
 const file = (path: string, sha256: string): FileRecord => ({ path, sha256, size: 1, mtimeMs: 0 });
 
 Deno.test("changedFiles() names changed, added (+) and removed (-) paths, sorted", () => {
@@ -14,6 +15,25 @@ Deno.test("changedFiles() names changed, added (+) and removed (-) paths, sorted
   const now = [file("b.json", "2"), file("a.json", "9"), file("new.txt", "4")];
   assert.deepEqual(changedFiles(before, now), ["a.json", "-gone.txt", "+new.txt"]);
   assert.deepEqual(changedFiles(before, before), []);
+});
+
+Deno.test("preferReaders() takes builds on the --against path first, then those reading more compared inputs", () => {
+  const build = (name: string, inputs: Record<string, string>) => ({
+    name,
+    record: { key: name, builtAt: "", material: { ...EMPTY, inputs } },
+  });
+  // closest first: c0 reads nothing compared, c1 one input, c2 both but not the path, c3 the path
+  const ranked = [
+    build("c0", { a: "a-old", b: "b-old" }),
+    build("c1", { a: "a-cmp", b: "b-old" }),
+    build("c2", { a: "a-cmp", b: "b-cmp" }),
+    build("c3", { a: "a-old", b: "b-path" }),
+  ];
+  const compared = new Map([["a", ["a-cmp"]], ["b", ["b-cmp"]]]);
+  const order = (path: Map<string, string>) =>
+    preferReaders(ranked, compared, path).map((b) => b.name);
+  assert.deepEqual(order(new Map()), ["c2", "c1", "c0", "c3"]);
+  assert.deepEqual(order(new Map([["b", "b-path"]])), ["c3", "c2", "c1", "c0"]);
 });
 
 Deno.test("renderDiff() counts each status and names what differs and against which build", () => {
@@ -150,16 +170,17 @@ Deno.test("diff --against exits 2 unless it names exactly one recorded earlier b
         "abc",
         /Expected --against to be a build's key or its first 6 or more hex digits but found "abc"/,
       ],
-      ["ABCDEF", /first 6 or more hex digits but found "ABCDEF"/],
+      ["abcde!", /first 6 or more hex digits but found "abcde!"/],
       [
         "fedcba",
         /Expected --against to name an earlier build .* none recorded has a key starting "fedcba"/,
       ],
       // the stage's own entry is not an earlier build
-      [own.key.slice(0, 10), /none recorded has a key starting/],
+      [own.key.slice(0, 10), /but "[0-9a-f]{10}" is the entry of other that it is compared from/],
+      // either case, as keys are hex
       [
-        "abcdef",
-        /Expected --against to name one build but "abcdef" starts the keys of 2: other abcdef111111, other abcdef000000/,
+        "ABCDEF",
+        /Expected --against to name one build but "ABCDEF" starts the keys of 2: other abcdef111111, other abcdef000000/,
       ],
     ];
     for (const [prefix, message] of cases) {
@@ -167,6 +188,13 @@ Deno.test("diff --against exits 2 unless it names exactly one recorded earlier b
       assert.equal(r.code, 2, prefix);
       assert.match(r.stderr, message);
     }
+    // a build of a stage that would run: nothing to compare it with
+    const variant = await repo.run(["diff", "other", "--set", "other.x=9", "--against", "abcdef1"]);
+    assert.equal(variant.code, 2);
+    assert.match(
+      variant.stderr,
+      /Expected --against to name a build of a cached stage but other would run \(param x: 1 -> 9\): run it first/,
+    );
     // one of them, but its entry is not in the cache
     const r = await repo.run(["diff", "other", "--json", "--against", "abcdef1"]);
     assert.equal(r.code, 0, r.stderr);
