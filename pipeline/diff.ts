@@ -52,14 +52,16 @@ export function changedFiles(before: readonly FileRecord[], now: readonly FileRe
 
 /**
  * Compares each selected cached stage with an earlier build whose entry is still intact (a quick
- * check: size and time, a rehash where they changed): first those that read the builds its
- * inputs were compared with (so that after a code edit a plot is compared with the plot of the
- * runs its runs were compared with, not with a newer variant's), then by how few ways their key
- * material differs (params, code, packages, inputs: the build `explain` would name), the newest
- * among equals. Builds of cache format 1 compare with the stage's format-1 material, as in
- * `explain`. A stage that would run is not compared. `stages` in plan order, inputs first. With
- * `values`, each changed file that both builds have is compared value by value (value_diff.ts);
- * with `against` (a key or its prefix), the stage that recorded that build is compared with it.
+ * check: size and time, a rehash where they changed). Builds are taken in the order of
+ * `preferReaders`: those that read more of the builds its inputs were compared with first (so that
+ * after a code edit a plot is compared with the plot of the runs its runs were compared with, not
+ * with a newer variant's; with `against`, those that read the builds it led to before all), then
+ * by how few ways their key material differs (params, code, packages, inputs: the build `explain`
+ * would name), the newest among equals. Builds of cache format 1 compare with the stage's
+ * format-1 material, as in `explain`. A stage that would run is not compared. `stages` in plan
+ * order, inputs first. With `values`, each changed file that both builds have is compared value by
+ * value (value_diff.ts); with `against` (a key or its prefix), the stage that recorded that build
+ * is compared with it.
  */
 export async function diffStages(
   stages: readonly PlannedStage[],
