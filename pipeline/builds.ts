@@ -25,8 +25,9 @@ export interface BuildRow {
   state: "this" | "cached" | "gone";
   own: boolean;
   /**
-   * The key of a newer row that records the same build (the same end time): an entry adopted under
-   * another key, as when cache format 2 took over format-1 entries.
+   * The key of a newer row that records the same build (the same end time, and the same duration
+   * where both are known): an entry
+   * adopted under another key, as when cache format 2 took over format-1 entries.
    */
   sameBuildAs?: string;
   /**
@@ -53,7 +54,11 @@ export async function stageBuilds(p: PlannedStage, store: Store): Promise<BuildR
     const intact = (await store.check(record.key, false, [FORMAT_VERSION, LEGACY_FORMAT]))
       .state === "valid";
     const mine = own.has(record.key);
-    const same = rows.find((r) => r.builtAt === record.builtAt);
+    // the same end, and the same duration where both are known
+    const same = rows.find((r) =>
+      r.builtAt === record.builtAt &&
+      (r.ranMs === undefined || time === null || r.ranMs === time.ms)
+    );
     rows.push({
       key: record.key,
       builtAt: record.builtAt,
@@ -81,7 +86,9 @@ export function renderBuilds(rows: readonly BuildRow[]): string[] {
     const what = r.differences.length > 0 ? `; differs: ${r.differences.join("; ")}` : "";
     const state = r.state === "this"
       ? "this entry"
-      : `${r.own ? "this key, " : ""}${r.state === "cached" ? "in the cache" : "not in the cache"}`;
+      : r.state === "cached"
+      ? "in the cache"
+      : `${r.own ? "this key, " : ""}not in the cache`;
     const same = r.sameBuildAs === undefined
       ? ""
       : ` (the same build as ${r.sameBuildAs.slice(0, 12)}, under another key)`;

@@ -53,9 +53,9 @@ export function changedFiles(before: readonly FileRecord[], now: readonly FileRe
 /**
  * Compares each selected cached stage with an earlier build whose entry is still intact (a quick
  * check: size and time, a rehash where they changed). Builds are taken in the order of
- * `preferReaders`: those that read more of the builds its inputs were compared with first (so that
- * after a code edit a plot is compared with the plot of the runs its runs were compared with, not
- * with a newer variant's; with `against`, those that read the builds it led to before all), then
+ * `preferReaders`: those that read the builds its inputs were compared with first (so that after
+ * a code edit a plot is compared with the plot of the runs its runs were compared with, not with
+ * a newer variant's; with `against`, those that read the builds it led to before all), then
  * by how few ways their key material differs (params, code, packages, inputs: the build `explain`
  * would name), the newest among equals. Builds of cache format 1 compare with the stage's
  * format-1 material, as in `explain`. A stage that would run is not compared. `stages` in plan
@@ -73,8 +73,9 @@ export async function diffStages(
   const named = opts.against === undefined
     ? undefined
     : await namedBuild(stages, store, opts.against);
-  // the build each stage was compared with, and those the --against build led to
-  const againstOf = new Map<string, string>();
+  // by stage: the build it was compared with (with the keys the same build is recorded under),
+  // and whether --against led to it
+  const againstOf = new Map<string, string[]>();
   const onPath = new Set<string>();
   for (const p of stages.filter((s) => s.selected)) {
     const base = { id: p.stage.id, key: p.key, files: [] as string[] };
@@ -89,13 +90,13 @@ export async function diffStages(
     const compared = new Map(
       Object.entries(p.inputIds).map(([name, id]) => {
         const up = byId.get(id)!;
-        const keys = againstOf.has(id) ? [againstOf.get(id)!] : [up.key, up.legacyKey];
+        const keys = againstOf.get(id) ?? [up.key, up.legacyKey];
         return [name, keys.filter((k) => k !== undefined)];
       }),
     );
     const path = new Map(
       Object.entries(p.inputIds)
-        .filter(([, id]) => onPath.has(againstOf.get(id) ?? ""))
+        .filter(([, id]) => onPath.has(id))
         .map(([name, id]) => [name, againstOf.get(id)!]),
     );
     // with --against, the named build for its stage, whatever its rank
@@ -120,10 +121,17 @@ export async function diffStages(
       diffs.push({ ...base, status: "none", why });
       continue;
     }
-    againstOf.set(p.stage.id, chosen.record.key);
+    // the keys this build is recorded under (an entry adopted under another key: the same end)
+    const { builtAt, ms } = chosen.record;
+    const aliases = builds
+      .filter((r) =>
+        r.builtAt === builtAt && (r.ms === undefined || ms === undefined || r.ms === ms)
+      )
+      .map((r) => r.key);
+    againstOf.set(p.stage.id, [chosen.record.key, ...aliases]);
     const read = chosen.record.material.inputs;
-    const readsPath = [...path].every(([name, key]) => read[name] === key);
-    if (named?.id === p.stage.id || (path.size > 0 && readsPath)) onPath.add(chosen.record.key);
+    const readsPath = [...path].every(([name, keys]) => keys.includes(read[name]));
+    if (named?.id === p.stage.id || (path.size > 0 && readsPath)) onPath.add(p.stage.id);
     const files = changedFiles(chosen.files, p.manifest.files);
     const diff: StageDiff = {
       ...base,
@@ -131,7 +139,9 @@ export async function diffStages(
       against: { key: chosen.record.key, builtAt: chosen.record.builtAt, change: chosen.change },
       files,
     };
-    if (!readsPath) diff.against!.note = "no build left in the cache read the --against build";
+    if (!readsPath) {
+      diff.against!.note = "no build left in the cache read all the builds --against led to";
+    }
     if (opts.values && files.length > 0) {
       const [before, after] = [store.filesDir(chosen.record.key), store.filesDir(p.key)];
       const earlier = new Map(chosen.files.map((f) => [f.path, f.sha256]));
@@ -164,18 +174,20 @@ async function namedBuild(
     );
   }
   const found: { p: PlannedStage; key: string }[] = [];
+  // stages whose own key (their entry, or the build the plan would make) it starts
+  const owners: string[] = [];
   for (const p of stages.filter((s) => s.selected)) {
     const own = new Set([p.key, p.legacyKey]);
-    const entry = [...own].find((k) => k?.startsWith(prefix));
-    if (entry !== undefined && p.status === "cached") {
-      throw new UsageError(
-        `Expected --against to name an earlier build but "${given}" is the entry of ${p.stage.id} ` +
-          "that it is compared from",
-      );
-    }
+    if ([...own].some((k) => k?.startsWith(prefix))) owners.push(p.stage.id);
     for (const r of await store.readIndex(p.stage.id)) {
       if (r.key.startsWith(prefix) && !own.has(r.key)) found.push({ p, key: r.key });
     }
+  }
+  if (found.length === 0 && owners.length > 0) {
+    throw new UsageError(
+      `Expected --against to name an earlier build but "${given}" is the key of ${owners[0]}'s ` +
+        "own entry (the one compared, or the one its plan would build)",
+    );
   }
   if (found.length === 0) {
     throw new UsageError(
@@ -201,22 +213,22 @@ async function namedBuild(
 
 /**
  * `ranked` (builds, closest first) in the order a stage whose inputs were compared takes them:
- * first those that read every build of `path` (input name → the build `--against` led that input
- * to), then by how many inputs read a build `compared` names for them (input name → keys), the
- * ranking kept among equals.
+ * first those that read every build of `path` (input name → the keys of the build `--against`
+ * led that input to), then those that read, for every input, a build `compared` names for it
+ * (input name → keys), then the rest, the ranking kept within each group. A build that read only
+ * some compared builds is ranked like one that read none: it would not isolate the change either,
+ * and a closer one by params and code is the better comparison.
  */
 export function preferReaders<T extends { record: IndexRecord }>(
   ranked: readonly T[],
   compared: ReadonlyMap<string, readonly string[]>,
-  path: ReadonlyMap<string, string>,
+  path: ReadonlyMap<string, readonly string[]>,
 ): T[] {
-  const scored = ranked.map((b, i) => {
-    const inputs = b.record.material.inputs;
-    const onPath = [...path].every(([name, key]) => inputs[name] === key);
-    const reads = [...compared].filter(([name, keys]) => keys.includes(inputs[name])).length;
-    return { b, i, onPath, reads };
-  });
-  scored.sort((x, y) => Number(y.onPath) - Number(x.onPath) || y.reads - x.reads || x.i - y.i);
+  const reads = (b: T, want: ReadonlyMap<string, readonly string[]>) =>
+    [...want].every(([name, keys]) => keys.includes(b.record.material.inputs[name]));
+  const group = (b: T) => (path.size > 0 && reads(b, path) ? 0 : reads(b, compared) ? 1 : 2);
+  const scored = ranked.map((b, i) => ({ b, i, group: group(b) }));
+  scored.sort((x, y) => x.group - y.group || x.i - y.i);
   return scored.map((s) => s.b);
 }
 

@@ -30,10 +30,13 @@ Deno.test("preferReaders() takes builds on the --against path first, then those 
     build("c3", { a: "a-old", b: "b-path" }),
   ];
   const compared = new Map([["a", ["a-cmp"]], ["b", ["b-cmp"]]]);
-  const order = (path: Map<string, string>) =>
+  const order = (path: Map<string, string[]>) =>
     preferReaders(ranked, compared, path).map((b) => b.name);
-  assert.deepEqual(order(new Map()), ["c2", "c1", "c0", "c3"]);
-  assert.deepEqual(order(new Map([["b", "b-path"]])), ["c3", "c2", "c1", "c0"]);
+  // reading one compared input of two counts for nothing: c1 keeps its rank among the rest
+  assert.deepEqual(order(new Map()), ["c2", "c0", "c1", "c3"]);
+  assert.deepEqual(order(new Map([["b", ["b-path"]]])), ["c3", "c2", "c0", "c1"]);
+  // any key the build on the path is recorded under
+  assert.deepEqual(order(new Map([["b", ["b-cmp", "b-alias"]]]))[0], "c2");
 });
 
 Deno.test("renderDiff() counts each status and names what differs and against which build", () => {
@@ -176,7 +179,7 @@ Deno.test("diff --against exits 2 unless it names exactly one recorded earlier b
         /Expected --against to name an earlier build .* none recorded has a key starting "fedcba"/,
       ],
       // the stage's own entry is not an earlier build
-      [own.key.slice(0, 10), /but "[0-9a-f]{10}" is the entry of other that it is compared from/],
+      [own.key.slice(0, 10), /but "[0-9a-f]{10}" is the key of other's own entry/],
       // either case, as keys are hex
       [
         "ABCDEF",
@@ -201,6 +204,39 @@ Deno.test("diff --against exits 2 unless it names exactly one recorded earlier b
     assert.equal(
       JSON.parse(r.stdout).stages[0].why,
       "the build abcdef111111 (--against) is no longer intact in the cache",
+    );
+  } finally {
+    await repo.dispose();
+  }
+});
+
+Deno.test("diff --against: a stage downstream that no build left read says so", async () => {
+  const repo = await makeToyRepo();
+  try {
+    assert.equal((await repo.run(["run", "sum"])).code, 0);
+    // a build of double that no build of sum read
+    assert.equal((await repo.run(["run", "--only", "double", "--set", "double.factor=5"])).code, 0);
+    const store = new Store(repo.out);
+    const [five] = await store.readIndex("double");
+    const r = await repo.run(["diff", "sum", "--json", "--against", five.key.slice(0, 8)]);
+    assert.equal(r.code, 0, r.stderr);
+    const byId = Object.fromEntries(
+      (JSON.parse(r.stdout).stages as StageDiff[]).map((d) => [d.id, d]),
+    );
+    assert.deepEqual(
+      [byId.double.against?.key, byId.double.against?.note, byId.double.status],
+      [five.key, undefined, "differs"],
+    );
+    // sum has only its own entry: nothing else to compare with
+    assert.deepEqual([byId.sum.status, byId.sum.why], ["none", "no earlier build recorded"]);
+    // with an earlier build of sum (a code edit reran it), that one is compared, with the note
+    await Deno.writeTextFile(join(repo.root, "helper.ts"), "void 0;\n", { append: true });
+    assert.equal((await repo.run(["run", "sum"])).code, 0);
+    const text = await repo.run(["diff", "sum", "--against", five.key.slice(0, 8)]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /\n {2}same {5}sum {5}vs the build of .* \(code changed: helper\.ts; no build left in the cache read all the builds --against led to\)/,
     );
   } finally {
     await repo.dispose();
