@@ -4,10 +4,9 @@
  * it, as `dvc exp show` lists experiments: after a few `--set` variants, which of them are built
  * and what each changed. `pipeline diff` compares the files of the closest one.
  */
-import { FORMAT_VERSION, LEGACY_FORMAT, type Store } from "./cache.ts";
+import { FORMAT_VERSION, type IndexRecord, LEGACY_FORMAT, type Store } from "./cache.ts";
 import { rankBuilds } from "./explain.ts";
 import type { PlannedStage } from "./plan.ts";
-import { formatDuration } from "./progress.ts";
 
 /** One recorded build of a stage. */
 export interface BuildRow {
@@ -25,9 +24,8 @@ export interface BuildRow {
   state: "this" | "cached" | "gone";
   own: boolean;
   /**
-   * The key of a newer row that records the same build (the same end time, and the same duration
-   * where both are known): an entry
-   * adopted under another key, as when cache format 2 took over format-1 entries.
+   * The key of a newer row that records the same build (`sameBuild`): an entry adopted under
+   * another key, as when cache format 2 took over format-1 entries.
    */
   sameBuildAs?: string;
   /**
@@ -35,6 +33,14 @@ export interface BuildRow {
    * new, as a dry run explains a rerun), none for the plan's own entry.
    */
   differences: string[];
+}
+
+/**
+ * Whether two index records are one build recorded under two keys (an entry adopted under
+ * another): the same end, and the same duration where both record it.
+ */
+export function sameBuild(a: IndexRecord, b: IndexRecord): boolean {
+  return a.builtAt === b.builtAt && (a.ms === undefined || b.ms === undefined || a.ms === b.ms);
 }
 
 /** The recorded builds of planned stage `p`, newest first. */
@@ -49,50 +55,22 @@ export async function stageBuilds(p: PlannedStage, store: Store): Promise<BuildR
   // the plan's key, or the format-1 key it adopts (whether or not the plan reruns it, as --force)
   const own = new Set([p.key, p.legacyKey]);
   const rows: BuildRow[] = [];
-  for (const record of records) {
+  for (const [i, record] of records.entries()) {
     const time = await store.buildTime(record);
     const intact = (await store.check(record.key, false, [FORMAT_VERSION, LEGACY_FORMAT]))
       .state === "valid";
     const mine = own.has(record.key);
-    // the same end, and the same duration where both are known
-    const same = rows.find((r) =>
-      r.builtAt === record.builtAt &&
-      (r.ranMs === undefined || time === null || r.ranMs === time.ms)
-    );
+    // the first (newest) record of this build, when it is not this one
+    const first = records.findIndex((r) => sameBuild(r, record));
     rows.push({
       key: record.key,
       builtAt: record.builtAt,
       ...(time ? { ranMs: time.ms, threads: time.threads } : {}),
       state: !intact ? "gone" : mine ? "this" : "cached",
       own: mine,
-      ...(same ? { sameBuildAs: same.sameBuildAs ?? same.key } : {}),
+      ...(first < i ? { sameBuildAs: records[first].key } : {}),
       differences: mine ? [] : found.get(record.key) ?? [],
     });
   }
   return rows;
-}
-
-/** The text form: a line per build under a heading, as `show` prints its rows. */
-export function renderBuilds(rows: readonly BuildRow[]): string[] {
-  if (rows.length === 0) return ["  builds     none recorded"];
-  const lines = [`  builds     ${rows.length} recorded, newest first`];
-  for (const r of rows) {
-    const when = r.builtAt.slice(0, 16).replace("T", " ");
-    const ran = r.ranMs === undefined
-      ? ""
-      : `; ran ${formatDuration(r.ranMs)}${
-        r.threads === undefined ? "" : ` on ${r.threads} thread${r.threads === 1 ? "" : "s"}`
-      }`;
-    const what = r.differences.length > 0 ? `; differs: ${r.differences.join("; ")}` : "";
-    const state = r.state === "this"
-      ? "this entry"
-      : r.state === "cached"
-      ? "in the cache"
-      : `${r.own ? "this key, " : ""}not in the cache`;
-    const same = r.sameBuildAs === undefined
-      ? ""
-      : ` (the same build as ${r.sameBuildAs.slice(0, 12)}, under another key)`;
-    lines.push(`    ${when}  ${r.key.slice(0, 12)}  ${state}${same}${ran}${what}`);
-  }
-  return lines;
 }

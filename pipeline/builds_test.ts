@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type BuildRow, renderBuilds } from "./builds.ts";
+import type { BuildRow } from "./builds.ts";
 import { Store } from "./cache.ts";
 import { CodeHasher } from "./code_hash.ts";
-import type { StageReport } from "./inspect.ts";
+import { renderBuilds, type StageReport } from "./inspect.ts";
 import { buildDag, loadDag } from "./load.ts";
 import { planRun } from "./plan.ts";
 import { entryToFormat1, makeToyRepo } from "./testdata/toy_repo.ts";

@@ -12,6 +12,7 @@ import {
   LEGACY_FORMAT,
   type Store,
 } from "./cache.ts";
+import { sameBuild } from "./builds.ts";
 import { UsageError } from "./errors.ts";
 import { list, rankBuilds } from "./explain.ts";
 import type { PlannedStage } from "./plan.ts";
@@ -121,14 +122,9 @@ export async function diffStages(
       diffs.push({ ...base, status: "none", why });
       continue;
     }
-    // the keys this build is recorded under (an entry adopted under another key: the same end)
-    const { builtAt, ms } = chosen.record;
-    const aliases = builds
-      .filter((r) =>
-        r.builtAt === builtAt && (r.ms === undefined || ms === undefined || r.ms === ms)
-      )
-      .map((r) => r.key);
-    againstOf.set(p.stage.id, [chosen.record.key, ...aliases]);
+    // every key this build is recorded under (itself, and where an entry was adopted, others)
+    const record = chosen.record;
+    againstOf.set(p.stage.id, builds.filter((r) => sameBuild(r, record)).map((r) => r.key));
     const read = chosen.record.material.inputs;
     const readsPath = [...path].every(([name, keys]) => keys.includes(read[name]));
     if (named?.id === p.stage.id || (path.size > 0 && readsPath)) onPath.add(p.stage.id);

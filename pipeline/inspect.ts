@@ -15,7 +15,7 @@
  */
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BuildRow, renderBuilds } from "./builds.ts";
+import type { BuildRow } from "./builds.ts";
 import { changedParams } from "./explain.ts";
 import type { Json } from "./hash.ts";
 import { type PlannedStage, resolveNames } from "./plan.ts";
@@ -270,13 +270,13 @@ export function stageReport(
   };
 }
 
-/** " in 6m17s on 1 thread" (what is known of it), "" when the build went on from checkpoints. */
-function ranFor(entry: { ranMs?: number; threads?: number }): string {
+/** "6m17s on 1 thread" (what is known of it), "" when the build went on from checkpoints. */
+function ranOn(entry: { ranMs?: number; threads?: number }): string {
   if (entry.ranMs === undefined) return "";
   const on = entry.threads === undefined
     ? ""
     : ` on ${entry.threads} thread${entry.threads === 1 ? "" : "s"}`;
-  return ` in ${formatDuration(entry.ranMs)}${on}`;
+  return `${formatDuration(entry.ranMs)}${on}`;
 }
 
 /** Values longer than this are cut in the text form (`--json` prints them whole). */
@@ -330,9 +330,11 @@ export function renderStage(r: StageReport): string {
     const total = r.entry.files.reduce((s, f) => s + f.size, 0);
     row(
       "entry",
-      `${r.entry.dir} (built ${r.entry.builtAt}${ranFor(r.entry)}; ${r.entry.files.length} file${
-        r.entry.files.length === 1 ? "" : "s"
-      }, ${formatBytes(total)})`,
+      `${r.entry.dir} (built ${r.entry.builtAt}${
+        r.entry.ranMs === undefined ? "" : ` in ${ranOn(r.entry)}`
+      }; ${r.entry.files.length} file${r.entry.files.length === 1 ? "" : "s"}, ${
+        formatBytes(total)
+      })`,
     );
     const shown = r.entry.files.slice(0, 12);
     for (const f of shown) lines.push(`    ${f.path} (${formatBytes(f.size)})`);
@@ -342,4 +344,25 @@ export function renderStage(r: StageReport): string {
   }
   if (r.builds !== undefined) lines.push(...renderBuilds(r.builds));
   return lines.join("\n");
+}
+
+/** The `--builds` rows of `show`'s text form: a line per build under a heading. */
+export function renderBuilds(rows: readonly BuildRow[]): string[] {
+  if (rows.length === 0) return ["  builds     none recorded"];
+  const lines = [`  builds     ${rows.length} recorded, newest first`];
+  for (const r of rows) {
+    const when = r.builtAt.slice(0, 16).replace("T", " ");
+    const ran = r.ranMs === undefined ? "" : `; ran ${ranOn(r)}`;
+    const what = r.differences.length > 0 ? `; differs: ${r.differences.join("; ")}` : "";
+    const state = r.state === "this"
+      ? "this entry"
+      : r.state === "cached"
+      ? "in the cache"
+      : `${r.own ? "this key, " : ""}not in the cache`;
+    const same = r.sameBuildAs === undefined
+      ? ""
+      : ` (the same build as ${r.sameBuildAs.slice(0, 12)}, under another key)`;
+    lines.push(`    ${when}  ${r.key.slice(0, 12)}  ${state}${same}${ran}${what}`);
+  }
+  return lines;
 }

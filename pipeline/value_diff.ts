@@ -274,11 +274,9 @@ export async function compareFile(
 
 /** `x` with the fewest significant digits (4 at least) that tell it from `other`. */
 export function distinct(x: number, other: number): string {
-  for (let p = 4; p <= 17; p++) {
-    const [a, b] = [Number(x.toPrecision(p)), Number(other.toPrecision(p))];
-    if (a !== b || p === 17) return String(a);
-  }
-  return String(x);
+  let p = 4;
+  while (p < 17 && Number(x.toPrecision(p)) === Number(other.toPrecision(p))) p++;
+  return String(Number(x.toPrecision(p)));
 }
 
 const short = (x: number) => String(Number(x.toPrecision(3)));
